@@ -1,0 +1,42 @@
+"""Text in, spans out: entities, casualty figures, quotes and dates.
+
+Pure and deterministic: no I/O, no database, no UI. Offsets are Python string
+indices into the text given, end exclusive. The shape of `extract()`'s result
+is the contract in the README ("Extraction contract") and is what the scorer reads.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from extract.casualties import find_casualties
+from extract.dates import find_dates
+from extract.entities import find_entities
+from extract.quotes import find_quotes
+from extract.text import clean_text, heading_spans, is_dateline, lines_with_offsets
+
+# Bump when output changes: stored spans carry the version that made them.
+VERSION = "0.1.0"
+
+Extraction = dict[str, list[dict[str, Any]]]
+
+
+def _layout_skips(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(headings, datelines): lines that are layout, not sentences."""
+    datelines = [(s, e) for s, e, line in lines_with_offsets(text) if is_dateline(line)]
+    return heading_spans(text), datelines
+
+
+def extract(text: str, published: str | dt.date | None = None, *,
+            rules: str = "default") -> Extraction:
+    """Everything newsdesk finds in one article's text."""
+    headings, datelines = _layout_skips(text)
+    skip = headings + datelines
+    entities = find_entities(text, skip)
+    dates = find_dates(text, published, skip=headings)
+    casualties = find_casualties(text, rules=rules)
+    quotes = find_quotes(text, entities)
+    return {"entities": entities, "casualties": casualties, "quotes": quotes, "dates": dates}
+
+
+__all__ = ["VERSION", "Extraction", "clean_text", "extract"]

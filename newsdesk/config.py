@@ -1,0 +1,77 @@
+"""Where newsdesk keeps its data and configuration, and who the analyst is.
+
+The database lives in the user data directory and the TOML config in the user
+config directory; NEWSDESK_DB and NEWSDESK_CONFIG override them (tests point
+both at temporary paths).
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "newsdesk"
+
+
+class ConfigError(Exception):
+    """The config file exists but cannot be read or parsed."""
+
+
+def default_db_path() -> Path:
+    override = os.environ.get("NEWSDESK_DB")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "newsdesk.db"
+
+
+def config_path() -> Path:
+    override = os.environ.get("NEWSDESK_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    analyst: str | None = None
+    theme: str | None = None
+    # binding id -> comma-separated keys, as Textual's set_keymap takes them
+    keymap: dict[str, str] = field(default_factory=dict)
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or config_path()
+    if not path.exists():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+    keymap = data.get("keymap", {})
+    if not isinstance(keymap, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()
+    ):
+        raise ConfigError(f"{path}: [keymap] must map binding ids to key strings")
+    analyst = data.get("analyst")
+    theme = data.get("theme")
+    return Config(
+        analyst=analyst if isinstance(analyst, str) else None,
+        theme=theme if isinstance(theme, str) else None,
+        keymap=dict(keymap),
+    )
+
+
+def resolve_analyst(cli_value: str | None, config: Config) -> str:
+    """--analyst beats the config file, which beats the login name."""
+    if cli_value:
+        return cli_value
+    if config.analyst:
+        return config.analyst
+    try:
+        return os.environ.get("USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "analyst"

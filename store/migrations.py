@@ -1,0 +1,161 @@
+"""Numbered schema migrations, applied in order on every open.
+
+Never edit a migration that has shipped: add the next number instead.
+"""
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "newsdesk"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            published TEXT,            -- ISO date (YYYY-MM-DD) or NULL when unknown
+            url TEXT,
+            source TEXT,
+            language TEXT,
+            origin TEXT,               -- file path, URL or 'stdin' it came from
+            content_hash TEXT NOT NULL UNIQUE,
+            headings TEXT NOT NULL DEFAULT '[]',   -- JSON [[start, end], ...] into body
+            ingested_at TEXT NOT NULL,
+            read_at TEXT,
+            flagged INTEGER NOT NULL DEFAULT 0,
+            -- per-article counts kept at write time, so the list sorts and
+            -- filters on them without touching the spans table
+            n_entities INTEGER NOT NULL DEFAULT 0,
+            n_quotes INTEGER NOT NULL DEFAULT 0,
+            n_figures INTEGER NOT NULL DEFAULT 0,
+            killed_min INTEGER NOT NULL DEFAULT 0,
+            extractor_version TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_articles_published ON articles(published, id)")
+    db.execute("CREATE INDEX idx_articles_source ON articles(source)")
+    db.execute("CREATE INDEX idx_articles_url ON articles(url)")
+    db.execute("CREATE INDEX idx_articles_killed ON articles(killed_min, id)")
+    db.execute(
+        """
+        CREATE TABLE spans (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,        -- entity | casualty | quote | date
+            label TEXT,                -- PER/ORG/LOC/MISC, killed/wounded..., direct/mixed, granularity
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            attrs TEXT NOT NULL DEFAULT '{}',      -- JSON: the rest of the extraction record
+            extractor_version TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_spans_article ON spans(article_id, kind, start)")
+    db.execute(
+        """
+        CREATE TABLE tags (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            analyst TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, tag)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_tags_tag ON tags(tag)")
+    # Analyst work lives apart from machine spans so re-extraction never touches it.
+    db.execute(
+        """
+        CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            span_id INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+            action TEXT NOT NULL,      -- note | accept | reject | relabel | add | fix
+            kind TEXT,                 -- entity | casualty | quote | date | NULL for a free note
+            start INTEGER,
+            "end" INTEGER,
+            label TEXT,
+            note TEXT,
+            attrs TEXT NOT NULL DEFAULT '{}',
+            analyst TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            deleted_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_annotations_article ON annotations(article_id)")
+    db.execute(
+        """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            event_date TEXT,
+            time_precision INTEGER,
+            event_type TEXT,
+            sub_event_type TEXT,
+            actor1 TEXT,
+            actor2 TEXT,
+            location TEXT,
+            admin1 TEXT,
+            country TEXT,
+            fatalities_min INTEGER,
+            fatalities_max INTEGER,
+            wounded_min INTEGER,
+            wounded_max INTEGER,
+            captured_min INTEGER,
+            captured_max INTEGER,
+            notes TEXT,
+            analyst TEXT NOT NULL,
+            coded_at TEXT NOT NULL,
+            updated_at TEXT,
+            deleted_at TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE event_evidence (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            span_id INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+            start INTEGER,
+            "end" INTEGER,
+            text TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_evidence_event ON event_evidence(event_id)")
+    db.execute("CREATE INDEX idx_evidence_article ON event_evidence(article_id)")
+    # Every analyst action, with before/after images: provenance and undo.
+    db.execute(
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            analyst TEXT NOT NULL,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            row_key TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            undone INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_audit_analyst ON audit(analyst, id)")
+    db["articles"].enable_fts(
+        ["title", "body"],
+        create_triggers=True,
+        tokenize="porter unicode61 remove_diacritics 2",
+    )
+
+
+KNOWN_MIGRATIONS = [m.name for m in migrations._migrations]

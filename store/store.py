@@ -1,0 +1,445 @@
+"""`Store`: intent-named methods over one SQLite file, returning plain data."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from store.migrations import MIGRATION_SET, migrations
+
+BUSY_TIMEOUT_MS = 15_000
+PAGE_SIZE = 100
+
+# sort name -> ORDER BY clause; every clause ends on a unique key so pages are stable
+SORTS: dict[str, str] = {
+    "published": "a.published IS NULL, a.published DESC, a.id DESC",
+    "oldest": "a.published IS NULL, a.published ASC, a.id ASC",
+    "title": "a.title COLLATE NOCASE ASC, a.id ASC",
+    "killed": "a.killed_min DESC, a.id DESC",
+    "ingested": "a.id DESC",
+}
+
+
+class StoreError(Exception):
+    """A store problem worth one clear line to the user."""
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def content_hash(title: str, body: str) -> str:
+    """Hash of the text as a reader sees it: case, spacing and Unicode form do not count."""
+    norm = unicodedata.normalize("NFC", f"{title}\n{body}").casefold()
+    norm = re.sub(r"\s+", " ", norm).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+_FTS_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(user_text: str, prefix_last: bool = True) -> str | None:
+    """Turn anything a user types into a safe FTS5 query: words ANDed, each quoted.
+
+    FTS5 syntax in the input (quotes, NEAR, column filters, stray operators)
+    is taken literally, so no search string can raise a syntax error.
+    """
+    words = _FTS_WORD.findall(user_text)
+    if not words:
+        return None
+    parts = [f'"{w}"' for w in words]
+    if prefix_last:
+        parts[-1] += "*"
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    query: str = ""
+    tag: str | None = None
+    source: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    unread: bool = False
+    flagged: bool = False
+    has_casualties: bool = False
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One line of the article list (no body: the list never loads text)."""
+
+    id: int
+    title: str
+    source: str | None
+    published: str | None
+    n_entities: int
+    n_quotes: int
+    n_figures: int
+    killed_min: int
+    n_annotations: int
+    n_tags: int
+    read: bool
+    flagged: bool
+
+
+@dataclass
+class StoredSpan:
+    id: int
+    kind: str
+    label: str | None
+    start: int
+    end: int
+    text: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+class Store:
+    """One store file. Open it per thread: an SQLite connection stays on its thread."""
+
+    def __init__(self, path: str | Path | None = None, *, backup_before_migrate: bool = True):
+        self.path = Path(path) if path not in (None, ":memory:") else None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists() and self.path.is_dir():
+                raise StoreError(f"{self.path}: is a directory, not a store file")
+        try:
+            conn = sqlite3.connect(
+                str(self.path) if self.path else ":memory:",
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,  # we open transactions ourselves
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if self.path is not None:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a newsdesk store ({exc})") from exc
+        self.conn = conn
+        self.db = Database(conn)
+        self._migrate(backup_before_migrate)
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def _migrate(self, backup: bool) -> None:
+        try:
+            applied = [m.name for m in migrations.applied(self.db)]
+            pending = [m.name for m in migrations.pending(self.db)]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a newsdesk store ({exc})") from exc
+        known = set(applied) | set(pending)
+        unknown = [
+            row[0]
+            for row in self._migration_names()
+            if row[0] not in known
+        ]
+        if unknown:
+            raise StoreError(
+                f"{self.path}: made by a newer newsdesk (schema step {unknown[-1]}); "
+                "upgrade newsdesk to open it. The store was left untouched."
+            )
+        if not pending:
+            return
+        if applied and backup and self.path is not None:
+            self.backup(self.path.with_name(
+                f"{self.path.name}.backup-{dt.datetime.now():%Y%m%d-%H%M%S}"))
+        migrations.apply(self.db)
+
+    def _migration_names(self) -> list[tuple[str]]:
+        if not self.db["_sqlite_migrations"].exists():
+            return []
+        return self.conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+            [MIGRATION_SET],
+        ).fetchall()
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy through SQLite's backup API (safe while others write)."""
+        dest = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A short write transaction; IMMEDIATE so concurrent writers queue on busy_timeout
+        instead of failing when a read lock cannot be upgraded."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # -- articles ------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
+
+    def find_duplicate(self, title: str, body: str, url: str | None = None) -> int | None:
+        """The id of an article with the same text (or the same URL), if stored."""
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE content_hash = ?", [content_hash(title, body)]
+        ).fetchone()
+        if row is None and url:
+            row = self.conn.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def add_article(
+        self,
+        *,
+        title: str,
+        body: str,
+        published: str | None = None,
+        url: str | None = None,
+        source: str | None = None,
+        language: str | None = None,
+        origin: str | None = None,
+        headings: list[tuple[int, int]] | None = None,
+        extraction: Mapping[str, Any] | None = None,
+        extractor_version: str | None = None,
+        tags: list[str] | None = None,
+        analyst: str = "ingest",
+    ) -> tuple[int, bool]:
+        """Store an article with its machine spans in one transaction.
+
+        Returns (id, created); an article already stored (same text or URL)
+        is left as it is and returns (its id, False).
+        """
+        digest = content_hash(title, body)
+        with self.write() as conn:
+            dup = conn.execute(
+                "SELECT id FROM articles WHERE content_hash = ?"
+                + (" OR url = ?" if url else ""),
+                [digest, url] if url else [digest],
+            ).fetchone()
+            if dup:
+                return dup[0], False
+            stats = _extraction_stats(extraction or {})
+            cur = conn.execute(
+                """INSERT INTO articles (title, body, published, url, source, language, origin,
+                       content_hash, headings, ingested_at, n_entities, n_quotes, n_figures,
+                       killed_min, extractor_version)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [title, body, published, url, source, language, origin, digest,
+                 json.dumps(headings or []), utc_now(), stats["entities"], stats["quotes"],
+                 stats["figures"], stats["killed"], extractor_version],
+            )
+            article_id = cur.lastrowid
+            if extraction:
+                self._insert_spans(conn, article_id, extraction, extractor_version or "")
+            for tag in tags or []:
+                conn.execute(
+                    "INSERT OR IGNORE INTO tags (article_id, tag, analyst, created_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    [article_id, tag, analyst, utc_now()],
+                )
+            return article_id, True
+
+    def replace_spans(self, article_id: int, extraction: Mapping[str, Any], version: str) -> None:
+        """Re-extraction: machine spans change, analyst tables are not touched."""
+        stats = _extraction_stats(extraction)
+        with self.write() as conn:
+            conn.execute("DELETE FROM spans WHERE article_id = ?", [article_id])
+            self._insert_spans(conn, article_id, extraction, version)
+            conn.execute(
+                "UPDATE articles SET n_entities = ?, n_quotes = ?, n_figures = ?, killed_min = ?,"
+                " extractor_version = ? WHERE id = ?",
+                [stats["entities"], stats["quotes"], stats["figures"], stats["killed"],
+                 version, article_id],
+            )
+
+    @staticmethod
+    def _insert_spans(conn: sqlite3.Connection, article_id: int,
+                      extraction: Mapping[str, Any], version: str) -> None:
+        rows = []
+        for group, kind, label_key in _SPAN_GROUPS:
+            for item in extraction.get(group, []):
+                attrs = {k: v for k, v in item.items()
+                         if k not in ("start", "end", "text", label_key)}
+                rows.append((article_id, kind, item.get(label_key), item["start"], item["end"],
+                             item["text"], json.dumps(attrs, ensure_ascii=False), version))
+        conn.executemany(
+            'INSERT INTO spans (article_id, kind, label, start, "end", text, attrs,'
+            " extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT id, title, body, published, url, source, language, origin, headings,"
+            " ingested_at, read_at, flagged, extractor_version FROM articles WHERE id = ?",
+            [article_id],
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ["id", "title", "body", "published", "url", "source", "language", "origin",
+                "headings", "ingested_at", "read_at", "flagged", "extractor_version"]
+        out = dict(zip(keys, row))
+        out["headings"] = [tuple(h) for h in json.loads(out["headings"])]
+        out["flagged"] = bool(out["flagged"])
+        out["tags"] = self.tags(article_id)
+        return out
+
+    def spans(self, article_id: int, kind: str | None = None) -> list[StoredSpan]:
+        sql = ('SELECT id, kind, label, start, "end", text, attrs FROM spans'
+               " WHERE article_id = ?")
+        args: list[Any] = [article_id]
+        if kind:
+            sql += " AND kind = ?"
+            args.append(kind)
+        sql += " ORDER BY start, id"
+        return [StoredSpan(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]))
+                for r in self.conn.execute(sql, args)]
+
+    def _where(self, flt: ArticleFilter) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        match = fts_query(flt.query) if flt.query else None
+        if flt.query and match is None:
+            clauses.append("0")  # only punctuation typed: nothing can match
+        if match:
+            clauses.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            args.append(match)
+        if flt.tag:
+            clauses.append("a.id IN (SELECT article_id FROM tags WHERE tag = ?)")
+            args.append(flt.tag)
+        if flt.source:
+            clauses.append("a.source = ?")
+            args.append(flt.source)
+        if flt.date_from:
+            clauses.append("a.published >= ?")
+            args.append(flt.date_from)
+        if flt.date_to:
+            clauses.append("a.published <= ?")
+            args.append(flt.date_to)
+        if flt.unread:
+            clauses.append("a.read_at IS NULL")
+        if flt.flagged:
+            clauses.append("a.flagged = 1")
+        if flt.has_casualties:
+            clauses.append("a.n_figures > 0")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def page_articles(self, flt: ArticleFilter | None = None, *, sort: str = "published",
+                      offset: int = 0, limit: int = PAGE_SIZE) -> list[ArticleRow]:
+        """One page of the list; never all rows."""
+        flt = flt or ArticleFilter()
+        if sort not in SORTS:
+            raise StoreError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+        where, args = self._where(flt)
+        sql = f"""
+            SELECT a.id, a.title, a.source, a.published, a.n_entities, a.n_quotes, a.n_figures,
+                   a.killed_min,
+                   (SELECT count(*) FROM annotations n
+                     WHERE n.article_id = a.id AND n.deleted_at IS NULL),
+                   (SELECT count(*) FROM tags t WHERE t.article_id = a.id),
+                   a.read_at IS NOT NULL, a.flagged
+            FROM articles a {where}
+            ORDER BY {SORTS[sort]}
+            LIMIT ? OFFSET ?"""
+        rows = self.conn.execute(sql, [*args, limit, offset]).fetchall()
+        return [ArticleRow(*r[:10], bool(r[10]), bool(r[11])) for r in rows]
+
+    def count_articles(self, flt: ArticleFilter | None = None) -> int:
+        where, args = self._where(flt or ArticleFilter())
+        return self.conn.execute(f"SELECT count(*) FROM articles a {where}", args).fetchone()[0]
+
+    def neighbour(self, article_id: int, step: int, flt: ArticleFilter | None = None,
+                  sort: str = "published") -> int | None:
+        """The article `step` places away from `article_id` in the list's order."""
+        flt = flt or ArticleFilter()
+        where, args = self._where(flt)
+        sql = f"""
+            SELECT id FROM (
+                SELECT a.id, row_number() OVER (ORDER BY {SORTS[sort]}) AS pos
+                FROM articles a {where})
+            WHERE pos = (SELECT pos FROM (
+                SELECT a.id, row_number() OVER (ORDER BY {SORTS[sort]}) AS pos
+                FROM articles a {where}) WHERE id = ?) + ?"""
+        row = self.conn.execute(sql, [*args, *args, article_id, step]).fetchone()
+        return row[0] if row else None
+
+    def mark_read(self, article_id: int) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE articles SET read_at = ? WHERE id = ? AND read_at IS NULL",
+                [utc_now(), article_id],
+            )
+
+    def set_flag(self, article_id: int, flagged: bool) -> None:
+        with self.write() as conn:
+            conn.execute("UPDATE articles SET flagged = ? WHERE id = ?", [int(flagged), article_id])
+
+    def tags(self, article_id: int) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT tag FROM tags WHERE article_id = ? ORDER BY tag", [article_id])]
+
+    def sources(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY source")]
+
+    def stats(self) -> dict[str, int]:
+        one = self.conn.execute
+        return {
+            "articles": one("SELECT count(*) FROM articles").fetchone()[0],
+            "spans": one("SELECT count(*) FROM spans").fetchone()[0],
+            "unread": one("SELECT count(*) FROM articles WHERE read_at IS NULL").fetchone()[0],
+            "tags": one("SELECT count(*) FROM tags").fetchone()[0],
+            "annotations": one("SELECT count(*) FROM annotations").fetchone()[0],
+            "events": one("SELECT count(*) FROM events").fetchone()[0],
+        }
+
+    def schema(self) -> dict[str, list[str]]:
+        """Table name -> column names (for tests and `newsdesk info`)."""
+        return {t.name: [c.name for c in t.columns] for t in self.db.tables}
+
+    def integrity_ok(self) -> bool:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# (extraction group, span kind, the field stored as the span's label)
+_SPAN_GROUPS = (
+    ("entities", "entity", "label"),
+    ("casualties", "casualty", "kind"),
+    ("quotes", "quote", "kind"),
+    ("dates", "date", "granularity"),
+)
+
+
+def _extraction_stats(extraction: Mapping[str, Any]) -> dict[str, int]:
+    figures = extraction.get("casualties", [])
+    killed = sum(
+        (f.get("min") or 0) for f in figures
+        if f.get("kind") == "killed" and not f.get("subset") and not f.get("repeat")
+    )
+    return {
+        "entities": len({e.get("canonical") or e["text"] for e in extraction.get("entities", [])}),
+        "quotes": len(extraction.get("quotes", [])),
+        "figures": len(figures),
+        "killed": killed,
+    }

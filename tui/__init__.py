@@ -1,0 +1,1 @@
+"""The Textual app: the article list, the reader and their dialogs."""

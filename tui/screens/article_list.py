@@ -1,0 +1,128 @@
+"""The first screen: every article, searchable as you type."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from store import SORTS, Store
+from tui.widgets.article_table import ArticleTable
+
+SORT_CYCLE = list(SORTS)
+
+
+class ArticleListScreen(Screen[None]):
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="list.search", tooltip="Full-text search as you type"),
+        Binding("escape", "clear_search", "Clear", id="list.clear", show=False,
+                tooltip="Clear the search and go back to the list"),
+        Binding("s", "cycle_sort", "Sort", id="list.sort", tooltip="Sort by date, title or killed"),
+        Binding("u", "toggle_unread", "Unread", id="list.unread", tooltip="Show only unread articles"),
+        Binding("f", "toggle_flag", "Flag", id="list.flag", tooltip="Flag or unflag the article"),
+        Binding("F", "toggle_flagged_filter", "Flagged", id="list.flagged", show=False,
+                tooltip="Show only flagged articles"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="list-top"):
+            yield Static(id="list-status")
+            yield Input(placeholder="search titles and text…", id="search")
+        yield ArticleTable(self.store, id="articles")
+        yield Footer()
+
+    @property
+    def table(self) -> ArticleTable:
+        return self.query_one(ArticleTable)
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        self.table.focus()
+        self.update_status()
+
+    def update_status(self, note: str = "") -> None:
+        table = self.table
+        flt = table.filter
+        parts = [f"{table.total} article{'s' if table.total != 1 else ''}",
+                 f"sort: {table.sort}"]
+        if flt.query:
+            parts.append(f"search: {flt.query}")
+        if flt.unread:
+            parts.append("unread only")
+        if flt.flagged:
+            parts.append("flagged only")
+        if note:
+            parts.append(note)
+        self.query_one("#list-status", Static).update(Text("  ·  ".join(parts)))
+
+    def reload(self, note: str = "") -> None:
+        self.table.reload(keep_id=self.table.current_id)
+        self.update_status(note)
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+        search.display = False
+        self.table.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.table.filter = replace(self.table.filter, query=event.value)
+        self.table.reload()
+        self.update_status()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
+    def action_cycle_sort(self) -> None:
+        table = self.table
+        table.sort = SORT_CYCLE[(SORT_CYCLE.index(table.sort) + 1) % len(SORT_CYCLE)]
+        self.reload()
+
+    def action_toggle_unread(self) -> None:
+        self.table.filter = replace(self.table.filter, unread=not self.table.filter.unread)
+        self.reload()
+
+    def action_toggle_flagged_filter(self) -> None:
+        self.table.filter = replace(self.table.filter, flagged=not self.table.filter.flagged)
+        self.reload()
+
+    def action_toggle_flag(self) -> None:
+        article_id = self.table.current_id
+        if article_id is None:
+            return
+        article = self.store.article(article_id)
+        self.store.set_flag(article_id, not article["flagged"])
+        self.table.refresh_article(article_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_flag" and self.is_mounted and self.table.row_count == 0:
+            return None  # shown dimmed: nothing to flag
+        return True
+
+    def on_article_table_opened(self, message: ArticleTable.Opened) -> None:
+        from tui.screens.reader import ReaderScreen
+
+        table = self.table
+        self.app.push_screen(ReaderScreen(self.store, message.article_id,
+                                          list_filter=table.filter, sort=table.sort))
+
+    def on_screen_resume(self) -> None:
+        # the reader marks articles read and moves with n/p: show that here
+        table = self.table
+        current = getattr(self.app, "last_article_id", None) or table.current_id
+        table.reload(keep_id=current)
+        self.update_status()

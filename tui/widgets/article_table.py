@@ -1,0 +1,111 @@
+"""The article list: a DataTable filled a page at a time from the store."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import DataTable
+
+from store import PAGE_SIZE, ArticleFilter, ArticleRow, Store
+from tui.render import plain
+
+# (label, key, width); the title takes what the others leave
+COLUMNS = (("", "mark", 2), ("Published", "published", 10), ("Source", "source", 12),
+           ("Title", "title", None), ("Ent", "entities", 3), ("Killed", "killed", 6),
+           ("Quo", "quotes", 3), ("Ann", "annotations", 3), ("Tags", "tags", 4))
+_FIXED = sum(w for _, _, w in COLUMNS if w) + 2 * len(COLUMNS) + 2  # cell padding, scrollbar
+
+
+class ArticleTable(DataTable):
+    """Rows load in pages as the cursor nears the end; the table never holds the whole store."""
+
+    class Opened(Message):
+        def __init__(self, article_id: int) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    def __init__(self, store: Store, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.store = store
+        self.filter = ArticleFilter()
+        self.sort = "published"
+        self.total = 0
+        self._loaded = 0
+
+    def on_mount(self) -> None:
+        for label, key, width in COLUMNS:
+            self.add_column(label, key=key, width=width or self._title_width())
+        self.reload()
+
+    def _title_width(self) -> int:
+        return max(16, (self.size.width or self.app.size.width) - _FIXED)
+
+    def on_resize(self) -> None:
+        column = self.columns.get("title")  # type: ignore[call-overload]
+        if column is not None and column.width != self._title_width():
+            column.width = self._title_width()
+            self._require_update_dimensions = True
+            self.refresh()
+
+    def reload(self, keep_id: int | None = None) -> None:
+        self.clear()
+        self._loaded = 0
+        self.total = self.store.count_articles(self.filter)
+        self._load_page()
+        if keep_id is not None:
+            self.select_article(keep_id)
+
+    def _load_page(self) -> None:
+        rows = self.store.page_articles(self.filter, sort=self.sort, offset=self._loaded,
+                                        limit=PAGE_SIZE)
+        for row in rows:
+            self.add_row(*self._cells(row), key=str(row.id))
+        self._loaded += len(rows)
+
+    @staticmethod
+    def _cells(row: ArticleRow) -> tuple[Text, ...]:
+        mark = ("●" if not row.read else " ") + ("⚑" if row.flagged else " ")
+        return (
+            Text(mark, style="bold"),
+            Text(row.published or "—"),
+            plain(row.source or ""),
+            plain(row.title),
+            Text(str(row.n_entities), justify="right"),
+            Text(str(row.killed_min) if row.killed_min else "", justify="right"),
+            Text(str(row.n_quotes) if row.n_quotes else "", justify="right"),
+            Text(str(row.n_annotations) if row.n_annotations else "", justify="right"),
+            Text(str(row.n_tags) if row.n_tags else "", justify="right"),
+        )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= self.row_count - 10 and self._loaded < self.total:
+            self._load_page()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.post_message(self.Opened(int(event.row_key.value)))
+
+    @property
+    def current_id(self) -> int | None:
+        if self.row_count == 0:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        return int(key.value)
+
+    def select_article(self, article_id: int) -> None:
+        """Move the cursor to an article, loading pages until it is in the table."""
+        key = str(article_id)
+        while key not in self.rows and self._loaded < self.total:
+            self._load_page()
+        if key in self.rows:
+            self.move_cursor(row=self.get_row_index(key))
+
+    def refresh_article(self, article_id: int) -> None:
+        key = str(article_id)
+        if key not in self.rows:
+            return
+        rows = [r for r in self.store.page_articles(self.filter, sort=self.sort,
+                                                    offset=self.get_row_index(key), limit=1)
+                if r.id == article_id]
+        if rows:
+            for (_, column_key, _), cell in zip(COLUMNS, self._cells(rows[0])):
+                self.update_cell(key, column_key, cell)
