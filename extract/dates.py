@@ -48,13 +48,13 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("relunit", re.compile(r"\b(?P<mod>(?:earlier|later)\s+this|last|this|next|past|previous|coming)\s+"
                            r"(?P<unit>week|month|year)\b", re.I)),
     # "on Friday", "last Friday", "Friday's attack", "Friday night"
-    ("weekday", re.compile(rf"\b(?:(?P<mod>on|last|next|this|since|by|until|from|before|after)\s+)?"
+    ("weekday", re.compile(rf"\b(?:(?P<mod>(?i:on|last|next|this|since|by|until|from|before|after))\s+)?"
                            rf"(?P<wd>{_WD})(?P<poss>'s|’s)?\b")),
     # "in April", "last April", "since April", "April's"
-    ("month", re.compile(rf"\b(?P<mod>in|since|last|next|this|until|by|from|early|late|mid|"
-                         rf"during|of|before|after|through)[-\s]+(?P<mon>{_MON})\b(?!\s+\d)")),
-    ("year", re.compile(rf"\b(?P<mod>in|since|of|by|from|until|during|before|after|early|late|"
-                        rf"mid|through|between|and|to)[-\s]+(?P<year>{_YEAR})\b(?![\d,.]\d|\s+(?:people|"
+    ("month", re.compile(rf"\b(?P<mod>(?i:in|since|last|next|this|until|by|from|early|late|mid|"
+                         rf"during|of|before|after|through))[-\s]+(?P<mon>{_MON})\b(?!\s+\d)")),
+    ("year", re.compile(rf"\b(?P<mod>(?i:in|since|of|by|from|until|during|before|after|early|late|"
+                        rf"mid|through|between|and|to))[-\s]+(?P<year>{_YEAR})\b(?![\d,.]\d|\s+(?:people|"
                         rf"soldiers|troops|men|women|children|persons)\b)")),
     ("yearalone", re.compile(rf"(?<![\d,.$£€])\b(?P<year>{_YEAR})\b(?=[,.;:)]|\s+(?:and|when|to|as|was|"
                              rf"were|after|before)\b|$)")),

@@ -156,6 +156,3 @@ def m0001_initial(db: Database) -> None:
         create_triggers=True,
         tokenize="porter unicode61 remove_diacritics 2",
     )
-
-
-KNOWN_MIGRATIONS = [m.name for m in migrations._migrations]

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from store.migrations import MIGRATION_SET, migrations
+from store.migrations import migrations
 
 BUSY_TIMEOUT_MS = 15_000
 PAGE_SIZE = 100
@@ -138,12 +138,9 @@ class Store:
             pending = [m.name for m in migrations.pending(self.db)]
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a newsdesk store ({exc})") from exc
-        known = set(applied) | set(pending)
-        unknown = [
-            row[0]
-            for row in self._migration_names()
-            if row[0] not in known
-        ]
+        # every step this version knows: all are pending on an empty database
+        known = {m.name for m in migrations.pending(Database(memory=True))}
+        unknown = [name for name in applied if name not in known]
         if unknown:
             raise StoreError(
                 f"{self.path}: made by a newer newsdesk (schema step {unknown[-1]}); "
@@ -155,14 +152,6 @@ class Store:
             self.backup(self.path.with_name(
                 f"{self.path.name}.backup-{dt.datetime.now():%Y%m%d-%H%M%S}"))
         migrations.apply(self.db)
-
-    def _migration_names(self) -> list[tuple[str]]:
-        if not self.db["_sqlite_migrations"].exists():
-            return []
-        return self.conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
-            [MIGRATION_SET],
-        ).fetchall()
 
     def backup(self, target: Path) -> Path:
         """A consistent copy through SQLite's backup API (safe while others write)."""

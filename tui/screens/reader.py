@@ -94,7 +94,8 @@ class ReaderScreen(Screen[None]):
                 rng = "?" if lo is None else (f"{lo}" if lo == hi else f"{lo}–{hi if hi is not None else ''}")
                 flags = [f for f in ("approx", "vague", "subset", "repeat") if s.attrs.get(f)]
                 out.append(f"  {s.label} {rng}", style=style_for("casualty", None))
-                out.append_text(plain(f" {s.attrs.get('victims') or ''}"))
+                if s.attrs.get("victims"):
+                    out.append_text(plain(f" {s.attrs['victims']}"))
                 if flags:
                     out.append(f" ({', '.join(flags)})", style="dim")
                 out.append("\n")

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest import ingest_seeds
+from store import Store
+
+
+@pytest.fixture(autouse=True)
+def isolated_paths(tmp_path, monkeypatch):
+    """No test reads or writes the user's real store or config."""
+    monkeypatch.setenv("NEWSDESK_DB", str(tmp_path / "default.db"))
+    monkeypatch.setenv("NEWSDESK_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("USER", "tester")
+
+
+@pytest.fixture
+def store():
+    with Store(":memory:") as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("seeded") / "seeded.db"
+    with Store(path) as s:
+        report = ingest_seeds(s)
+        assert len(report.new) == 31, report.failed
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def seeded_db(seeded_template, tmp_path) -> Path:
+    """A store file holding the 31 seed articles, fresh for each test."""
+    path = tmp_path / "seeded.db"
+    shutil.copy(seeded_template, path)
+    return path

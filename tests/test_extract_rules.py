@@ -1,0 +1,113 @@
+"""Rule families on sentences written for these tests, and properties on any input."""
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract import extract
+from extract.casualties import find_casualties
+from extract.dates import find_dates
+from extract.numbers import parse_number
+
+
+@pytest.mark.parametrize("sentence,value,gran", [
+    ("The strike came two days ago.", "2015-05-13", "day"),
+    ("Talks broke down last week.", "2015-W19", "week"),
+    ("Prices rose earlier this month.", "2015-05", "month"),
+    ("The mayor resigned yesterday.", "2015-05-14", "day"),
+    ("It opened on 3 March 2014.", "2014-03-03", "day"),
+    ("It opened on March 3, 2014.", "2014-03-03", "day"),
+    ("Elections were held in June 2014.", "2014-06", "month"),
+    ("The war began in 2011.", "2011", "year"),
+    ("Voters will go to the polls on Sunday.", "2015-05-17", "day"),
+    ("Last December the bridge fell.", "2014-12", "month"),
+])
+def test_dates_resolve_against_publication(sentence, value, gran):
+    dates = find_dates(sentence, "2015-05-15")
+    assert [(d["value"], d["granularity"]) for d in dates] == [(value, gran)]
+
+
+def test_relative_dates_without_publication_keep_value_null():
+    dates = find_dates("It happened on Friday and last year.", None)
+    assert [d["value"] for d in dates] == [None, None]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Whatever may happen, we stay.", "We will march on.", "Sun shines and we sing.",
+])
+def test_not_dates(sentence):
+    assert find_dates(sentence, "2015-05-15") == []
+
+
+@pytest.mark.parametrize("sentence,kind,lo,hi", [
+    ("The death toll rose to 45 on Sunday.", "killed", 45, 45),
+    ("Officials said 45 dead were counted.", "killed", 45, 45),
+    ("The blast killed three bystanders.", "killed", 3, 3),
+    ("Two people died in the fire.", "killed", 2, 2),
+    ("A man was found dead near the river.", "killed", 1, 1),
+    ("The quake left 12 injured.", "wounded", 12, 12),
+    ("Rebels kidnapped 14 aid workers.", "kidnapped", 14, 14),
+    ("Police arrested up to 30 protesters.", "arrested", 0, 30),
+    ("Hundreds of people were displaced by floods.", "displaced", 200, None),
+    ("Twenty-five soldiers were wounded.", "wounded", 25, 25),
+])
+def test_casualty_forms(sentence, kind, lo, hi):
+    figures = find_casualties(sentence)
+    assert [(f["kind"], f["min"], f["max"]) for f in figures] == [(kind, lo, hi)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Militants seized more than 20 weapons.", "The army lost two Humvees.",
+    "They captured three towns.", "About 10,000 troops were deployed.",
+])
+def test_things_are_not_casualties(sentence):
+    assert find_casualties(sentence) == []
+
+
+def test_vague_rule_sets():
+    default = find_casualties("Dozens of people were killed.")[0]
+    acled = find_casualties("Dozens of people were killed.", rules="acled")[0]
+    assert (default["min"], default["vague"], default["rules"]) == (24, True, "default")
+    assert (acled["min"], acled["rules"]) == (12, "acled")
+
+
+def test_subset_and_repeat():
+    text = ("The bombing killed 12 people, including two children. "
+            "Witnesses said the attack killed the 12 people in seconds.")
+    figures = find_casualties(text)
+    assert [(f["min"], f["subset"], f["repeat"]) for f in figures] == [
+        (12, False, False), (2, True, False), (12, False, True)]
+
+
+def test_number_words():
+    assert parse_number("one hundred and twenty-three") == 123
+    assert parse_number("2,500") == 2500
+    assert parse_number("a dozen") == 12
+
+
+def test_quote_split_by_attribution_and_pronoun():
+    text = ('Colonel Jane Okafor spoke to reporters. "We held the bridge," she said. '
+            '"We will hold it again."')
+    quotes = extract(text, None)["quotes"]
+    assert quotes[0]["speaker"] == "Jane Okafor"
+    assert text[quotes[0]["speaker_start"]:quotes[0]["speaker_end"]] == "she"
+
+
+def test_scare_quotes_are_not_quotes():
+    assert extract('He called it a "caliphate" on Friday.', None)["quotes"] == []
+
+
+_alphabet = st.sampled_from(list(string.printable + "“”‘’«»—–éüİ😀\u0301\u200b"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_alphabet, max_size=400),
+       st.one_of(st.none(), st.dates().map(lambda d: d.isoformat())))
+def test_extract_never_raises_and_offsets_hold(text, published):
+    result = extract(text, published)
+    for group in ("entities", "casualties", "quotes", "dates"):
+        for item in result[group]:
+            assert 0 <= item["start"] <= item["end"] <= len(text)
+            assert text[item["start"]:item["end"]] == item["text"]
+    assert extract(text, published) == result

@@ -1,0 +1,192 @@
+import sqlite3
+
+import pytest
+
+from store import ArticleFilter, Store, StoreError, content_hash, fts_query
+
+EXPECTED_TABLES = {
+    "articles", "spans", "tags", "annotations", "events", "event_evidence", "audit",
+    "_sqlite_migrations",
+}
+
+
+def _add(store, title="A title", body="Some body text about Ramadi.", **kw):
+    return store.add_article(title=title, body=body, **kw)
+
+
+def test_blank_database_gets_the_expected_schema(store):
+    schema = store.schema()
+    assert EXPECTED_TABLES <= set(schema)
+    assert [t for t in schema if t.startswith("articles_fts")]  # FTS5 index and its shadows
+    assert schema["articles"] == [
+        "id", "title", "body", "published", "url", "source", "language", "origin",
+        "content_hash", "headings", "ingested_at", "read_at", "flagged", "n_entities",
+        "n_quotes", "n_figures", "killed_min", "extractor_version"]
+    assert schema["spans"] == ["id", "article_id", "kind", "label", "start", "end", "text",
+                               "attrs", "extractor_version"]
+    applied = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations")]
+    assert applied == ["0001_initial"]
+
+
+def test_file_store_uses_wal_and_foreign_keys(tmp_path):
+    with Store(tmp_path / "s.db") as s:
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_reopening_applies_nothing_twice(tmp_path):
+    path = tmp_path / "s.db"
+    with Store(path) as s:
+        _add(s)
+    with Store(path) as s:
+        assert s.stats()["articles"] == 1
+        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+    assert not list(tmp_path.glob("s.db.backup-*"))  # nothing to migrate, no backup
+
+
+def test_same_text_is_stored_once(store):
+    first, created = _add(store)
+    again, created_again = _add(store, title="a  TITLE", body="Some body text about Ramadi.")
+    assert created and not created_again
+    assert again == first
+    assert store.stats()["articles"] == 1
+
+
+def test_same_url_is_stored_once(store):
+    _add(store, url="https://example.org/a")
+    _, created = _add(store, body="Different text", url="https://example.org/a")
+    assert not created
+
+
+def test_content_hash_ignores_case_and_spacing():
+    assert content_hash("T", "a  b\nc") == content_hash("t", "A b c")
+    assert content_hash("T", "a b") != content_hash("T", "a c")
+
+
+def test_fts_finds_an_article_by_a_word_of_its_body(store):
+    wanted, _ = _add(store, title="Unrelated headline", body="Militants seized the compound.")
+    _add(store, title="Other", body="Nothing to see here.")
+    rows = store.page_articles(ArticleFilter(query="compound"))
+    assert [r.id for r in rows] == [wanted]
+    # prefix search while typing, and stemming
+    assert [r.id for r in store.page_articles(ArticleFilter(query="compo"))] == [wanted]
+    assert [r.id for r in store.page_articles(ArticleFilter(query="seize"))] == [wanted]
+
+
+@pytest.mark.parametrize("hostile", ['"', 'a"b', "NEAR(", "title:x", "*", "-", "AND OR NOT",
+                                     "'; DROP TABLE articles; --", "\\", "(((", "^x", "{a b}"])
+def test_any_search_string_is_safe(store, hostile):
+    _add(store)
+    store.page_articles(ArticleFilter(query=hostile))
+    store.count_articles(ArticleFilter(query=hostile))
+    assert store.stats()["articles"] == 1
+
+
+def test_fts_query_quotes_every_word():
+    assert fts_query('ISIS "Ramadi') == '"ISIS" "Ramadi"*'
+    assert fts_query("!!!") is None
+
+
+def test_pages_never_exceed_the_limit_and_cover_everything(store):
+    ids = {_add(store, title=f"T{i}", body=f"body {i}")[0] for i in range(25)}
+    seen = []
+    for offset in range(0, 30, 10):
+        page = store.page_articles(offset=offset, limit=10)
+        assert len(page) <= 10
+        seen.extend(r.id for r in page)
+    assert sorted(seen) == sorted(ids)
+
+
+def test_sort_and_filters(store):
+    a, _ = _add(store, title="Bravo", body="one", published="2015-05-15")
+    b, _ = _add(store, title="alpha", body="two", published="2016-01-01")
+    c, _ = _add(store, title="Charlie", body="three")
+    assert [r.id for r in store.page_articles(sort="published")] == [b, a, c]
+    assert [r.id for r in store.page_articles(sort="title")] == [b, a, c]
+    store.mark_read(a)
+    store.set_flag(c, True)
+    assert {r.id for r in store.page_articles(ArticleFilter(unread=True))} == {b, c}
+    assert [r.id for r in store.page_articles(ArticleFilter(flagged=True))] == [c]
+    assert [r.id for r in store.page_articles(ArticleFilter(date_from="2016-01-01"))] == [b]
+    with pytest.raises(StoreError):
+        store.page_articles(sort="nonsense")
+
+
+def test_neighbour_follows_the_list_order(store):
+    a, _ = _add(store, title="A", body="one", published="2015-01-01")
+    b, _ = _add(store, title="B", body="two", published="2015-01-02")
+    assert store.neighbour(b, 1) == a
+    assert store.neighbour(a, -1) == b
+    assert store.neighbour(a, 1) is None
+
+
+def test_spans_and_counts_are_stored_with_the_article(store):
+    extraction = {
+        "entities": [{"start": 0, "end": 4, "text": "Some", "label": "PER", "canonical": "Some"}],
+        "casualties": [
+            {"start": 5, "end": 9, "text": "body", "kind": "killed", "min": 10, "max": 10},
+            {"start": 5, "end": 9, "text": "body", "kind": "killed", "min": 10, "max": 10,
+             "repeat": True}],
+        "quotes": [], "dates": []}
+    article_id, _ = _add(store, extraction=extraction, extractor_version="t1")
+    spans = store.spans(article_id)
+    assert [(s.kind, s.label) for s in spans] == [("entity", "PER"), ("casualty", "killed"),
+                                                  ("casualty", "killed")]
+    assert spans[0].attrs == {"canonical": "Some"}
+    row = store.page_articles()[0]
+    assert (row.n_entities, row.n_figures, row.killed_min) == (1, 2, 10)  # the repeat counts once
+
+
+def test_a_failed_write_leaves_nothing_half_written(store):
+    bad = {"entities": [{"start": 0, "end": 1, "text": "x"}]}  # no label: still fine
+    bad["casualties"] = [{"start": 0}]  # missing fields: the insert fails
+    with pytest.raises(KeyError):
+        _add(store, extraction=bad)
+    assert store.stats() == {"articles": 0, "spans": 0, "unread": 0, "tags": 0,
+                             "annotations": 0, "events": 0}
+
+
+def test_store_from_a_newer_version_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "new.db"
+    with Store(path) as s:
+        s.conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+                       " VALUES ('newsdesk', '9999_future', 'x')")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="newer newsdesk"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a newsdesk store"):
+        Store(path)
+
+
+def test_an_old_store_is_backed_up_before_migrating(tmp_path, monkeypatch):
+    import store.store as store_module
+    from sqlite_utils import Migrations
+
+    from store.migrations import m0001_initial
+
+    path = tmp_path / "old.db"
+    with Store(path) as s:
+        _add(s)
+    newer = Migrations("newsdesk")
+    newer(name="0001_initial")(m0001_initial)
+
+    @newer(name="0002_test_step")
+    def step(db):
+        db.execute("CREATE TABLE test_step (x)")
+
+    monkeypatch.setattr(store_module, "migrations", newer)
+    with Store(path) as s:
+        assert "test_step" in s.schema()
+        assert s.stats()["articles"] == 1
+    backups = list(tmp_path.glob("old.db.backup-*"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert "test_step" not in tables
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
