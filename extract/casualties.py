@@ -22,7 +22,9 @@ _ANY_KIND = "|".join(f"(?:{w})" for w in KIND_WORDS.values())
 _QUAL = (r"at\s+least|more\s+than|over|nearly|almost|around|about|approximately|roughly|"
          r"some|up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|an\s+estimated|estimated|"
          r"close\s+to|upwards\s+of|no\s+fewer\s+than|a\s+total\s+of|the")
-_VAGUE = "|".join(sorted(VAGUE, key=len, reverse=True))
+# "some", "many", "few" count too loosely to stand as figures on their own
+_VAGUE = "|".join(sorted((w for w in VAGUE if w not in ("some", "many", "few", "a few",
+                                                       "numerous")), key=len, reverse=True))
 # Things that get counted near casualty words but are not people.
 _NOT_PEOPLE = re.compile(
     r"^(?:weapons?|guns?|rifles?|vehicles?|humvees?|tanks?|cars?|trucks?|buildings?|homes?|"
@@ -31,9 +33,12 @@ _NOT_PEOPLE = re.compile(
     r"rounds?|shells?|rockets?|missiles?|bombs?|mines?|square|acres?|hectares?|tonnes?|tons?|"
     r"am|pm|a\.m\.|p\.m\.|o'clock|points?|votes?|seats?|cases?|million|billion)$", re.I)
 
-_QNUM = (rf"(?P<qual>{_QUAL})?\s*(?P<num>{NUMBER_PATTERN}|(?P<vague>{_VAGUE}))"
-         rf"(?:\s+(?:or\s+more|and\s+more|plus))?")
-_VICTIMS = r"(?P<victims>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*?)"
+_QNUM = (rf"(?:(?P<qual>{_QUAL})[ \t]+)?(?P<num>{NUMBER_PATTERN}|(?P<vague>{_VAGUE}))"
+         rf"(?:[ \t]+(?:or[ \t]+more|and[ \t]+more|plus))?")
+# lower-case words on the same line: victims never cross a line or a capitalised word
+_VICTIMS = r"(?P<victims>(?-i:(?:[a-z][\w-]*[ \t]+){0,3}?[a-z][\w-]*?))"
+_STOP_VICTIMS = {"and", "or", "but", "in", "on", "at", "of", "the", "a", "an", "by", "more",
+                 "as", "to", "with", "from", "after", "during", "when", "while", "were", "was"}
 # "soldiers and Popular Mobilisation fighters": a second group joined by "and"
 _MORE_VICTIMS = re.compile(r"\s+and\s+(?:[A-Z][\w-]*\s+){0,3}[a-z][\w-]*(?:men|ers|ians|ists|ers|"
                            r"ren|ople|ice|iers|ees|ents|ims|s)\b")
@@ -105,6 +110,8 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
             following = re.match(r"[\s\w-]*", text[num_end:num_end + 40]).group().split()[:3]
             if any(_NOT_PEOPLE.match(w) for w in following):
                 continue
+            if victims and victims.split()[0].lower() in _STOP_VICTIMS:
+                victims = None
             if victims:
                 head = victims.split()[-1]
                 if _NOT_PEOPLE.match(head) or _NOT_PEOPLE.match(victims.split()[0]):
@@ -119,12 +126,14 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
                 value = parse_number(num_words)
                 if value is None or value > 10_000_000:
                     continue
-                if name == "verb_num" and re.fullmatch(r"(?:19|20)\d\d", num_words):
-                    continue  # "killed in 2014": a year, not a count
+                if re.fullmatch(r"(?:19|20)\d\d", num_words) and not victims:
+                    continue  # "killed in 2014", "2019 ... killed": a year, not a count
                 vmin, vmax, approx = _range(g.get("qual"), value)
             if victims and re.search(r"\b(?:families|households)$", victims):
                 vmin = vmax = None  # families, not persons: the count of people is unknown
             start, end = m.start(), m.end()
+            if name == "verb_num" and not victims:
+                end = m.end("num")  # "killed five and": the figure ends at the number
             while start < end and text[start].isspace():
                 start += 1
             if name == "verb_num" and victims:
