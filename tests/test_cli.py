@@ -125,3 +125,14 @@ def test_info_reports_the_store(seeded_db):
     result = CliRunner().invoke(cli, ["info", "--db", str(seeded_db)])
     assert result.exit_code == 0
     assert "articles: 31" in result.output
+
+
+def test_ingest_from_stdin(tmp_path):
+    db = tmp_path / "stdin.db"
+    text = "Stdin title\n\nGunmen killed 4 people in Kabul on Monday.\n"
+    result = CliRunner().invoke(cli, ["ingest", "--db", str(db), "-"], input=text)
+    assert result.exit_code == 0, result.output
+    assert "1 new" in result.output
+    empty = CliRunner().invoke(cli, ["ingest", "--db", str(db), "-"], input="")
+    assert empty.exit_code == 1
+    assert "failed: stdin: empty file" in empty.output
