@@ -27,7 +27,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("where")
         table.add_column("key")
         table.add_column("does")
-        table.add_column("id (for [keymap] in config.toml)", style="dim")
+        table.add_column(Text("id (for [keymap] in config.toml)"), style="dim")
         for where, key, description, binding_id in self.rows:
             table.add_row(Text(where), Text(key), Text(description), Text(binding_id))
         with VerticalScroll(id="help-box"):
