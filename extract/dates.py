@@ -96,8 +96,25 @@ def _add_months(d: dt.date, months: int) -> tuple[int, int]:
 
 def _future(text: str, start: int, end: int) -> bool:
     """Future tense near the expression (same clause, a few words either side)."""
-    window = text[max(0, start - 40):min(len(text), end + 30)]
+    window = text[max(0, start - 30):min(len(text), end + 15)]
     return bool(_FUTURE_CUE.search(window))
+
+
+def _nearest_day(month: int, day: int, pub: dt.date, future: bool) -> str | None:
+    """A month and day without a year: the occurrence nearest publication, a future
+    one only when the clause speaks of the future."""
+    candidates = []
+    for year in (pub.year - 1, pub.year, pub.year + 1):
+        try:
+            candidates.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    if future:
+        ahead = [c for c in candidates if c >= pub]
+        candidates = ahead or candidates
+    return min(candidates, key=lambda c: (abs((c - pub).days), c > pub)).isoformat()
 
 
 def _month_year(month: int, pub: dt.date, future: bool) -> int:
@@ -122,10 +139,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, pub: dt.date | None
         day = int(re.sub(r"\D", "", g["day"]))
         if pub is None:
             return None, "day"
-        year = _month_year(month, pub, _future(text, m.start(), m.end()))
-        if month == pub.month and day > pub.day and not _future(text, m.start(), m.end()):
-            year = pub.year - 1 if day - pub.day > 7 else pub.year
-        return _day(year, month, day), "day"
+        return _nearest_day(month, day, pub, _future(text, m.start(), m.end())), "day"
     if kind == "my":
         return f"{int(g['year']):04d}-{MONTHS[g['mon'].rstrip('.').lower()]:02d}", "month"
     if kind == "relday":

@@ -111,3 +111,13 @@ def test_extract_never_raises_and_offsets_hold(text, published):
             assert 0 <= item["start"] <= item["end"] <= len(text)
             assert text[item["start"]:item["end"]] == item["text"]
     assert extract(text, published) == result
+
+
+@pytest.mark.parametrize("sentence,published,value", [
+    ("The vote is set for Jan. 14 in the capital.", "1999-12-30", "2000-01-14"),
+    ("The ceasefire began on March 3 after talks.", "2015-05-15", "2015-03-03"),
+    ("Troops withdrew on December 20 last year.", "2015-01-05", "2014-12-20"),
+])
+def test_month_day_without_year_is_the_nearest_occurrence(sentence, published, value):
+    dates = find_dates(sentence, published)
+    assert dates[0]["value"] == value
