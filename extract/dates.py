@@ -152,7 +152,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, pub: dt.date | None
         n = parse_number(g["num"])
         unit = g["unit"].lower()
         if n is None or pub is None:
-            return None, unit if unit != "week" else "week"
+            return None, unit
         if unit == "day":
             return (pub - dt.timedelta(days=n)).isoformat(), "day"
         if unit == "week":

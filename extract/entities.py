@@ -88,13 +88,13 @@ def _chunks(text: str, skip: list[tuple[int, int]]) -> list[Chunk]:
             while j < len(toks):
                 nxt = toks[j]
                 gap = text[run[-1].end:nxt.start]
-                if gap not in (" ", ""):
-                    # "Gen." and "St." keep going past their dot
-                    if gap == "" and nxt.text == "." and run[-1].low in PER_TITLES:
-                        j += 1
-                        continue
-                    if not (gap == ". " and run[-1].low in PER_TITLES):
-                        break
+                titled = run[-1].low in PER_TITLES
+                # "Gen. Sharif": a title's dot does not end the name
+                if nxt.text == "." and gap == "" and titled:
+                    j += 1
+                    continue
+                if gap not in (" ", "") and not (gap == ". " and titled):
+                    break
                 if _is_cap(nxt.text) and nxt.text not in NOT_NAMES:
                     run.append(nxt)
                 elif nxt.low in NAME_PARTICLES and j + 1 < len(toks) and _is_cap(toks[j + 1].text):
@@ -143,7 +143,7 @@ def _name(text: str, chunk: Chunk) -> str:
     return text[chunk.start:chunk.end]
 
 
-def _label(text: str, chunk: Chunk, gaz: frozenset[str], lower_words: set[str]) -> str | None:
+def _label(text: str, chunk: Chunk, gaz: frozenset[str]) -> str | None:
     name = _name(text, chunk)
     words = [t.text for t in chunk.toks]
     last = chunk.toks[-1].low
@@ -228,7 +228,7 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
                                                 for m in mid_caps if " " in m))
             if not known or word.lower() in lower_words:
                 continue
-        label = _label(text, chunk, gaz, lower_words)
+        label = _label(text, chunk, gaz)
         if label is None:
             continue
         ents.append({"start": chunk.start, "end": chunk.end, "text": name, "label": label})

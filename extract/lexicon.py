@@ -28,7 +28,7 @@ ORG_HEADS = {
     "corporation", "inc", "ltd", "plc", "union", "association", "front", "movement",
     "brigade", "brigades", "mobilisation", "mobilization", "court", "parliament",
     "assembly", "authority", "department", "organisation", "organization", "navy",
-    "institute", "foundation", "office", "bureau", "agency", "network", "times", "post",
+    "institute", "foundation", "office", "bureau", "network", "times", "post",
     "journal", "herald", "guardian", "tribune", "telegraph", "club", "fc", "league",
     "federation", "board", "service", "services", "guard", "militia", "command",
     "coalition", "alliance", "government", "congress", "senate", "cabinet", "airlines",
@@ -79,8 +79,8 @@ DEMONYMS = {
     "Serbian", "Shia", "Shiite", "Shiites", "Sikh", "Somali", "Spanish", "Sudanese",
     "Sunni", "Sunnis", "Swedish", "Swiss", "Syrian", "Taiwanese", "Thai", "Tunisian",
     "Turkish", "Ukrainian", "Venezuelan", "Vietnamese", "Welsh", "Western", "Yemeni",
-    "Zimbabwean", "Jews", "Catholics", "Protestant", "Orthodox", "Buddhist", "Cuban",
-    "Polish", "Filipinos", "Americans", "Iraqis", "Syrians", "Afghans", "Israelis",
+    "Zimbabwean", "Jews", "Catholics", "Protestant", "Orthodox", "Buddhist",
+    "Filipinos", "Americans", "Iraqis", "Syrians", "Afghans", "Israelis",
 }
 # Words that are capitalised for calendar or grammar reasons, never names on their own.
 NOT_NAMES = {

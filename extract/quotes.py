@@ -64,7 +64,6 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 
 def find_quotes(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     quotes: list[dict[str, Any]] = []
-    persons = [e for e in entities if e["label"] == "PER"]
     last_speaker: tuple[str, int, int] | None = None
     for start, end in _quote_spans(text):
         inner = text[start + 1:end - 1]
@@ -95,7 +94,7 @@ def find_quotes(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any
         speaker = None
         if who:
             who = _narrow_to_entity(who, entities) or _trim_mention(text, who)
-            speaker = _resolve(text[who[0]:who[1]], who[0], entities, persons, last_speaker)
+            speaker = _resolve(text[who[0]:who[1]], who[0], entities, last_speaker)
         elif adding and last_speaker:
             speaker = last_speaker[0]
             who = (last_speaker[1], last_speaker[2])
@@ -131,16 +130,14 @@ def _trim_mention(text: str, span: tuple[int, int]) -> tuple[int, int]:
 
 
 def _resolve(mention: str, pos: int, entities: list[dict[str, Any]],
-             persons: list[dict[str, Any]], last: tuple[str, int, int] | None) -> str | None:
+             last: tuple[str, int, int] | None) -> str | None:
     low = mention.lower()
     if low in _PRONOUNS:
         if low in ("he", "she"):
-            prior = [p for p in persons if p["end"] <= pos]
+            prior = [e for e in entities if e["label"] == "PER" and e["end"] <= pos]
+            # a person named after the last speaker is the likelier "he"
             if prior and (not last or prior[-1]["start"] > last[1]):
                 return prior[-1]["canonical"]
-            if last:
-                return last[0]
-            return prior[-1]["canonical"] if prior else None
         return last[0] if last else None
     for e in entities:
         if e["start"] <= pos < e["end"] or (e["start"] >= pos and e["end"] <= pos + len(mention)):

@@ -141,7 +141,8 @@ def extract_cmd(file: Path | None, published: str | None, as_json: bool, as_json
                 if not isinstance(text, str):
                     raise TypeError("'text' must be a string")
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise click.ClickException(f"stdin line {n}: not an extraction request ({exc})")
+                raise click.ClickException(
+                    f"stdin line {n}: not an extraction request ({exc})") from None
             result = extract.extract(text, doc.get("published"), rules=rules)
             sys.stdout.write(json.dumps({"id": doc.get("id"), **result}, ensure_ascii=False) + "\n")
         return

@@ -384,6 +384,16 @@ class Store:
         with self.write() as conn:
             conn.execute("UPDATE articles SET flagged = ? WHERE id = ?", [int(flagged), article_id])
 
+    def toggle_flag(self, article_id: int) -> bool:
+        """Flip the flag in one statement; returns the new state."""
+        with self.write() as conn:
+            row = conn.execute(
+                "UPDATE articles SET flagged = 1 - flagged WHERE id = ? RETURNING flagged",
+                [article_id]).fetchone()
+        if row is None:
+            raise StoreError(f"article {article_id} is not in the store")
+        return bool(row[0])
+
     def tags(self, article_id: int) -> list[str]:
         return [r[0] for r in self.conn.execute(
             "SELECT tag FROM tags WHERE article_id = ? ORDER BY tag", [article_id])]

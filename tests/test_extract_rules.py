@@ -121,3 +121,10 @@ def test_extract_never_raises_and_offsets_hold(text, published):
 def test_month_day_without_year_is_the_nearest_occurrence(sentence, published, value):
     dates = find_dates(sentence, published)
     assert dates[0]["value"] == value
+
+
+def test_a_title_with_a_dot_marks_a_single_name_as_a_person():
+    text = "Commanders said Gen. Sharif arrived in Quetta on Monday."
+    ents = {(e["text"], e["label"]) for e in extract(text, None)["entities"]}
+    assert ("Sharif", "PER") in ents
+    assert not any(e[0].startswith("Gen") for e in ents)

@@ -190,3 +190,12 @@ def test_an_old_store_is_backed_up_before_migrating(tmp_path, monkeypatch):
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         assert "test_step" not in tables
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+def test_toggle_flag_flips_and_reports(store):
+    article_id, _ = _add(store)
+    assert store.toggle_flag(article_id) is True
+    assert store.article(article_id)["flagged"]
+    assert store.toggle_flag(article_id) is False
+    with pytest.raises(StoreError):
+        store.toggle_flag(article_id + 100)

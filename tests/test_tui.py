@@ -107,6 +107,18 @@ async def test_sort_unread_and_flag(seeded_db):
         assert table.filter.unread and table.total == 30
 
 
+async def test_flag_in_the_reader_updates_the_header(seeded_db):
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.screen
+        assert "flagged" not in _text_of(reader.query_one("#reader-header", Static))
+        await pilot.press("f")
+        assert "⚑ flagged" in _text_of(reader.query_one("#reader-header", Static))
+        assert app.store.article(reader.article_id)["flagged"]
+
+
 async def test_help_lists_keys_with_ids(seeded_db):
     app = NewsdeskApp(seeded_db)
     async with app.run_test(size=(120, 40)) as pilot:

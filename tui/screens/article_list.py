@@ -104,8 +104,7 @@ class ArticleListScreen(Screen[None]):
         article_id = self.table.current_id
         if article_id is None:
             return
-        article = self.store.article(article_id)
-        self.store.set_flag(article_id, not article["flagged"])
+        self.store.toggle_flag(article_id)
         self.table.refresh_article(article_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

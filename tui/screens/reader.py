@@ -52,6 +52,13 @@ class ReaderScreen(Screen[None]):
         self.app.last_article_id = article_id
         self.store.mark_read(article_id)
         spans = self.store.spans(article_id)
+        self._show_header(article)
+        self.query_one("#reader-text", Static).update(
+            highlighted(article["body"], spans, article["headings"]))
+        self.query_one("#reader-found", Static).update(self._found(spans))
+        self.query_one("#reader-text-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def _show_header(self, article: dict) -> None:
         header = Text()
         header.append_text(plain(article["title"], "bold"))
         meta = " · ".join(x for x in (article["published"] or "undated", article["source"] or "",
@@ -61,10 +68,6 @@ class ReaderScreen(Screen[None]):
         if article["flagged"]:
             header.append("  ⚑ flagged", style="bold")
         self.query_one("#reader-header", Static).update(header)
-        self.query_one("#reader-text", Static).update(
-            highlighted(article["body"], spans, article["headings"]))
-        self.query_one("#reader-found", Static).update(self._found(spans))
-        self.query_one("#reader-text-scroll", VerticalScroll).scroll_home(animate=False)
 
     @staticmethod
     def _found(spans) -> Text:
@@ -125,7 +128,7 @@ class ReaderScreen(Screen[None]):
         self.show(target)
 
     def action_toggle_flag(self) -> None:
+        self.store.toggle_flag(self.article_id)
         article = self.store.article(self.article_id)
         if article is not None:
-            self.store.set_flag(self.article_id, not article["flagged"])
-            self.show(self.article_id)
+            self._show_header(article)  # the text and panels have not changed
