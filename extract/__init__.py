@@ -16,7 +16,7 @@ from extract.quotes import find_quotes
 from extract.text import clean_text, heading_spans, is_dateline, lines_with_offsets
 
 # Bump when output changes: stored spans carry the version that made them.
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 Extraction = dict[str, list[dict[str, Any]]]
 

@@ -6,18 +6,37 @@ from typing import Any
 
 OPEN_MARKS = "\"“„«"
 CLOSE_MARKS = "\"”»"
-_SPEECH = (r"said|says|say|told|tells|added|adds|stated|states|explained|claimed|claims|"
-           r"warned|warns|urged|urges|announced|wrote|writes|asked|asks|argued|insisted|"
-           r"noted|continued|declared|replied|responded|recalled|remarked|acknowledged|"
-           r"admitted|tweeted|posted|according\s+to")
+# Finite speech verbs; the participles ("saying", "adding") point at the clause's subject.
+_SPEECH = (r"said|says|say|told|tells|tell|added|adds|stated|states|explained|explains|"
+           r"claimed|claims|claim|warned|warns|urged|urges|announced|announces|wrote|writes|"
+           r"asked|asks|argued|argues|insisted|insists|noted|notes|continued|continues|"
+           r"declared|declares|replied|replies|responded|responds|recalled|recalls|remarked|"
+           r"acknowledged|admitted|admits|tweeted|tweets|posted|reported|reports|called|calls|"
+           r"described|describes|proclaimed|proclaims|promised|promises|vowed|vows|pledged|"
+           r"predicted|predicts|suggested|suggests|complained|complains|conceded|concedes|"
+           r"joked|jokes|quipped|boasted|boasts|branded|brands|blasted|slammed|praised|"
+           r"criticized|criticised|denounced|denied|denies|charged|accused|accuses|"
+           r"testified|sang|sings|shouted|yelled|chanted|read|reads|wrote|"
+           r"according\s+to")
+_PARTICIPLE = (r"saying|adding|asking|telling|calling|writing|noting|arguing|insisting|"
+               r"warning|urging|claiming|describing|promising|vowing|declaring|explaining|"
+               r"stating|encouraging|denouncing|branding|praising|accusing|referring")
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+_AUX = re.compile(r"(?:\s+(?:also|then|later|again|once|repeatedly|previously|often|"
+                  r"has|have|had|is|was|are|were|been|be|will|would|has\s+been|had\s+been|"
+                  r"did|does|do|just|even|further|only|not|never|still|recently|"
+                  r"[’']s|[’']d))+\s*$", re.IGNORECASE)
 # a name-ish or pronoun mention: "he", "Jamili", "a police officer", "Anbar council chief Sabah al-Karhout"
 _MENTION = (r"(?P<who>(?:he|she|they|it|we|I|"
-            r"(?:(?:the|a|an)\s+)?(?:[\w'’-]+\s+){0,6}?[\w'’-]+))")
+            r"(?:(?:the|a|an)\s+)?(?:[\w'’.-]+\s+){0,6}?[\w'’-]+))")
+# "Rep. Gwen Moore (D-Wis.) said", "Scott Pruitt, the attorney general of Oklahoma, said"
+_APPOSITIVE = r"(?:\s*\([^()\n]{1,20}\))?(?:,[^,\"“”\n]{1,90}){0,2}?,?"
 AFTER = [
     # ", Jamili also said" / "he said" / "said a police officer"
-    re.compile(rf"^[,.]?\s*{_MENTION}\s+(?:also\s+|later\s+|then\s+)?(?:{_SPEECH})\b"),
+    re.compile(rf"^[,.]?\s*{_MENTION}{_APPOSITIVE}\s+(?:also\s+|later\s+|then\s+)?(?:{_SPEECH})\b"),
     re.compile(rf"^[,.]?\s*(?:{_SPEECH})\s+{_MENTION}(?=[.,;]|\s+(?:in|on|at|to|during|who|of)\b|$)"),
+    # a signed quote: "…” ― Sonya Herridge
+    re.compile(r"^\s*[―—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"),
 ]
 BEFORE = [
     # "X said:" / "X told reporters," / "according to X," / "X claims to have"
@@ -25,6 +44,23 @@ BEFORE = [
     re.compile(rf"{_MENTION}\s+(?:claims?|claimed)\s+(?:to\s+have|that)\s*$"),
     re.compile(r"(?P<adding>\badding(?:\s+that)?)\s*,?\s*$"),
 ]
+_ANY_VERB_AFTER = re.compile(r"\s*(?P<who>[Hh]e|[Ss]he|[Tt]hey|I|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"
+                             r"\s+(?:also\s+)?[a-z]+(?:ed|s)\b")
+_VERB_IN_CLAUSE = re.compile(rf"\b(?:(?P<finite>{_SPEECH})|(?P<part>{_PARTICIPLE}))\b", re.IGNORECASE)
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,;:“”\"\n]{2,160}?)(?=\s*[,.;:]|\s*$)",
+                        re.IGNORECASE)
+_SUBJECT_TAIL = re.compile(r"(?:(?:the|a|an|his|her|their|its)\s+)?(?:[\w'’.-]+\s+){0,6}?[\w'’.-]+$",
+                           re.IGNORECASE)
+_SUBJECT_HEAD = re.compile(r"\W*(?P<who>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\b|"
+                           r"(?:(?:[Tt]he|[Aa]n?|[Ee]very)\s+)?(?:[A-Z][\w'’.-]*\s+){0,5}[A-Z][\w'’.-]*|"
+                           r"(?:[Tt]he|[Aa]n?)\s+[a-z][\w'’-]*)")
+_LINK_WORDS = {"that", "which", "who", "whom", "and", "but", "or", "because", "while",
+               "when", "as", "if", "than"}
+# how far back (characters) "she says" still points at the last speaker rather than
+# at a person named since
+_PRONOUN_REACH = 250
+_DETERMINERS = {"the", "a", "an", "every", "this", "that", "his", "her", "their", "its"}
+_NOT_SPEAKERS = {"this", "there", "here", "what", "which", "that", "who", "one", "you", "me"}
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
@@ -65,6 +101,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 def find_quotes(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     quotes: list[dict[str, Any]] = []
     last_speaker: tuple[str, int, int] | None = None
+    last_quote_end = -1
     for start, end in _quote_spans(text):
         inner = text[start + 1:end - 1]
         if len(inner.split()) <= 2:
@@ -76,21 +113,11 @@ def find_quotes(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any
         after = text[end:line_end]
         sentence_before = re.split(r"(?<=[.!?])\s+", before)[-1]
         kind = "direct" if not sentence_before.strip() else "mixed"
-        who = None
-        adding = False
-        m = next((p.match(after) for p in AFTER if p.match(after)), None)
-        if m and m.group("who"):
-            who = (end + m.start("who"), end + m.end("who"))
-        elif sentence_before.strip():
-            offset = start - len(sentence_before)
-            for pattern in BEFORE:
-                mb = pattern.search(sentence_before)
-                if mb:
-                    if mb.groupdict().get("adding"):
-                        adding = True
-                    elif mb.group("who"):
-                        who = (offset + mb.start("who"), offset + mb.end("who"))
-                    break
+        # a mention never reaches back across the previous quote
+        sentence_before = re.split(r"[”»]\s*|\"\s+", sentence_before)[-1]
+        who, adding = _attribution(text, start, end, before, sentence_before, after)
+        if who is None and kind == "direct":
+            who = _colon_lead_in(text, line_start)
         speaker = None
         if who:
             who = _narrow_to_entity(who, entities) or _trim_mention(text, who)
@@ -98,13 +125,147 @@ def find_quotes(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any
         elif adding and last_speaker:
             speaker = last_speaker[0]
             who = (last_speaker[1], last_speaker[2])
+        elif last_speaker and _continues(text, last_quote_end, start):
+            # an unattributed quote right after an attributed one: the same voice goes on
+            speaker = last_speaker[0]
+            who = (last_speaker[1], last_speaker[2])
         quote = {"start": start, "end": end, "text": text[start:end], "kind": kind,
                  "speaker": speaker, "speaker_start": who[0] if who else None,
                  "speaker_end": who[1] if who else None}
         quotes.append(quote)
+        last_quote_end = end
         if speaker and who:
             last_speaker = (speaker, who[0], who[1])
     return quotes
+
+
+def _attribution(text: str, start: int, end: int, before: str, sentence_before: str,
+                 after: str) -> tuple[tuple[int, int] | None, bool]:
+    """The speaker mention's span (or None) and whether the lead-in is a bare "adding"."""
+    for pattern in AFTER:
+        m = pattern.match(after)
+        if m and _is_mention(m.group("who")):
+            return (end + m.start("who"), end + m.end("who")), False
+    if text[end - 2:end - 1] in ",?!":
+        m = _ANY_VERB_AFTER.match(after)
+        if m:
+            return (end + m.start("who"), end + m.end("who")), False
+    if not sentence_before.strip():
+        return None, False
+    offset = start - len(sentence_before)
+    for pattern in BEFORE[1:]:
+        mb = pattern.search(sentence_before)
+        if mb:
+            if mb.groupdict().get("adding"):
+                return None, True
+            if mb.group("who"):
+                return (offset + mb.start("who"), offset + mb.end("who")), False
+            break
+    return _in_sentence(sentence_before, offset), False
+
+
+def _is_mention(words: str) -> bool:
+    """A capitalised name, a pronoun or a description ("the group"), not "and" or "the level"."""
+    first = words.split()[0]
+    return first[:1].isupper() or first.lower() in _PRONOUNS | _DETERMINERS
+
+
+def _in_sentence(sentence: str, offset: int) -> tuple[int, int] | None:
+    """A mixed quote's speaker: the subject of the last speech verb before the quote
+    ("Trump tells his supporters to “go …”"), the clause's subject for a participle
+    ("Clinton mocked it, saying “…”"), else the sentence's subject."""
+    according = list(_ACCORDING.finditer(sentence))
+    verbs = list(_VERB_IN_CLAUSE.finditer(sentence))
+    if according and (not verbs or according[-1].start() >= verbs[-1].start()):
+        m = according[-1]
+        return offset + m.start("who"), offset + m.end("who")
+    for verb in reversed(verbs):
+        head = sentence[:verb.start()]
+        if verb.group("finite"):
+            found = _subject_before(head)
+        else:
+            # "footage of Hillary Clinton asking" names the speaker right before the verb
+            found = _name_before(head) or _sentence_subject(sentence)
+        if found:
+            return offset + found[0], offset + found[1]
+    found = _sentence_subject(sentence)
+    return (offset + found[0], offset + found[1]) if found else None
+
+
+def _subject_before(head: str) -> tuple[int, int] | None:
+    """The mention right before a finite verb, past auxiliaries and an appositive."""
+    aux = _AUX.search(head)
+    if aux:
+        head = head[:aux.start()]
+    head = head.rstrip()
+    if head.endswith(","):
+        # "Brian Fallon, the campaign's press secretary, noted": the name before the appositive
+        inner = head[:-1]
+        comma = inner.rfind(",")
+        head = inner[:comma] if comma > 0 else inner
+    tail = _SUBJECT_TAIL.search(head)
+    if not tail:
+        return None
+    words = tail.group().split()
+    # stop at the nearest clause boundary: "… anybody who complains"
+    cut = max((i for i, w in enumerate(words) if w.lower() in _LINK_WORDS), default=-1)
+    words = words[cut + 1:]
+    if not words or words[-1].lower() in _NOT_SPEAKERS:
+        return None
+    mention = " ".join(words)
+    start = head.rfind(mention)
+    return (start, start + len(mention)) if start >= 0 else None
+
+
+def _name_before(head: str) -> tuple[int, int] | None:
+    m = re.search(r"(?:\b(?:he|she|they|I)|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*$", head)
+    if not m or m.group().strip().lower() in _NOT_SPEAKERS | _DETERMINERS:
+        return None
+    return m.start(), m.start() + len(m.group().rstrip())
+
+
+def _sentence_subject(sentence: str) -> tuple[int, int] | None:
+    """The first mention of a sentence, after a leading phrase ("In July, Gingrich …")."""
+    start = 0
+    lead = re.match(r"\s*(?:In|On|At|After|Before|During|Since|Last|This|Earlier|Later|"
+                    r"Asked|Speaking|Following|Like|Unlike|While|When|As|With|For|Amid|"
+                    r"Despite|Under|Through|From|To|By|Among|According|Though|Although|Once|"
+                    r"Meanwhile|However|Still|Yet|Now|Then|Instead|Separately|Twenty|Thirty|"
+                    r"Years|Days|Weeks|Months|Hours)\b[^,]{0,60},\s*",
+                    sentence)
+    if lead:
+        start = lead.end()
+    m = _SUBJECT_HEAD.match(sentence, start)
+    if not m or m.group("who").lower() in _NOT_SPEAKERS | _DETERMINERS:
+        return None
+    return m.start("who"), m.end("who")
+
+
+def _colon_lead_in(text: str, line_start: int) -> tuple[int, int] | None:
+    """"He said:" or "The paper reports:" as the paragraph before a block quote."""
+    j = line_start - 1
+    while j >= 0 and text[j] in "\n \t":
+        j -= 1
+    if j < 0 or text[j] != ":":
+        return None
+    para_start = text.rfind("\n", 0, j) + 1
+    sentence = re.split(r"(?<=[.!?])\s+", text[para_start:j])[-1]
+    offset = j - len(sentence)
+    for pattern in BEFORE[:2]:
+        mb = pattern.search(sentence)
+        if mb and mb.group("who"):
+            return offset + mb.start("who"), offset + mb.end("who")
+    return _in_sentence(sentence, offset)
+
+
+def _continues(text: str, last_quote_end: int, start: int) -> bool:
+    """Whether only a short attribution ("…," he said.) separates this quote from the last."""
+    if last_quote_end < 0:
+        return False
+    between = text[last_quote_end:start]
+    if "\n" not in between.strip():
+        return True  # same paragraph: "…," said X, a lawyer for Y. "…"
+    return between.count("\n") <= 2 and len(between.strip()) < 80
 
 
 def _narrow_to_entity(span: tuple[int, int], entities: list[dict[str, Any]]
@@ -136,7 +297,8 @@ def _resolve(mention: str, pos: int, entities: list[dict[str, Any]],
         if low in ("he", "she"):
             prior = [e for e in entities if e["label"] == "PER" and e["end"] <= pos]
             # a person named after the last speaker is the likelier "he"
-            if prior and (not last or prior[-1]["start"] > last[1]):
+            recent = last and pos - last[2] < _PRONOUN_REACH
+            if prior and not recent and (not last or prior[-1]["start"] > last[1]):
                 return prior[-1]["canonical"]
         return last[0] if last else None
     for e in entities:

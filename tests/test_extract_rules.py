@@ -94,6 +94,47 @@ def test_quote_split_by_attribution_and_pronoun():
     assert text[quotes[0]["speaker_start"]:quotes[0]["speaker_end"]] == "she"
 
 
+def _speakers(text):
+    return [(q["speaker"], text[q["speaker_start"]:q["speaker_end"]]
+             if q["speaker_start"] is not None else None)
+            for q in extract(text, None)["quotes"]]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # mixed quote: the subject of the speech verb earlier in the sentence
+    ("Mayor Lena Brandt tells residents of the valley to “stay indoors until the river falls.”",
+     [("Lena Brandt", "Lena Brandt")]),
+    # a participle points back to the clause's subject
+    ("Senator Omar Haddad mocked the plan on Monday, saying it would “cost far more than it saves.”",
+     [("Omar Haddad", "Omar Haddad")]),
+    # the name right before a participle is the speaker
+    ("The advert shows footage of Governor Ruth Alder asking, “Who pays for the new bridge?”",
+     [("Ruth Alder", "Ruth Alder")]),
+    # honorific with a full stop, a party tag in parentheses, an appositive
+    ('"We will not back down on this," Rep. Carla Mendes (D-Ore.) said on Tuesday.',
+     [("Carla Mendes", "Carla Mendes")]),
+    ('"The wells are dry across the district," Amir Sadeq, a farmer from Herat, told reporters.',
+     [("Amir Sadeq", "Amir Sadeq")]),
+    # a signed quote
+    ("“The clinic saved my daughter’s life.” ― Maria Ortega", [("Maria Ortega", "Maria Ortega")]),
+    # a second quote in the same paragraph after a long attribution keeps its speaker
+    ('"The roads are closed," said Piotr Nowak, the head of the regional emergency office in '
+     'the northern district. "Nobody should try to drive north tonight."',
+     [("Piotr Nowak", "Piotr Nowak"), ("Piotr Nowak", "Piotr Nowak")]),
+    # any verb after a quote that ends in a comma or question mark
+    ("“Why did nobody warn the villages in time?” Halvorsen demanded.",
+     [("Halvorsen", "Halvorsen")]),
+    # a block quote after a lead-in that ends in a colon
+    ('The ministry statement went further.\n\nThe ministry wrote:\n\n"No convoy will pass '
+     'through the checkpoint before dawn."', [("The ministry", "The ministry")]),
+    # "and said" is not a speaker
+    ("Protesters demanded “a full and public inquiry into the shooting” and said they would return.",
+     [("Protesters", "Protesters")]),
+])
+def test_speaker_patterns(text, expected):
+    assert _speakers(text) == expected
+
+
 def test_scare_quotes_are_not_quotes():
     assert extract('He called it a "caliphate" on Friday.', None)["quotes"] == []
 
