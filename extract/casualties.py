@@ -2,27 +2,37 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
-from extract.numbers import NUMBER_PATTERN, VAGUE, parse_number, vague_min
+from extract.numbers import NUMBER_PATTERN, NUMBER_WORDS, VAGUE, parse_number, vague_min
 
 KIND_WORDS = {
     "killed": r"killed|killing|kills|kill|dead|died|die|dies|deaths?|slain|murdered|"
-              r"massacred|executed|lost\s+their\s+lives|perished|fatalities|bodies",
-    "wounded": r"wounded|wounding|injured|injuring|injuries|hurt|hospitali[sz]ed",
-    "captured": r"captured|capturing|taken\s+prisoner|taken\s+captive|seized",
-    "kidnapped": r"kidnapped|kidnapping|abducted|abducting|taken\s+hostage|held\s+hostage",
+              r"massacred|executed|lost\s+their\s+lives|perished|fatalities|bodies|"
+              r"shot\s+dead|shot\s+and\s+killed|gunned\s+down|beheaded|lynched|"
+              r"(?:stabbed|beaten|burned|burnt|hacked|crushed|trampled)\s+to\s+death",
+    "wounded": r"wounded|wounding|wounds|injured|injuring|injures|injuries|hurt|"
+               r"hospitali[sz]ed",
+    "captured": r"captured|capturing|capture|taken\s+prisoner|taken\s+captive|seized",
+    "kidnapped": r"kidnapped|kidnapping|kidnaps|abducted|abducting|abducts|abduction|"
+                 r"taken\s+hostage|held\s+hostage",
     "missing": r"missing|unaccounted\s+for",
-    "displaced": r"displaced|forced\s+to\s+flee|fled|evacuated|made\s+homeless|left\s+homeless",
-    "arrested": r"arrested|arresting|detained|detaining|rounded\s+up|in\s+custody",
+    "displaced": r"displaced|displacement|forced\s+to\s+flee|fled|evacuated|made\s+homeless|"
+                 r"left\s+homeless",
+    "arrested": r"arrested|arresting|arrests|arrest|detained|detaining|detains|rounded\s+up|"
+                r"in\s+custody",
 }
-_KIND_OF = [(kind, re.compile(rf"^(?:{words})$", re.I)) for kind, words in KIND_WORDS.items()]
+_KIND_OF = [(kind, re.compile(rf"^(?:{words})$", re.IGNORECASE)) for kind, words in KIND_WORDS.items()]
 _ANY_KIND = "|".join(f"(?:{w})" for w in KIND_WORDS.values())
+_ANY_KIND_FLAT = "|".join(KIND_WORDS.values())
 
 _QUAL = (r"at\s+least|more\s+than|over|nearly|almost|around|about|approximately|roughly|"
          r"some|up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|an\s+estimated|estimated|"
          r"close\s+to|upwards\s+of|no\s+fewer\s+than|a\s+total\s+of|the")
 # "some", "many", "few" count too loosely to stand as figures on their own
+_VAGUE_FLAT = "|".join(VAGUE)
 _VAGUE = "|".join(sorted((w for w in VAGUE if w not in ("some", "many", "few", "a few",
                                                        "numerous")), key=len, reverse=True))
 # Things that get counted near casualty words but are not people.
@@ -31,41 +41,78 @@ _NOT_PEOPLE = re.compile(
     r"houses?|towns?|villages?|cities|km|kilometres?|kilometers?|miles?|metres?|meters?|"
     r"percent|per|years?|months?|weeks?|days?|hours?|minutes?|times?|dollars?|euros?|"
     r"rounds?|shells?|rockets?|missiles?|bombs?|mines?|square|acres?|hectares?|tonnes?|tons?|"
-    r"am|pm|a\.m\.|p\.m\.|o'clock|points?|votes?|seats?|cases?|million|billion)$", re.I)
+    r"am|pm|a\.m\.|p\.m\.|o'clock|points?|votes?|seats?|cases?|million|billion|"
+    r"blasts?|explosions?|attacks?|bombings?|incidents?|accidents?|crashes)$", re.IGNORECASE)
+
+# a day or month right after the number: "killing seven Thursday" names no victims
+_TIME_WORD = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
+                        r"today|january|february|march|april|june|july|august|september|"
+                        r"october|november|december)$", re.IGNORECASE)
+
+_PERSON = (r"man|woman|boy|girl|child|person|policeman|policewoman|soldier|civilian|officer|"
+           r"journalist|worker|student|teenager|resident|pilgrim|passenger|driver|guard|fighter|"
+           r"militant|doctor|nurse|teacher|tourist|baby|infant|member|head|chief|leader|"
+           r"commander|mayor|governor|official|imam|priest|pastor|villager|farmer|herder|trader|"
+           r"shopkeeper|businessman|suspect|thief|wife|husband|son|daughter|mother|father|"
+           r"brother|sister|owner|activist|lawyer|judge|candidate|councillor|councilor|elder")
 
 _QNUM = (rf"(?:(?P<qual>{_QUAL})[ \t]+)?(?P<num>{NUMBER_PATTERN}|(?P<vague>{_VAGUE}))"
-         rf"(?:[ \t]+(?:or[ \t]+more|and[ \t]+more|plus))?")
-# lower-case words on the same line: victims never cross a line or a capitalised word
-_VICTIMS = r"(?P<victims>(?-i:(?:[a-z][\w-]*[ \t]+){0,3}?[a-z][\w-]*?))"
+         rf"(?P<more>[ \t]+(?:or[ \t]+more|and[ \t]+more|plus))?")
+_AUX = (r"were|was|have\s+been|has\s+been|had\s+been|are|is|being|been|have|had|reportedly|also|all|later|"
+        r"were\s+reported|were\s+reportedly|remain|remained|now|confirmed|still|then|presumed")
+# up to five words on the same line: "soldiers", "Buddhist pilgrims from Myanmar"
+_WORD = r"(?!(?:and|or)\b)[A-Za-z][\w'’-]*"
+_VICTIMS = rf"(?P<victims>(?:{_WORD}[ \t]+){{0,4}}?{_WORD}?)"
+# list items run to their separator: "five Armed Forces personnel, and one member of …"
+_VICTIMS_ALL = rf"(?P<victims>(?:{_WORD}[ \t]+){{0,4}}{_WORD})"
 _STOP_VICTIMS = {"and", "or", "but", "in", "on", "at", "of", "the", "a", "an", "by", "more",
-                 "as", "to", "with", "from", "after", "during", "when", "while", "were", "was"}
+                 "as", "to", "with", "from", "after", "during", "when", "while", "were", "was",
+                 "have", "has", "had", "are", "is", "who", "which", "that", "would", "will",
+                 "could", "may", "might", "since", "for", "than", "this", "last", "per"}
+# "a plot to kill", "one of the highest death tolls": words that end no victim phrase
+_BAD_VICTIM_END = {"to", "of", "the", "a", "an", "and", "or", "would", "will", "could", "may",
+                   "might", "highest", "lowest", "possible", "potential", "likely", "plot",
+                   "threat", "threats", "risk", "penalty", "per"}
+# a noun form takes no victims between it and its number: "750 deaths", not "a possible death"
+_NOUN_FORMS = {"death", "deaths", "injuries", "fatalities", "bodies", "abduction",
+               "displacement", "arrests", "arrest", "capture"}
+_NOUN_ADJECTIVES = {"confirmed", "reported", "civilian", "additional", "further", "new",
+                    "more", "other", "recorded", "known"}
 # "soldiers and Popular Mobilisation fighters": a second group joined by "and"
 _MORE_VICTIMS = re.compile(r"\s+and\s+(?:[A-Z][\w-]*\s+){0,3}[a-z][\w-]*(?:men|ers|ians|ists|ers|"
                            r"ren|ople|ice|iers|ees|ents|ims|s)\b")
 
 PATTERNS = [
     # "the death toll rose to 45"
-    ("toll", re.compile(rf"\bdeath\s+toll\b[^.;]{{0,40}}?\b(?:to|at|of|reached|is|was|stands\s+at|"
-                        rf"hit)\s+{_QNUM}", re.I)),
+    ("toll", re.compile(rf"\bdeath\s+tolls?\b[^.;]{{0,60}}?\b(?:to|at|of|reached|is|was|"
+                        rf"stands\s+at|hit|(?P<over>exceeded|topped|surpassed|passed))\s+{_QNUM}",
+                        re.IGNORECASE)),
     # "killed 10 policemen", "wounding at least seven", "killing more than 100 soldiers"
-    ("verb_num", re.compile(rf"\b(?P<verb>{_ANY_KIND})\s+{_QNUM}(?:\s+(?:of\s+)?(?:the\s+)?"
-                            rf"{_VICTIMS})?(?=[\s.,;:)'\"”]|$)", re.I)),
+    ("verb_num", re.compile(rf"\b(?P<verb>{_ANY_KIND})\s+{_QNUM}(?:[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?"
+                            rf"{_VICTIMS})?(?=[\s.,;:)'\"”]|$)", re.IGNORECASE)),
     # "more than 100 soldiers were killed", "around 28 captured", "45 dead", "two people died"
-    ("num_verb", re.compile(rf"(?<![\w-]){_QNUM}(?:\s+(?:of\s+)?(?:the\s+)?{_VICTIMS})?"
-                            rf"\s+(?:(?:were|was|have\s+been|had\s+been|are|is|being|been|have|"
-                            rf"had|reportedly|also|all|later|were\s+reported|"
-                            rf"were\s+reportedly|remain|remained|now)\s+)*(?P<verb>{_ANY_KIND})\b",
-                            re.I)),
+    ("num_verb", re.compile(rf"(?<![\w-])[\"“]?{_QNUM}(?:[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?{_VICTIMS})?[\"”]?"
+                            rf"(?P<incl>,\s*including\s[^,.;]{{1,40}},)?"
+                            rf"\s+(?:(?:{_AUX})\s+)*(?P<verb>{_ANY_KIND})\b", re.IGNORECASE)),
+    # "the death of at least 50 people", "the deaths of hundreds of soldiers"
+    ("noun_of", re.compile(rf"\b(?P<verb>deaths?|killing|wounding|injuring|abduction|kidnapping|bodies|"
+                           rf"arrest|capture|displacement)\s+of\s+(?:all\s+)?{_QNUM}"
+                           rf"(?:[ \t]+(?:of[ \t]+)?{_VICTIMS})?(?=[\s.,;:)'\"”]|$)",
+                           re.IGNORECASE)),
     # "leaving 12 injured", "left 3 dead"
     ("leaving", re.compile(rf"\b(?:leaving|left)\s+{_QNUM}(?:\s+{_VICTIMS})?\s+(?P<verb>{_ANY_KIND})\b",
-                           re.I)),
+                           re.IGNORECASE)),
+    # "one child was, according to officials, among the dead": part of a toll
+    ("among", re.compile(rf"(?<![\w-]){_QNUM}\s+{_VICTIMS}\s+(?:was|were)(?:,[^,.;]{{0,50}},)?\s+"
+                         rf"(?:also\s+)?among\s+the\s+(?P<verb>dead|killed|injured|wounded|missing)\b",
+                         re.IGNORECASE)),
+    # "killed the village head", "abducted the driver": one person, named by role
+    ("the_one", re.compile(rf"\b(?P<verb>{_ANY_KIND})\s+(?P<qual>the)\s+(?P<num>)"
+                           rf"(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\b", re.IGNORECASE)),
     # "a man was found dead", "a policeman was killed"
-    ("one", re.compile(rf"\b(?P<num>an?|one)\s+(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?(?:man|woman|"
-                       rf"boy|girl|child|person|policeman|soldier|civilian|officer|journalist|"
-                       rf"worker|student|teenager|resident|pilgrim|passenger|driver|guard|fighter|"
-                       rf"militant|doctor|nurse|teacher|tourist|baby|infant|member))\s+"
+    ("one", re.compile(rf"\b(?P<num>an?|one)\s+(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+"
                        rf"(?:was|has\s+been|had\s+been|is)\s+(?:also\s+)?(?:found\s+)?"
-                       rf"(?P<verb>{_ANY_KIND})\b", re.I)),
+                       rf"(?P<verb>{_ANY_KIND})\b", re.IGNORECASE)),
 ]
 
 
@@ -85,9 +132,9 @@ def _range(qual: str | None, value: int) -> tuple[int | None, int | None, bool]:
     if q in ("more than", "over"):
         return value + 1, None, False
     if q in ("up to", "as many as"):
-        return 0, value, False
+        return None, value, False
     if q in ("fewer than", "less than"):
-        return 0, value - 1, False
+        return None, value - 1, False
     if q in ("nearly", "almost", "close to"):
         return value, value, True
     if q in ("around", "about", "approximately", "roughly", "some", "an estimated",
@@ -96,25 +143,121 @@ def _range(qual: str | None, value: int) -> tuple[int | None, int | None, bool]:
     return value, value, False
 
 
+_KIND_WORD = re.compile(rf"\b(?:{_ANY_KIND})\b", re.IGNORECASE)
+
+
+# Every pattern starts at a casualty word or at a number (or its qualifier); trying only the
+# words that can open one (rather than every character, as finditer does) keeps the long
+# alternations cheap.
+_TOKEN = re.compile(r"[\"“]|\w+")
+_NUMBER_PATTERNS = {"num_verb", "among", "one"}
+
+
+def _top_level(alternation: str) -> list[str]:
+    """Split a regex alternation at its top-level bars."""
+    parts, depth, cur = [], 0, ""
+    for ch in alternation:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "|" and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [*parts, cur]
+
+
+def _first_words(alternation: str) -> re.Pattern[str]:
+    firsts = {re.split(r"\\s[+*]", alt, maxsplit=1)[0] for alt in _top_level(alternation)}
+    return re.compile(rf"(?:{'|'.join(sorted(firsts))})$", re.IGNORECASE)
+
+
+_VERB_FIRST = _first_words(_ANY_KIND_FLAT + "|death|leaving|left|abduction|arrest|capture")
+_NUMBER_FIRST = _first_words(f"{_QUAL}|{_VAGUE_FLAT}|{'|'.join(NUMBER_WORDS)}")
+
+
+@lru_cache(maxsize=16384)
+def _opens(token: str) -> tuple[bool, bool]:
+    """(can open a verb-first pattern, can open a number-first pattern)."""
+    if token in "\"“":
+        return False, True
+    return bool(_VERB_FIRST.match(token)), token[0].isdigit() or bool(_NUMBER_FIRST.match(token))
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]
+                ) -> Iterator[re.Match[str]]:
+    """finditer's non-overlapping leftmost matches, tried at the given positions only."""
+    end = -1
+    for pos in starts:
+        if pos < end:
+            continue
+        m = pattern.match(text, pos)
+        if m:
+            end = max(m.end(), pos + 1)
+            yield m
+
+
+def _casualty_paragraphs(text: str) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for t in _TOKEN.finditer(text):
+        pos = t.start()
+        if (windows and pos < windows[-1][1]) or not _opens(t.group().lower())[0]:
+            continue
+        m = _KIND_WORD.match(text, pos)
+        if not m:
+            continue
+        lo = text.rfind("\n", 0, pos) + 1
+        hi = text.find("\n", m.end())
+        windows.append((lo, len(text) if hi == -1 else hi))
+    return windows
+
+
 def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     taken: list[tuple[int, int]] = []
+    # Only paragraphs with a casualty word can hold a figure; scanning just those keeps the
+    # patterns (which try a number at every position) off most of the text.
+    windows = _casualty_paragraphs(text)
+    if not windows:
+        return []
+    verb_starts, number_starts = [], []
+    for lo, hi in windows:
+        for t in _TOKEN.finditer(text, lo, hi):
+            verb_first, number_first = _opens(t.group().lower())
+            if verb_first:
+                verb_starts.append(t.start())
+            if number_first:
+                number_starts.append(t.start())
     for name, pattern in PATTERNS:
-        for m in pattern.finditer(text):
+        starts = number_starts if name in _NUMBER_PATTERNS else verb_starts
+        for m in _matches_at(pattern, text, starts):
             g = m.groupdict()
             kind = "killed" if name == "toll" else _kind(g.get("verb") or "")
             if kind is None:
                 continue
             victims = (g.get("victims") or "").strip() or None
             num_end = m.end("num")
-            following = re.match(r"[\s\w-]*", text[num_end:num_end + 40]).group().split()[:3]
-            if any(_NOT_PEOPLE.match(w) for w in following):
+            following = re.match(r"[ \t\w-]*", text[num_end:num_end + 40]).group().split()[:3]
+            if name != "the_one" and any(_NOT_PEOPLE.match(w) for w in following):
                 continue
             if victims and victims.split()[0].lower() in _STOP_VICTIMS:
                 victims = None
+            if victims and victims.split()[-1].lower() in _BAD_VICTIM_END:
+                continue
+            verb = " ".join((g.get("verb") or "").lower().split())
+            if name == "num_verb" and verb in _NOUN_FORMS and victims and any(
+                    w.lower() not in _NOUN_ADJECTIVES for w in victims.split()):
+                continue
+            if name == "num_verb" and re.search(r"\b(?:are|is)\s+$", text[:m.start("verb")]) and \
+                    kind in ("killed", "wounded", "kidnapped", "arrested", "captured") and \
+                    verb not in ("dead", "missing"):
+                continue  # "where four or more people are killed": a definition, not a report
+            if victims and _TIME_WORD.match(victims.split()[0]):
+                victims = None
             if victims:
                 head = victims.split()[-1]
-                if _NOT_PEOPLE.match(head) or _NOT_PEOPLE.match(victims.split()[0]):
+                if _NOT_PEOPLE.match(head) or (
+                        name != "the_one" and _NOT_PEOPLE.match(victims.split()[0])):
                     continue
                 # "were killed" grabbed as victims: keep only the noun phrase
                 victims = re.sub(r"\s+(?:were|was|have|had|are|is)$", "", victims) or None
@@ -123,12 +266,14 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
             if vague:
                 vmin, vmax, approx = vague_min(num_words, rules), None, True
             else:
-                value = parse_number(num_words)
+                value = 1 if name == "the_one" else parse_number(num_words)
                 if value is None or value > 10_000_000:
                     continue
                 if re.fullmatch(r"(?:19|20)\d\d", num_words) and not victims:
                     continue  # "killed in 2014", "2019 ... killed": a year, not a count
                 vmin, vmax, approx = _range(g.get("qual"), value)
+                if g.get("more") or g.get("over"):
+                    vmin, vmax = (vmin + 1 if g.get("over") else vmin), None
             if victims and re.search(r"\b(?:families|households)$", victims):
                 vmin = vmax = None  # families, not persons: the count of people is unknown
             start, end = m.start(), m.end()
@@ -148,11 +293,12 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
             found.append({
                 "start": start, "end": end, "text": text[start:end], "kind": kind,
                 "min": vmin, "max": vmax, "approx": approx, "vague": vague,
-                "victims": victims, "subset": False, "repeat": False,
+                "victims": victims, "subset": name == "among", "repeat": False,
                 "definite": (g.get("qual") or "").lower() == "the",
                 "rules": rules,
             })
     found.sort(key=lambda f: f["start"])
+    found.extend(_list_items(text, found, taken, rules))
     found.extend(_subsets(text, found))
     found.sort(key=lambda f: f["start"])
     _mark_subsets_and_repeats(text, found)
@@ -161,16 +307,91 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
     return found
 
 
+_ITEM = rf"{_QNUM}\s+(?:of\s+)?{_VICTIMS_ALL}"
+_ITEM_AFTER = re.compile(rf"(?:,\s*and|,|\s+and)\s+{_ITEM}(?=[\s.,;:)]|$)", re.IGNORECASE)
+_ITEM_BEFORE = re.compile(rf"(?<![\w-]){_ITEM}\s*(?:,\s*and|,|\band)\s*$", re.IGNORECASE)
+_BREAKDOWN = re.compile(r"\b(?P<verb>deaths|dead|killed|injured|wounded|missing|arrested)\s+"
+                        r"(?:are|were|include|included)\s+", re.IGNORECASE)
+_AS_WERE = re.compile(rf",\s*as\s+(?:were|was|did)\s+{_QNUM}(?:\s+{_VICTIMS_ALL})?"
+                      rf"(?=[\s.,;:)]|$)", re.IGNORECASE)
+
+
+def _item(m: re.Match[str], text: str, kind: str, rules: str, subset: bool,
+          bare: bool = False) -> dict[str, Any] | None:
+    """One figure of a list: "killing 5 civilians and 2 soldiers"."""
+    victims = m.groupdict().get("victims")
+    if m.group("vague"):
+        vmin, vmax, approx = vague_min(m.group("num"), rules), None, True
+    else:
+        value = parse_number(m.group("num"))
+        if value is None:
+            return None
+        vmin, vmax, approx = _range(m.group("qual"), value)
+    if victims:
+        words = victims.split()
+        if any(_NOT_PEOPLE.match(w) for w in words) or re.search(
+                rf"\b(?:{_ANY_KIND})\b", victims, re.IGNORECASE):
+            return None
+        if words[0].lower() in _STOP_VICTIMS or words[-1].lower() in _BAD_VICTIM_END:
+            if not bare:
+                return None  # "… died and 35 were rescued"
+            victims = None  # "as were seventeen from the Armed Forces": a count without a noun
+    start = m.start("qual") if m.group("qual") else m.start("num")
+    end = m.end()
+    return {"start": start, "end": end, "text": text[start:end], "kind": kind, "min": vmin,
+            "max": vmax, "approx": approx, "vague": bool(m.group("vague")), "victims": victims,
+            "subset": subset, "repeat": False, "definite": False, "rules": rules}
+
+
+def _list_items(text: str, found: list[dict[str, Any]], taken: list[tuple[int, int]],
+                rules: str) -> list[dict[str, Any]]:
+    """Figures that share one casualty word: "150 soldiers, 95 civilians and hundreds of
+    fighters killed", "killing 5 civilians and 2 soldiers", "the dead were two men and a boy"."""
+    out: list[dict[str, Any]] = []
+
+    def add(item: dict[str, Any] | None) -> bool:
+        if item is None or any(s < item["end"] and item["start"] < e for s, e in taken):
+            return False
+        taken.append((item["start"], item["end"]))
+        out.append(item)
+        return True
+
+    for f in found:
+        pos = f["end"]
+        while (m := _ITEM_AFTER.match(text, pos)) and add(_item(m, text, f["kind"], rules, False)):
+            pos = m.end()
+        if f["victims"] is None or f["text"][:1].lower() != text[f["start"]:f["start"] + 1].lower() \
+                or not re.match(rf"[\"“]?(?:{_QUAL}|{NUMBER_PATTERN}|{_VAGUE})", f["text"], re.IGNORECASE):
+            continue  # only a figure that opens with its number closes a list before it
+        pos = f["start"]
+        while (m := _ITEM_BEFORE.search(text, max(0, pos - 80), pos)) and \
+                add(_item(m, text, f["kind"], rules, False)):
+            pos = m.start()
+    for b in _BREAKDOWN.finditer(text):
+        kind = _kind(b.group("verb"))
+        earlier = any(f["kind"] == kind and f["end"] <= b.start() for f in found)
+        m = re.compile(rf"(?:the\s+)?{_ITEM}(?=[\s.,;:)]|$)", re.IGNORECASE).match(text, b.end())
+        while m and add(_item(m, text, kind, rules, earlier)):
+            m = _ITEM_AFTER.match(text, m.end())
+    for m in _AS_WERE.finditer(text):
+        prior = [f for f in found + out if f["end"] <= m.start()
+                 and "." not in text[f["end"]:m.start()]]
+        if prior:
+            add(_item(m, text, prior[-1]["kind"], rules, False, bare=True))
+    return out
+
+
 _SUBSET = re.compile(rf"\b(?:including|among\s+them|among\s+whom|of\s+whom)\s+{_QNUM}\s+"
-                     rf"{_VICTIMS}(?=[\s.,;:)]|$)", re.I)
+                     rf"{_VICTIMS}(?=[\s.,;:)]|$)", re.IGNORECASE)
 
 
 def _subsets(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """"12 injured, including two children": a part of the figure just before it."""
     out = []
     for m in _SUBSET.finditer(text):
-        prior = [f for f in found if f["end"] <= m.start() and "." not in text[f["end"]:m.start()]
-                 and m.start() - f["end"] < 60]
+        prior = [f for f in found if f["start"] < m.start() and (
+            f["end"] > m.start() or ("." not in text[f["end"]:m.start()]
+                                     and m.start() - f["end"] < 60))]
         if not prior or m.group("vague"):
             continue
         value = parse_number(m.group("num"))
@@ -187,7 +408,7 @@ def _subsets(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 _INCLUDING = re.compile(r"\b(?:including|among\s+them|of\s+whom|among\s+the\s+dead\s+(?:were|are))\s*$",
-                        re.I)
+                        re.IGNORECASE)
 
 
 def _mark_subsets_and_repeats(text: str, found: list[dict[str, Any]]) -> None:

@@ -219,14 +219,33 @@ def _numeric(s: str, pub: dt.date | None) -> tuple[str | None, str] | None:
 _LEAD_IN = re.compile(r"(?:\b(?:on|since|in|during|by|until)\s+)$", re.I)
 
 
+# Every date expression holds one of these; the patterns run only near them, which spares
+# them from trying a match at each character of long articles.
+_TRIGGER = re.compile(rf"{_MON}|{_WD}|\d|(?i:yesterday|today|tomorrow|tonight|night|week|month|"
+                      rf"year|ago)")
+_REACH = 48  # characters a pattern may extend before or after its trigger
+
+
+def _trigger_windows(text: str) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for m in _TRIGGER.finditer(text):
+        lo, hi = max(0, m.start() - _REACH), min(len(text), m.end() + _REACH)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], hi)
+        else:
+            windows.append((lo, hi))
+    return windows
+
+
 def find_dates(text: str, published: str | dt.date | None = None,
                skip: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
     """Date spans with resolved `value` and `granularity`, in text order, never overlapping."""
     pub = _parse_published(published)
     taken: list[tuple[int, int]] = list(skip or [])
     found: list[dict[str, Any]] = []
+    windows = _trigger_windows(text)
     for kind, pattern in PATTERNS:
-        for m in pattern.finditer(text):
+        for m in (m for lo, hi in windows for m in pattern.finditer(text, lo, hi)):
             start, end = m.start(), m.end()
             if any(s < end and start < e for s, e in taken):
                 continue

@@ -112,8 +112,11 @@ during ongoing capturing breaking update updated watch read related photo video
 """.split())
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(s: str) -> str:
     """Strip diacritics: 'Fallūjah' -> 'Fallujah'."""
+    if s.isascii():
+        return s
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 

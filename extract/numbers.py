@@ -15,7 +15,8 @@ TENS = {
 }
 SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
 
-_WORD = "|".join(sorted([*UNITS, *TENS, *SCALES], key=len, reverse=True))
+NUMBER_WORDS = sorted([*UNITS, *TENS, *SCALES], key=len, reverse=True)
+_WORD = "|".join(NUMBER_WORDS)
 # "twenty-five", "one hundred and five", "2,300", "1.5 million"
 NUMBER_PATTERN = (
     rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?:\s+(?:million|thousand))?"

@@ -48,7 +48,17 @@ def test_not_dates(sentence):
     ("A man was found dead near the river.", "killed", 1, 1),
     ("The quake left 12 injured.", "wounded", 12, 12),
     ("Rebels kidnapped 14 aid workers.", "kidnapped", 14, 14),
-    ("Police arrested up to 30 protesters.", "arrested", 0, 30),
+    ("Police arrested up to 30 protesters.", "arrested", None, 30),
+    ("As many as 32 were hospitalised.", "wounded", None, 32),
+    ("The storm killed 107 or more, officials said.", "killed", 107, None),
+    ("The floods caused the death of at least 50 people.", "killed", 50, None),
+    ("Some death tolls, given by officials to reporters, exceeded 100.", "killed", 101, None),
+    ("Six Mexican nationals were killed in the attack.", "killed", 6, 6),
+    ("Two of the guard's colleagues died on the way to hospital.", "killed", 2, 2),
+    ("The soldiers shot dead a protester outside the office.", "killed", 1, 1),
+    ("One nurse was, according to the hospital, among the dead.", "killed", 1, 1),
+    ("Armed men killed the village head of Dori on Monday.", "killed", 1, 1),
+    ("The bodies of four men were found by the road.", "killed", 4, 4),
     ("Hundreds of people were displaced by floods.", "displaced", 200, None),
     ("Twenty-five soldiers were wounded.", "wounded", 25, 25),
 ])
@@ -60,9 +70,34 @@ def test_casualty_forms(sentence, kind, lo, hi):
 @pytest.mark.parametrize("sentence", [
     "Militants seized more than 20 weapons.", "The army lost two Humvees.",
     "They captured three towns.", "About 10,000 troops were deployed.",
+    "He was sanctioned over a plot to kill the ambassador.",
+    "The country has one of the highest death tolls on its roads.",
+    "Charges of terrorism carry a possible death penalty.",
+    "A mass shooting is one where four or more people are killed.",
+    "Between the two blasts, the square emptied.",
 ])
 def test_things_are_not_casualties(sentence):
     assert find_casualties(sentence) == []
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # figures that share one casualty word
+    ("Gunmen killed 5 civilians and 2 soldiers in the raid.",
+     [("killed", 5, 5, False), ("killed", 2, 2, False)]),
+    ("Officials said 150 police officers, 40 civilians and dozens of militants were killed.",
+     [("killed", 150, 150, False), ("killed", 40, 40, False), ("killed", 24, None, False)]),
+    ("Forty villagers were injured, as were six from the rescue team.",
+     [("wounded", 40, 40, False), ("wounded", 6, 6, False)]),
+    # a breakdown of an earlier toll is a part of it
+    ("The blast killed 12 people. The dead were nine men, two women and a boy.",
+     [("killed", 12, 12, False), ("killed", 9, 9, True), ("killed", 2, 2, True),
+      ("killed", 1, 1, True)]),
+    ("At least nine, including three children, died when the roof fell.",
+     [("killed", 9, None, False), ("killed", 3, 3, True)]),
+])
+def test_casualty_lists(sentence, expected):
+    figures = find_casualties(sentence)
+    assert [(f["kind"], f["min"], f["max"], f["subset"]) for f in figures] == expected
 
 
 def test_vague_rule_sets():
