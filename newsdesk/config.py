@@ -7,6 +7,7 @@ both at temporary paths).
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -33,6 +34,33 @@ def config_path() -> Path:
     if override:
         return Path(override).expanduser()
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def state_path() -> Path:
+    """Small UI preferences that stick between runs (which highlight layers are on)."""
+    override = os.environ.get("NEWSDESK_STATE")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_state_dir(APP_NAME)) / "state.json"
+
+
+def load_state() -> dict:
+    try:
+        data = json.loads(state_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # missing or damaged: preferences start over, nothing else depends on them
+    return data if isinstance(data, dict) else {}
+
+
+def save_state(state: dict) -> None:
+    path = state_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only home must not stop the reader; the choice just won't persist
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,13 @@ def fts_query(user_text: str, prefix_last: bool = True) -> str | None:
     return " ".join(parts)
 
 
+def _day_after(day: str) -> str:
+    try:
+        return (dt.date.fromisoformat(day[:10]) + dt.timedelta(days=1)).isoformat()
+    except ValueError:
+        return day + "\uffff"  # not a date: compare as text, after everything that starts with it
+
+
 @dataclass(frozen=True)
 class ArticleFilter:
     query: str = ""
@@ -318,14 +325,15 @@ class Store:
             clauses.append("a.id IN (SELECT article_id FROM tags WHERE tag = ?)")
             args.append(flt.tag)
         if flt.source:
-            clauses.append("a.source = ?")
+            clauses.append("a.source = ? COLLATE NOCASE")
             args.append(flt.source)
         if flt.date_from:
             clauses.append("a.published >= ?")
             args.append(flt.date_from)
         if flt.date_to:
-            clauses.append("a.published <= ?")
-            args.append(flt.date_to)
+            # inclusive of the whole last day, whatever time of day `published` carries
+            clauses.append("a.published < ?")
+            args.append(_day_after(flt.date_to))
         if flt.unread:
             clauses.append("a.read_at IS NULL")
         if flt.flagged:
@@ -353,6 +361,18 @@ class Store:
             LIMIT ? OFFSET ?"""
         rows = self.conn.execute(sql, [*args, limit, offset]).fetchall()
         return [ArticleRow(*r[:10], bool(r[10]), bool(r[11])) for r in rows]
+
+    def find_titles(self, words: str, limit: int = 40) -> list[tuple[int, str, str | None]]:
+        """(id, title, published) of articles whose title holds every word, newest first."""
+        terms = [w for w in words.split() if w][:8]
+        if not terms:
+            return []
+        clauses = " AND ".join("title LIKE ? ESCAPE '\\'" for _ in terms)
+        args = ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                for t in terms]
+        sql = (f"SELECT id, title, published FROM articles WHERE {clauses} "
+               "ORDER BY published DESC, id DESC LIMIT ?")
+        return [tuple(r) for r in self.conn.execute(sql, [*args, limit])]
 
     def count_articles(self, flt: ArticleFilter | None = None) -> int:
         where, args = self._where(flt or ArticleFilter())

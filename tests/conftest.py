@@ -14,6 +14,7 @@ def isolated_paths(tmp_path, monkeypatch):
     """No test reads or writes the user's real store or config."""
     monkeypatch.setenv("NEWSDESK_DB", str(tmp_path / "default.db"))
     monkeypatch.setenv("NEWSDESK_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("NEWSDESK_STATE", str(tmp_path / "state.json"))
     monkeypatch.setenv("USER", "tester")
 
 

@@ -199,3 +199,35 @@ def test_toggle_flag_flips_and_reports(store):
     assert store.toggle_flag(article_id) is False
     with pytest.raises(StoreError):
         store.toggle_flag(article_id + 100)
+
+
+def test_search_box_tokens_become_filters():
+    from store.search import parse_search
+
+    flt, problems = parse_search('Ramadi tag:seed source:"Al Jazeera" from:2015-05 to:2015 '
+                                 "is:unread has:casualties")
+    assert (flt.query, flt.tag, flt.source) == ("Ramadi", "seed", "Al Jazeera")
+    assert (flt.date_from, flt.date_to) == ("2015-05-01", "2015-12-31")
+    assert flt.unread and flt.has_casualties and not flt.flagged and problems == []
+    flt, problems = parse_search("from:2015-02-30 is:nonsense siege")
+    assert flt.query == "siege" and flt.date_from is None
+    assert problems[0].startswith("from:2015-02-30: not a date")
+    assert problems[1].startswith("is:nonsense: unknown filter")
+    # a quote still being typed reads as closed; apostrophes and FTS syntax are only words
+    flt, _ = parse_search('NEAR(x O\'Brien source:"Al Jaz')
+    assert flt.source == "Al Jaz" and flt.query == "NEAR(x O'Brien"
+
+
+def test_filters_by_tag_source_dates_and_casualties(seeded_db):
+    from store.search import parse_search
+
+    with Store(seeded_db) as s:
+        def count(text):
+            return s.count_articles(parse_search(text)[0])
+        assert count("tag:seed") == 31
+        assert count("tag:nothing") == 0
+        assert count("source:wikinews") == 30  # case does not matter
+        assert count("from:2019 to:2019") == 18
+        assert count("from:2015-05-15 to:2015-05-15") == 1  # the last day counts whole
+        assert count("has:casualties") == 28
+        assert count("has:casualties from:2019 to:2019 Philippines") >= 1

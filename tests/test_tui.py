@@ -8,6 +8,9 @@ from tui.app import NewsdeskApp
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
+from tui.screens.span_details import SpanDetailsScreen
+from tui.widgets.article_view import ArticleView
+from tui.widgets.found_panels import PanelList
 from tui.widgets.article_table import ArticleTable
 
 
@@ -50,23 +53,154 @@ async def test_open_an_article_move_and_go_back(seeded_db):
             assert s.article(third)["read_at"] is not None
 
 
-async def test_reader_shows_text_and_what_was_found(seeded_db):
+def _options(app, kind: str) -> list[str]:
+    panel = app.screen.query_one(f"#panel-{kind}", PanelList)
+    return [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+
+
+async def _open_ramadi(app, pilot, seeded_db) -> None:
     with Store(seeded_db) as s:
         ramadi = next(r.id for r in s.page_articles(limit=100) if r.title.startswith("IS militants"))
+    app.screen.query_one(ArticleTable).select_article(ramadi)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_reader_shows_text_and_what_was_found(seeded_db):
     app = NewsdeskApp(seeded_db)
     async with app.run_test(size=(160, 48)) as pilot:
-        app.screen.query_one(ArticleTable).select_article(ramadi)
+        await _open_ramadi(app, pilot, seeded_db)
+        view = app.screen.query_one(ArticleView)
+        assert view.text.startswith("The Islamic State group (IS, formerly ISIS)")
+        entities = _options(app, "entity")
+        assert any(o.startswith("  Sheikh Ahmed Darae al-Jamili ×") and "= Jamili" in o
+                   for o in entities)
+        assert any(o.startswith("  Islamic State group ×") and "IS" in o and "ISIS" in o
+                   for o in entities)
+        figures = _options(app, "casualty")
+        assert any(o.startswith("killed 10 policemen") for o in figures)
+        assert any(o.startswith("killed 101 or more soldiers · 2015-05-14") for o in figures)
+        assert any(o.startswith("captured 28") and "(approx)" in o for o in figures)
+        assert any(o.startswith("displaced unknown number families") and "vague" in o
+                   for o in figures)
+        assert "on Thursday → 2015-05-14 (day)" in _options(app, "date")
+        assert any(o.startswith("Sabah al-Karhout → The situation is tense")
+                   for o in _options(app, "quote"))
+
+
+async def test_layers_toggle_and_stick_across_articles_and_runs(seeded_db):
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open_ramadi(app, pilot, seeded_db)
+        view = app.screen.query_one(ArticleView)
+        names = {h[2] for row in view._highlights.values() for h in row}
+        assert {"casualty", "quote", "date", "entity.PER"} <= names
+        await pilot.press("2", "4")
+        names = {h[2] for row in view._highlights.values() for h in row}
+        assert "casualty" not in names and "date" not in names and "entity.PER" in names
+        assert "hidden: figures, dates" in _text_of(app.screen.query_one("#reader-header", Static))
+        await pilot.press("n")
+        assert view.shown_layers == {"entity", "quote"}
+    app = NewsdeskApp(seeded_db)  # a new run remembers the choice
+    async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("enter")
         await pilot.pause()
-        body = _text_of(app.screen.query_one("#reader-text", Static))
-        assert body.startswith("The Islamic State group (IS, formerly ISIS)")
-        found = _text_of(app.screen.query_one("#reader-found", Static))
-        assert "Sheikh Ahmed Darae al-Jamili ×" in found and "Jamili" in found
-        # figures: kind, range, victims and flags
-        assert "killed 10 policemen\n" in found
-        assert "killed 101– soldiers\n" in found
-        assert "captured 28 (approx)" in found
-        assert "on Thursday → 2015-05-14" in found
+        assert app.screen.query_one(ArticleView).shown_layers == {"entity", "quote"}
+        await pilot.press("2")
+        assert "casualty" in app.screen.query_one(ArticleView).shown_layers
+
+
+@pytest.mark.parametrize("key,kind", [("e", "entity"), ("c", "casualty"), ("o", "quote"),
+                                      ("d", "date")])
+async def test_moving_in_a_panel_marks_the_span_in_the_text(seeded_db, key, kind):
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open_ramadi(app, pilot, seeded_db)
+        view = app.screen.query_one(ArticleView)
+        await pilot.press(key)
+        await pilot.pause()
+        panel = app.screen.query_one(f"#panel-{kind}", PanelList)
+        assert app.focused is panel
+        seen = []
+        for _ in range(3):
+            row = panel.rows[panel.highlighted]
+            span = row.spans[row.next_mention]
+            assert view.selected_text == span.text
+            assert view.offset(view.cursor_location) == span.start
+            seen.append(span.start)
+            await pilot.press("down")
+            await pilot.pause()
+        assert len(set(seen)) == 3  # the text followed the cursor
+        await pilot.press("escape")
+        assert app.focused is view and isinstance(app.screen, ReaderScreen)
+
+
+async def test_entity_enter_cycles_mentions_and_text_enter_shows_details(seeded_db):
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open_ramadi(app, pilot, seeded_db)
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("e")
+        panel = app.screen.query_one("#panel-entity", PanelList)
+        row = panel.rows[panel.highlighted]
+        assert len(row.spans) > 1
+        first = view.offset(view.cursor_location)
+        await pilot.press("enter")
+        assert view.offset(view.cursor_location) == row.spans[1].start != first
+        await pilot.press("escape", "home")
+        view.move_cursor((0, 0))
+        await pilot.press("tab")
+        spans = view.spans_at_cursor()
+        assert spans and view.offset(view.cursor_location) == min(s.start for s in view.spans)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SpanDetailsScreen)
+        assert app.screen.spans == spans
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_copy_the_highlight_under_the_cursor(seeded_db):
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open_ramadi(app, pilot, seeded_db)
+        await pilot.press("o", "escape")  # the first quote is marked, the cursor on it
+        await pilot.press("y")
+        assert app.clipboard == '"eliminated the apostates"'
+
+
+async def test_command_palette_goes_to_an_article_by_title(seeded_db):
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Ramadi")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.store.article(app.screen.article_id)["title"].startswith("IS militants")
+        # the palette also offers the reader's own actions
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert any(t.startswith("Flag") for t in titles)
+        assert any(t.startswith("Figs") for t in titles)
+
+
+@pytest.mark.parametrize("size,beside", [((80, 24), False), ((119, 40), False),
+                                         ((160, 48), True), ((200, 60), True)])
+async def test_panels_beside_the_text_when_wide_and_under_it_when_narrow(seeded_db, size,
+                                                                         beside):
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        text = app.screen.query_one(ArticleView).region
+        panels = app.screen.query_one("#reader-panels").region
+        if beside:
+            assert panels.x >= text.right and panels.y == text.y
+        else:
+            assert panels.y >= text.bottom and panels.width == text.width
+        assert text.height >= 5 and panels.height >= 5
 
 
 async def test_search_narrows_the_list(seeded_db):
@@ -154,7 +288,8 @@ async def test_markup_and_escapes_in_articles_show_literally(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         header = _text_of(app.screen.query_one("#reader-header", Static))
-        body = _text_of(app.screen.query_one("#reader-text", Static))
+        view = app.screen.query_one(ArticleView)
+        body = "".join(seg.text for seg in view.render_line(0))
         assert "[bold red]Boom[/]" in header and "[@click=app.quit]x[/]" in header
         assert "\x1b" not in header and "\x07" not in header
         assert "[link=http://evil]link[/link]" in body and "\x1b" not in body
@@ -168,4 +303,27 @@ async def test_small_and_large_terminals(seeded_db, size):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
-        assert app.screen.query_one("#reader-text").size.width >= 30
+        assert app.screen.query_one(ArticleView).size.width >= 30
+
+
+async def test_filters_from_the_search_box_and_keys(seeded_db):
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        table = screen.query_one(ArticleTable)
+        await pilot.press("slash", *"from:2019 to:2019", "enter")
+        await pilot.pause()
+        assert table.total == 18
+        status = _text_of(screen.query_one("#list-status", Static))
+        assert "from: 2019-01-01" in status and "to: 2019-12-31" in status
+        await pilot.press("escape", "c")  # clear the box; only articles with figures
+        await pilot.pause()
+        assert table.total == 28 and table.filter.has_casualties
+        await pilot.press("s", "s", "s")  # published -> oldest -> title -> killed
+        assert table.sort == "killed"
+        rows = app.store.page_articles(table.filter, sort=table.sort, limit=5)
+        assert [str(r.id) for r in rows] == [k.value for k in list(table.rows)[:5]]
+        assert [r.killed_min for r in rows] == sorted((r.killed_min for r in rows), reverse=True)
+        await pilot.press("slash", *"from:2019-13", "enter")
+        await pilot.pause()
+        assert "not a date" in _text_of(screen.query_one("#list-status", Static))

@@ -1,25 +1,49 @@
 """The app: opens the store, routes between screens, runs background work."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
+from textual.screen import Screen
 
-from newsdesk.config import Config
+from extract.text import safe_for_terminal
+from newsdesk.config import Config, load_state, save_state
 from store import Store
 from tui.messages import ArticlesChanged
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.help import HelpScreen
+from tui.widgets.article_view import LAYERS
+
+
+class GoToArticle(Provider):
+    """Command palette: "go to article" by words of its title."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        if not isinstance(app, NewsdeskApp) or app.store is None or not query.strip():
+            return
+        matcher = self.matcher(query)
+        for article_id, title, published in app.store.find_titles(query, limit=40):
+            shown = safe_for_terminal(" ".join(title.split()))
+            score = matcher.match(shown)
+            yield Hit(max(score, 0.01), matcher.highlight(shown), partial(app.open_article, article_id),
+                      help=f"open the article · {published or 'undated'}")
 
 
 class NewsdeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "newsdesk"
+    COMMANDS = App.COMMANDS | {GoToArticle}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave newsdesk"),
         Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show every key"),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.commands", show=False,
+                tooltip="Search the app's actions and go to an article by title"),
     ]
 
     def __init__(self, db_path: Path, *, analyst: str = "analyst", config: Config | None = None,
@@ -31,6 +55,10 @@ class NewsdeskApp(App[None]):
         self.seed_if_empty = seed_if_empty
         self.store: Store | None = None
         self.last_article_id: int | None = None
+        self.ui_state = load_state()
+        stored = self.ui_state.get("layers")
+        self.layers: set[str] = ({k for k in stored if k in LAYERS} if isinstance(stored, list)
+                                 else set(LAYERS))
 
     def on_mount(self) -> None:
         if self.config.theme:
@@ -56,18 +84,55 @@ class NewsdeskApp(App[None]):
         screen = self.screen
         if isinstance(screen, ArticleListScreen):
             screen.reload()
-        self.notify(message.summary, timeout=3)
+        self.notify(message.summary, timeout=3, markup=False)
+
+    def set_layers(self, layers: set[str]) -> None:
+        self.layers = set(layers)
+        self.ui_state["layers"] = sorted(layers)
+        save_state(self.ui_state)
+
+    def open_article(self, article_id: int) -> None:
+        from tui.screens.reader import ReaderScreen
+
+        if isinstance(self.screen, ReaderScreen):
+            self.screen.show(article_id)
+        elif self.store is not None:
+            self.push_screen(ReaderScreen(self.store, article_id))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for binding, where in self._bindings_in(screen):
+            if where == "app" or not binding.id or binding.id in seen:
+                continue
+            seen.add(binding.id)
+            title = binding.tooltip or binding.description
+            yield SystemCommand(f"{binding.description} ({self.get_key_display(binding)})", title,
+                                partial(self.run_action, binding.action, screen))
+
+    def _bindings_in(self, screen: Screen) -> list[tuple[Binding, str]]:
+        """Every binding with an id on this screen, its widgets and the app."""
+        found: list[tuple[Binding, str]] = []
+        owners = [screen, *screen.walk_children()]
+        seen_types = set()
+        for owner in owners:
+            if type(owner) in seen_types:
+                continue
+            seen_types.add(type(owner))
+            for binding in type(owner).BINDINGS:
+                if isinstance(binding, Binding) and binding.id:
+                    found.append((binding, "screen"))
+        found.extend((b, "app") for b in self.BINDINGS if isinstance(b, Binding))
+        return found
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
         rows = []
-        for where, bindings in (("screen", self.screen.BINDINGS), ("app", self.BINDINGS)):
-            for binding in bindings:
-                if isinstance(binding, Binding):
-                    key = self.get_key_display(binding)
-                    rows.append((where, key, binding.description or binding.action,
-                                 binding.id or ""))
+        for binding, where in self._bindings_in(self.screen):
+            key = self.get_key_display(binding)
+            rows.append((where, key, binding.tooltip or binding.description or binding.action,
+                         binding.id or ""))
         self.push_screen(HelpScreen(rows))
 
     def on_unmount(self) -> None:

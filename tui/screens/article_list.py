@@ -10,7 +10,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from store import SORTS, Store
+from extract.text import safe_for_terminal
+from store import SORTS, ArticleFilter, Store
+from store.search import TOKEN_HELP, parse_search
 from tui.widgets.article_table import ArticleTable
 
 SORT_CYCLE = list(SORTS)
@@ -26,16 +28,24 @@ class ArticleListScreen(Screen[None]):
         Binding("f", "toggle_flag", "Flag", id="list.flag", tooltip="Flag or unflag the article"),
         Binding("F", "toggle_flagged_filter", "Flagged", id="list.flagged", show=False,
                 tooltip="Show only flagged articles"),
+        Binding("c", "toggle_casualties_filter", "Casualties", id="list.casualties", show=False,
+                tooltip="Show only articles with casualty figures"),
     ]
 
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
+        # the keys' toggles; the search box adds its own tokens on top (see store.search)
+        self.only_unread = False
+        self.only_flagged = False
+        self.only_casualties = False
+        self.search_text = ""
+        self.search_problems: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="list-top"):
             yield Static(id="list-status")
-            yield Input(placeholder="search titles and text…", id="search")
+            yield Input(placeholder=f"words, or {TOKEN_HELP}", id="search")
         yield ArticleTable(self.store, id="articles")
         yield Footer()
 
@@ -55,17 +65,32 @@ class ArticleListScreen(Screen[None]):
                  f"sort: {table.sort}"]
         if flt.query:
             parts.append(f"search: {flt.query}")
+        for label, value in (("tag", flt.tag), ("source", flt.source), ("from", flt.date_from),
+                             ("to", flt.date_to)):
+            if value:
+                parts.append(f"{label}: {value}")
         if flt.unread:
             parts.append("unread only")
         if flt.flagged:
             parts.append("flagged only")
+        if flt.has_casualties:
+            parts.append("with casualties")
+        parts.extend(self.search_problems)
         if note:
             parts.append(note)
-        self.query_one("#list-status", Static).update(Text("  ·  ".join(parts)))
+        self.query_one("#list-status", Static).update(Text(safe_for_terminal("  ·  ".join(parts))))
 
     def reload(self, note: str = "") -> None:
         self.table.reload(keep_id=self.table.current_id)
         self.update_status(note)
+
+    def apply_filter(self) -> None:
+        base = ArticleFilter(unread=self.only_unread, flagged=self.only_flagged)
+        flt, self.search_problems = parse_search(self.search_text, base)
+        if self.only_casualties:
+            flt = replace(flt, has_casualties=True)
+        self.table.filter = flt
+        self.reload()
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
@@ -80,9 +105,8 @@ class ArticleListScreen(Screen[None]):
         self.table.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.table.filter = replace(self.table.filter, query=event.value)
-        self.table.reload()
-        self.update_status()
+        self.search_text = event.value
+        self.apply_filter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.table.focus()
@@ -93,12 +117,16 @@ class ArticleListScreen(Screen[None]):
         self.reload()
 
     def action_toggle_unread(self) -> None:
-        self.table.filter = replace(self.table.filter, unread=not self.table.filter.unread)
-        self.reload()
+        self.only_unread = not self.only_unread
+        self.apply_filter()
 
     def action_toggle_flagged_filter(self) -> None:
-        self.table.filter = replace(self.table.filter, flagged=not self.table.filter.flagged)
-        self.reload()
+        self.only_flagged = not self.only_flagged
+        self.apply_filter()
+
+    def action_toggle_casualties_filter(self) -> None:
+        self.only_casualties = not self.only_casualties
+        self.apply_filter()
 
     def action_toggle_flag(self) -> None:
         article_id = self.table.current_id

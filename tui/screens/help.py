@@ -24,12 +24,15 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table(title="Keys", expand=True, box=None, header_style="bold")
-        table.add_column("where")
-        table.add_column("key")
-        table.add_column("does")
-        table.add_column(Text("id (for [keymap] in config.toml)"), style="dim")
+        table.add_column("key", no_wrap=True)
+        table.add_column("does", ratio=3)
+        table.add_column(Text("id (for [keymap] in config.toml)"), style="dim", ratio=2)
+        section = None
         for where, key, description, binding_id in self.rows:
-            table.add_row(Text(where), Text(key), Text(description), Text(binding_id))
+            if where != section:
+                section = where
+                table.add_row(Text("here" if where == "screen" else "everywhere", style="bold"))
+            table.add_row(Text(key), Text(description), Text(binding_id))
         with VerticalScroll(id="help-box"):
             yield Static(table)
             yield Static(Text("Esc closes this screen.", style="dim"))

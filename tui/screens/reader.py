@@ -1,25 +1,50 @@
-"""One article: its text with highlights, and what was found in it beside the text."""
+"""One article: its highlighted text beside the entity, figure, quote and date panels."""
 from __future__ import annotations
-
-from collections import defaultdict
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from store import ArticleFilter, Store
-from tui.render import highlighted, plain, style_for
+from tui.render import plain
+from tui.screens.span_details import SpanDetailsScreen
+from tui.widgets.article_view import LAYERS, ArticleView
+from tui.widgets.found_panels import FoundPanels, PanelList
+
+LAYER_NAMES = {"entity": "entities", "casualty": "figures", "quote": "quotes", "date": "dates"}
 
 
 class ReaderScreen(Screen[None]):
+    # side by side from 120 columns; below that the panels go under the text as tabs
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
     BINDINGS = [
-        Binding("escape", "back", "Back", id="reader.back", tooltip="Back to the list"),
+        Binding("escape", "back", "Back", id="reader.back",
+                tooltip="From a panel back to the text; from the text back to the list"),
         Binding("n", "step(1)", "Next", id="reader.next", tooltip="Next article in the list"),
         Binding("p", "step(-1)", "Prev", id="reader.prev", tooltip="Previous article in the list"),
         Binding("f", "toggle_flag", "Flag", id="reader.flag", tooltip="Flag or unflag this article"),
+        Binding("1", "toggle_layer('entity')", "Ents", id="reader.layer_entities",
+                tooltip="Show or hide entity highlights"),
+        Binding("2", "toggle_layer('casualty')", "Figs", id="reader.layer_figures",
+                tooltip="Show or hide casualty figure highlights"),
+        Binding("3", "toggle_layer('quote')", "Quotes", id="reader.layer_quotes",
+                tooltip="Show or hide quote highlights"),
+        Binding("4", "toggle_layer('date')", "Dates", id="reader.layer_dates",
+                tooltip="Show or hide date highlights"),
+        Binding("e", "panel('entity')", "Entities", id="reader.panel_entities", show=False,
+                tooltip="Go to the entities panel"),
+        Binding("c", "panel('casualty')", "Figures", id="reader.panel_figures", show=False,
+                tooltip="Go to the casualty figures panel"),
+        Binding("o", "panel('quote')", "Quotes", id="reader.panel_quotes", show=False,
+                tooltip="Go to the quotes panel"),
+        Binding("d", "panel('date')", "Dates", id="reader.panel_dates", show=False,
+                tooltip="Go to the dates panel"),
+        Binding("y", "copy", "Copy", id="reader.copy",
+                tooltip="Copy the selection or the highlight under the cursor (OSC 52, works over SSH)"),
     ]
 
     def __init__(self, store: Store, article_id: int, *, list_filter: ArticleFilter | None = None,
@@ -32,16 +57,23 @@ class ReaderScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-header")
-        with Horizontal(id="reader-body"):
-            with VerticalScroll(id="reader-text-scroll"):
-                yield Static(id="reader-text")
-            with VerticalScroll(id="reader-panel"):
-                yield Static(id="reader-found")
+        with Container(id="reader-body"):
+            yield ArticleView(id="reader-text")
+            yield FoundPanels(id="reader-panels")
         yield Footer()
 
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def panels(self) -> FoundPanels:
+        return self.query_one(FoundPanels)
+
     def on_mount(self) -> None:
+        self.view.shown_layers = set(self.app.layers)
         self.show(self.article_id)
-        self.query_one("#reader-text-scroll").focus()
+        self.view.focus()
 
     def show(self, article_id: int) -> None:
         article = self.store.article(article_id)
@@ -53,10 +85,8 @@ class ReaderScreen(Screen[None]):
         self.store.mark_read(article_id)
         spans = self.store.spans(article_id)
         self._show_header(article)
-        self.query_one("#reader-text", Static).update(
-            highlighted(article["body"], spans, article["headings"]))
-        self.query_one("#reader-found", Static).update(self._found(spans))
-        self.query_one("#reader-text-scroll", VerticalScroll).scroll_home(animate=False)
+        self.view.show_article(article["body"], spans, article["headings"])
+        self.panels.show(article["body"], spans)
 
     def _show_header(self, article: dict) -> None:
         header = Text()
@@ -67,57 +97,20 @@ class ReaderScreen(Screen[None]):
         header.append_text(plain(meta, "dim"))
         if article["flagged"]:
             header.append("  ⚑ flagged", style="bold")
+        hidden = [LAYER_NAMES[k] for k in LAYERS if k not in self.view.shown_layers]
+        if hidden:
+            header.append(f"  hidden: {', '.join(hidden)}", style="dim italic")
         self.query_one("#reader-header", Static).update(header)
 
-    @staticmethod
-    def _found(spans) -> Text:
-        """Entities grouped by type, then figures, quotes and dates."""
-        out = Text()
-        groups: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for s in spans:
-            if s.kind == "entity":
-                groups[s.label or "MISC"][s.attrs.get("canonical") or s.text].append(s.text)
-        for label in ("PER", "ORG", "LOC", "MISC"):
-            if label not in groups:
-                continue
-            out.append(f"{label}\n", style="bold")
-            for canonical, mentions in sorted(groups[label].items(), key=lambda kv: -len(kv[1])):
-                aliases = sorted({m for m in mentions if m != canonical})
-                out.append("  ")
-                out.append_text(plain(canonical, style_for("entity", label)))
-                out.append(f" ×{len(mentions)}", style="dim")
-                if aliases:
-                    out.append_text(plain(" = " + ", ".join(aliases), "dim"))
-                out.append("\n")
-        figures = [s for s in spans if s.kind == "casualty"]
-        if figures:
-            out.append("Figures\n", style="bold")
-            for s in figures:
-                lo, hi = s.attrs.get("min"), s.attrs.get("max")
-                rng = "?" if lo is None else (f"{lo}" if lo == hi else f"{lo}–{hi if hi is not None else ''}")
-                flags = [f for f in ("approx", "vague", "subset", "repeat") if s.attrs.get(f)]
-                out.append(f"  {s.label} {rng}", style=style_for("casualty", None))
-                if s.attrs.get("victims"):
-                    out.append_text(plain(f" {s.attrs['victims']}"))
-                if flags:
-                    out.append(f" ({', '.join(flags)})", style="dim")
-                out.append("\n")
-        quotes = [s for s in spans if s.kind == "quote"]
-        if quotes:
-            out.append("Quotes\n", style="bold")
-            for s in quotes:
-                opening = " ".join(s.text.strip("\"“”").split()[:6])
-                out.append_text(plain(f"  {s.attrs.get('speaker') or '?'} → {opening}…\n"))
-        dates = [s for s in spans if s.kind == "date"]
-        if dates:
-            out.append("Dates\n", style="bold")
-            for s in dates:
-                out.append_text(plain(f"  {s.text} → {s.attrs.get('value') or '?'}\n"))
-        if not out:
-            out.append("Nothing found in this article.", style="dim")
-        return out
+    def _refresh_header(self) -> None:
+        article = self.store.article(self.article_id)
+        if article is not None:
+            self._show_header(article)
 
     def action_back(self) -> None:
+        if not self.view.has_focus:
+            self.view.focus()
+            return
         self.app.pop_screen()
 
     def action_step(self, step: int) -> None:
@@ -126,9 +119,50 @@ class ReaderScreen(Screen[None]):
             self.notify("no more articles that way", timeout=2)
             return
         self.show(target)
+        self.view.focus()
 
     def action_toggle_flag(self) -> None:
         self.store.toggle_flag(self.article_id)
-        article = self.store.article(self.article_id)
-        if article is not None:
-            self._show_header(article)  # the text and panels have not changed
+        self._refresh_header()  # the text and panels have not changed
+
+    def action_toggle_layer(self, kind: str) -> None:
+        layers = set(self.view.shown_layers)
+        layers.symmetric_difference_update({kind})
+        self.view.set_layers(layers)
+        self.app.set_layers(layers)  # sticks for the next article and the next run
+        self._refresh_header()
+
+    def action_panel(self, kind: str) -> None:
+        self.panels.tabs.active = f"tab-{kind}"
+        panel = self.panels.list_for(kind)
+        panel.focus()
+        if panel.highlighted is None:
+            first = next((i for i, row in enumerate(panel.rows) if row is not None), None)
+            if first is not None:
+                panel.highlighted = first
+
+    def action_copy(self) -> None:
+        text = self.view.copy_text()
+        if not text:
+            self.notify("nothing to copy: select text or move onto a highlight", timeout=3)
+            return
+        self.app.copy_to_clipboard(text)
+        words = " ".join(text.split())
+        self.notify(f"copied {len(text)} characters: {words[:40]}{'…' if len(words) > 40 else ''}",
+                    timeout=2, markup=False)
+
+    def on_found_panels_span_chosen(self, message: FoundPanels.SpanChosen) -> None:
+        span = message.span
+        if span.kind not in self.view.shown_layers:
+            self.action_toggle_layer(span.kind)  # a chosen span must be visible
+        self.view.mark(span)
+
+    def on_article_view_details_requested(self, message: ArticleView.DetailsRequested) -> None:
+        self.app.push_screen(SpanDetailsScreen(message.spans))
+
+    def on_tabbed_content_tab_activated(self, event) -> None:
+        pane = event.pane
+        if pane is not None:
+            panel = pane.query_one(PanelList)
+            if panel.highlighted is not None:
+                self.panels._chosen(panel, panel.highlighted, advance=False)

@@ -8,11 +8,20 @@ from textual.widgets import DataTable
 from store import PAGE_SIZE, ArticleFilter, ArticleRow, Store
 from tui.render import plain
 
-# (label, key, width); the title takes what the others leave
-COLUMNS = (("", "mark", 2), ("Published", "published", 10), ("Source", "source", 12),
-           ("Title", "title", None), ("Ent", "entities", 3), ("Killed", "killed", 6),
-           ("Quo", "quotes", 3), ("Ann", "annotations", 3), ("Tags", "tags", 4))
-_FIXED = sum(w for _, _, w in COLUMNS if w) + 2 * len(COLUMNS) + 2  # cell padding, scrollbar
+# (label, key, width); the title takes what the others leave. No cell padding: every
+# text cell keeps one blank column on its right and numbers are right-aligned, which
+# leaves the title 18 more columns on an 80-column terminal.
+COLUMNS = (("", "mark", 3), ("Published", "published", 11), ("Source", "source", 11),
+           ("Title", "title", None), ("Ent", "entities", 4), ("Killed", "killed", 7),
+           ("Quo", "quotes", 4), ("Ann", "annotations", 4), ("Tag", "tags", 4))
+_FIXED = sum(w for _, _, w in COLUMNS if w) + 2  # scrollbar
+_NUMERIC = {"entities", "killed", "quotes", "annotations", "tags"}
+
+
+def _cell(text: Text, width: int) -> Text:
+    """Cut to leave a one-column gap before the next column."""
+    text.truncate(max(1, width - 1), overflow="ellipsis")
+    return text
 
 
 class ArticleTable(DataTable):
@@ -24,7 +33,7 @@ class ArticleTable(DataTable):
             self.article_id = article_id
 
     def __init__(self, store: Store, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(cursor_type="row", zebra_stripes=True, cell_padding=0, **kwargs)
         self.store = store
         self.filter = ArticleFilter()
         self.sort = "published"
@@ -33,7 +42,8 @@ class ArticleTable(DataTable):
 
     def on_mount(self) -> None:
         for label, key, width in COLUMNS:
-            self.add_column(label, key=key, width=width or self._title_width())
+            header = Text(label + " ", justify="right") if key in _NUMERIC else Text(label)
+            self.add_column(header, key=key, width=width or self._title_width())
         self.reload()
 
     def _title_width(self) -> int:
@@ -43,8 +53,7 @@ class ArticleTable(DataTable):
         column = self.columns.get("title")  # type: ignore[call-overload]
         if column is not None and column.width != self._title_width():
             column.width = self._title_width()
-            self._require_update_dimensions = True
-            self.refresh()
+            self.reload(keep_id=self.current_id)  # titles were cut for the old width
 
     def reload(self, keep_id: int | None = None) -> None:
         self.clear()
@@ -61,19 +70,22 @@ class ArticleTable(DataTable):
             self.add_row(*self._cells(row), key=str(row.id))
         self._loaded += len(rows)
 
-    @staticmethod
-    def _cells(row: ArticleRow) -> tuple[Text, ...]:
+    def _cells(self, row: ArticleRow) -> tuple[Text, ...]:
         mark = ("●" if not row.read else " ") + ("⚑" if row.flagged else " ")
+
+        def number(value: int) -> Text:
+            return Text(f"{value} " if value else "", justify="right")
+
         return (
             Text(mark, style="bold"),
-            Text(row.published or "—"),
-            plain(row.source or ""),
-            plain(row.title),
-            Text(str(row.n_entities), justify="right"),
-            Text(str(row.killed_min) if row.killed_min else "", justify="right"),
-            Text(str(row.n_quotes) if row.n_quotes else "", justify="right"),
-            Text(str(row.n_annotations) if row.n_annotations else "", justify="right"),
-            Text(str(row.n_tags) if row.n_tags else "", justify="right"),
+            Text((row.published or "—")[:10]),
+            _cell(plain(row.source or ""), 11),
+            _cell(plain(row.title), self._title_width()),
+            number(row.n_entities),
+            number(row.killed_min),
+            number(row.n_quotes),
+            number(row.n_annotations),
+            number(row.n_tags),
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

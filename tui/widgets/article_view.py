@@ -1,0 +1,173 @@
+"""The article text: read-only, word-wrapped, with the extraction layers as highlights.
+
+A read-only TextArea gives a keyboard cursor, selection and scrolling to any offset for
+free; the highlights are fed to its renderer the way a syntax highlighter would be (per
+line, UTF-8 byte columns), from the stored spans instead of a grammar.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from rich.style import Style
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import TextArea
+from textual.widgets.text_area import Selection, TextAreaTheme
+
+from extract.text import safe_for_terminal
+from store import StoredSpan
+
+# Colour plus an attribute for each layer, so they stay apart in the ansi themes and on
+# 16-colour or monochrome terminals.
+HIGHLIGHT_STYLES = {
+    "entity.PER": Style(color="cyan", bold=True),
+    "entity.ORG": Style(color="magenta", underline=True),
+    "entity.LOC": Style(color="green", italic=True),
+    "entity.MISC": Style(color="yellow"),
+    "casualty": Style(color="red", bold=True, reverse=True),
+    "quote": Style(color="blue", italic=True),
+    "speaker": Style(color="blue", bold=True, underline=True),
+    "date": Style(color="yellow", underline=True),
+    "heading": Style(bold=True, underline=True),
+}
+THEME = TextAreaTheme(name="newsdesk", syntax_styles=HIGHLIGHT_STYLES)
+
+# Layer keys (1-4) and the span kinds they show.
+LAYERS = ("entity", "casualty", "quote", "date")
+
+
+def highlight_name(span: StoredSpan) -> str:
+    return f"entity.{span.label or 'MISC'}" if span.kind == "entity" else span.kind
+
+
+class ArticleView(TextArea):
+    """Tab / Shift+Tab walk the highlights; Enter asks for the details of the one under the cursor."""
+
+    BINDINGS = [
+        Binding("tab", "next_highlight", "Next mark", id="reader.next_highlight",
+                tooltip="Jump to the next highlight in the text"),
+        Binding("shift+tab", "previous_highlight", "Prev mark", id="reader.previous_highlight",
+                show=False, tooltip="Jump to the previous highlight"),
+        Binding("enter", "details", "Details", id="reader.details",
+                tooltip="Show what newsdesk knows about the highlight under the cursor"),
+    ]
+
+    class DetailsRequested(Message):
+        def __init__(self, spans: list[StoredSpan]) -> None:
+            super().__init__()
+            self.spans = spans
+
+    def __init__(self, **kwargs) -> None:
+        # no blinking: a steady cursor costs nothing on a slow SSH link
+        super().__init__("", read_only=True, soft_wrap=True, show_line_numbers=False,
+                         tab_behavior="focus", theme="css", **kwargs)
+        self.cursor_blink = False
+        self.spans: list[StoredSpan] = []
+        self.headings: Sequence[tuple[int, int]] = ()
+        self.shown_layers: set[str] = set(LAYERS)
+        self._line_starts: list[int] = [0]
+
+    def on_mount(self) -> None:
+        self.register_theme(THEME)
+        self.theme = "newsdesk"
+
+    def show_article(self, body: str, spans: list[StoredSpan],
+                     headings: Sequence[tuple[int, int]] = ()) -> None:
+        # same-length scrub: stored offsets keep pointing at the same characters
+        text = safe_for_terminal(body)
+        self.spans = [s for s in spans if 0 <= s.start < s.end <= len(text)]
+        self.headings = headings
+        starts = [0]
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                starts.append(i + 1)
+        self._line_starts = starts
+        self.load_text(text)  # rebuilds the highlight map
+        self.move_cursor((0, 0))
+        self.scroll_home(animate=False)
+
+    def set_layers(self, layers: set[str]) -> None:
+        self.shown_layers = set(layers)
+        self._build_highlight_map()
+        self.refresh()
+
+    # offsets <-> (row, column)
+    def location(self, offset: int) -> tuple[int, int]:
+        row = bisect_right(self._line_starts, offset) - 1
+        return row, offset - self._line_starts[row]
+
+    def offset(self, location: tuple[int, int]) -> int:
+        row, column = location
+        return self._line_starts[min(row, len(self._line_starts) - 1)] + column
+
+    @property
+    def visible_spans(self) -> list[StoredSpan]:
+        return [s for s in self.spans if s.kind in self.shown_layers]
+
+    def _build_highlight_map(self) -> None:
+        self._line_cache.clear()
+        highlights = self._highlights
+        highlights.clear()
+        if not hasattr(self, "_line_starts"):
+            return  # called from TextArea.__init__, before there is an article
+        marks: list[tuple[int, int, str]] = [(a, b, "heading") for a, b in self.headings]
+        # quotes first, so names and figures inside a quote draw over it
+        order = {"quote": 0, "date": 1, "entity": 2, "casualty": 3}
+        for span in sorted(self.visible_spans, key=lambda s: order.get(s.kind, 9)):
+            marks.append((span.start, span.end, highlight_name(span)))
+            speaker = span.attrs.get("speaker_start") if span.kind == "quote" else None
+            if speaker is not None and span.attrs.get("speaker_end") is not None:
+                marks.append((speaker, span.attrs["speaker_end"], "speaker"))
+        lines = self.document.lines
+        for start, end, name in marks:
+            (r0, c0), (r1, c1) = self.location(start), self.location(end)
+            for row in range(r0, min(r1, len(lines) - 1) + 1):
+                line = lines[row]
+                a = c0 if row == r0 else 0
+                b = c1 if row == r1 else len(line)
+                if b > a:
+                    highlights[row].append((len(line[:a].encode()), len(line[:b].encode()), name))
+
+    def mark(self, span: StoredSpan) -> None:
+        """Select a span, cursor on its first character, and bring it to the middle."""
+        self.selection = Selection(self.location(span.end), self.location(span.start))
+        self.scroll_cursor_visible(center=True)
+
+    def spans_at_cursor(self) -> list[StoredSpan]:
+        pos = self.offset(self.cursor_location)
+        return [s for s in self.visible_spans if s.start <= pos < s.end]
+
+    def _step(self, direction: int) -> None:
+        pos = self.offset(self.cursor_location)
+        starts = sorted({s.start for s in self.visible_spans})
+        if direction > 0:
+            target = next((p for p in starts if p > pos), None)
+        else:
+            target = next((p for p in reversed(starts) if p < pos), None)
+        if target is None:
+            self.notify("no more highlights that way", timeout=2)
+            return
+        span = min((s for s in self.visible_spans if s.start == target),
+                   key=lambda s: s.end - s.start)
+        self.mark(span)
+
+    def action_next_highlight(self) -> None:
+        self._step(1)
+
+    def action_previous_highlight(self) -> None:
+        self._step(-1)
+
+    def action_details(self) -> None:
+        spans = self.spans_at_cursor()
+        if not spans:
+            self.notify("no highlight under the cursor (Tab jumps to the next one)", timeout=3)
+            return
+        self.post_message(self.DetailsRequested(spans))
+
+    def copy_text(self) -> str:
+        """What `y` copies: the selection, else the highlight under the cursor (a quote wins)."""
+        if self.selected_text:
+            return self.selected_text
+        spans = sorted(self.spans_at_cursor(), key=lambda s: (s.kind != "quote", s.start))
+        return spans[0].text if spans else ""

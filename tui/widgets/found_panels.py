@@ -1,0 +1,190 @@
+"""What was found in an article, one tab per layer: entities, figures, quotes, dates.
+
+Each row points at spans of the text; moving onto a row asks the reader to mark the span.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import OptionList, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from extract.text import sentence_spans
+from store import StoredSpan
+from tui.render import plain
+from tui.widgets.article_view import HIGHLIGHT_STYLES, highlight_name
+
+PANELS = (("entity", "Entities"), ("casualty", "Figures"), ("quote", "Quotes"), ("date", "Dates"))
+LABEL_NAMES = {"PER": "People", "ORG": "Organisations", "LOC": "Places", "MISC": "Other"}
+
+
+@dataclass
+class Row:
+    """One panel row and the spans it stands for (an entity row: every mention)."""
+
+    spans: list[StoredSpan]
+    next_mention: int = 0
+
+
+def range_words(lo: int | None, hi: int | None) -> str:
+    """A figure's range as an analyst reads it: '7', '101 or more', 'up to 32', '?'."""
+    if lo is None and hi is None:
+        return "unknown number"
+    if lo is None:
+        return f"up to {hi}"
+    if hi is None:
+        return f"{lo} or more"
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+class PanelList(OptionList):
+    """An OptionList whose rows carry spans."""
+
+    def __init__(self, kind: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.kind = kind
+        self.rows: list[Row | None] = []
+
+
+class FoundPanels(Vertical):
+    class SpanChosen(Message):
+        """A panel row was moved onto (or Enter cycled to another mention)."""
+
+        def __init__(self, span: StoredSpan) -> None:
+            super().__init__()
+            self.span = span
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="panel-tabs"):
+            for kind, title in PANELS:
+                with TabPane(title, id=f"tab-{kind}"):
+                    yield PanelList(kind, id=f"panel-{kind}")
+
+    @property
+    def tabs(self) -> TabbedContent:
+        return self.query_one(TabbedContent)
+
+    def list_for(self, kind: str) -> PanelList:
+        return self.query_one(f"#panel-{kind}", PanelList)
+
+    def show(self, body: str, spans: list[StoredSpan]) -> None:
+        sentences = sentence_spans(body)
+        by_kind: dict[str, list[StoredSpan]] = defaultdict(list)
+        for s in spans:
+            by_kind[s.kind].append(s)
+        self._fill(self.list_for("entity"), self._entity_rows(by_kind["entity"]))
+        self._fill(self.list_for("casualty"),
+                   [self._figure_row(s, by_kind["date"], sentences) for s in by_kind["casualty"]])
+        self._fill(self.list_for("quote"), [self._quote_row(s) for s in by_kind["quote"]])
+        self._fill(self.list_for("date"), [self._date_row(s) for s in by_kind["date"]])
+        for kind, title in PANELS:
+            count = len([r for r in self.list_for(kind).rows if r is not None])
+            self.tabs.get_tab(f"tab-{kind}").label = f"{title} {count}" if count else title
+
+    @staticmethod
+    def _fill(panel: PanelList, rows: list[tuple[Text, Row | None]]) -> None:
+        panel.clear_options()
+        panel.rows = [row for _, row in rows]
+        if not rows:
+            panel.add_option(Option(Text("nothing found", style="dim"), disabled=True))
+            panel.rows = [None]
+            return
+        panel.add_options([Option(prompt, disabled=row is None) for prompt, row in rows])
+
+    @staticmethod
+    def _entity_rows(spans: list[StoredSpan]) -> list[tuple[Text, Row | None]]:
+        groups: dict[str, dict[str, list[StoredSpan]]] = defaultdict(lambda: defaultdict(list))
+        for s in spans:
+            groups[s.label or "MISC"][s.attrs.get("canonical") or s.text].append(s)
+        rows: list[tuple[Text, Row | None]] = []
+        for label in ("PER", "ORG", "LOC", "MISC"):
+            if label not in groups:
+                continue
+            rows.append((Text(LABEL_NAMES[label], style="bold"), None))
+            for canonical, mentions in sorted(groups[label].items(),
+                                              key=lambda kv: (-len(kv[1]), kv[0])):
+                line = Text("  ")
+                line.append_text(plain(canonical, HIGHLIGHT_STYLES[f"entity.{label}"]))
+                line.append(f" ×{len(mentions)}", style="dim")
+                aliases = sorted({m.text for m in mentions if m.text != canonical})
+                if aliases:
+                    line.append_text(plain(" = " + ", ".join(aliases), "dim"))
+                rows.append((line, Row(sorted(mentions, key=lambda s: s.start))))
+        return rows
+
+    @staticmethod
+    def _figure_row(span: StoredSpan, dates: list[StoredSpan],
+                    sentences: list[tuple[int, int]]) -> tuple[Text, Row]:
+        a = span.attrs
+        line = Text()
+        line.append(f"{span.label} {range_words(a.get('min'), a.get('max'))}",
+                    style=HIGHLIGHT_STYLES["casualty"])
+        if a.get("victims"):
+            line.append_text(plain(f" {a['victims']}"))
+        when = _date_in_sentence(span, dates, sentences)
+        if when is not None:
+            line.append_text(plain(f" · {when.attrs.get('value') or when.text}", "dim"))
+        flags = [f for f in ("approx", "vague", "subset", "repeat") if a.get(f)]
+        line.append("\n  ")
+        line.append_text(plain(f"“{' '.join(span.text.split())}”", "dim"))
+        if flags:
+            line.append(f" ({', '.join(flags)})", style="dim")
+        return line, Row([span])
+
+    @staticmethod
+    def _quote_row(span: StoredSpan) -> tuple[Text, Row]:
+        opening = " ".join(span.text.strip("\"“”«»„ ").split()[:8])
+        line = Text()
+        line.append_text(plain(span.attrs.get("speaker") or "speaker unknown",
+                               HIGHLIGHT_STYLES["speaker"]))
+        line.append(" → ")
+        line.append_text(plain(f"{opening}…"))
+        return line, Row([span])
+
+    @staticmethod
+    def _date_row(span: StoredSpan) -> tuple[Text, Row]:
+        line = plain(" ".join(span.text.split()), HIGHLIGHT_STYLES[highlight_name(span)])
+        value = span.attrs.get("value")
+        line.append(" → ")
+        line.append_text(plain(value or "unresolved", "" if value else "dim"))
+        if span.label:  # a date's granularity is stored as its label
+            line.append(f" ({span.label})", style="dim")
+        return line, Row([span])
+
+    def _chosen(self, panel: PanelList, index: int | None, advance: bool) -> None:
+        if index is None or index >= len(panel.rows):
+            return
+        row = panel.rows[index]
+        if row is None:
+            return
+        if advance:
+            row.next_mention = (row.next_mention + 1) % len(row.spans)
+        self.post_message(self.SpanChosen(row.spans[row.next_mention]))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if isinstance(event.option_list, PanelList):
+            event.stop()
+            self._chosen(event.option_list, event.option_index, advance=False)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if isinstance(event.option_list, PanelList):
+            event.stop()
+            self._chosen(event.option_list, event.option_index, advance=True)
+
+
+def _date_in_sentence(span: StoredSpan, dates: list[StoredSpan],
+                      sentences: list[tuple[int, int]]) -> StoredSpan | None:
+    """The date a figure's sentence gives, the nearest one if it gives several."""
+    starts = [s for s, _ in sentences]
+    i = bisect_right(starts, span.start) - 1
+    if i < 0:
+        return None
+    lo, hi = sentences[i]
+    inside = [d for d in dates if lo <= d.start < hi]
+    return min(inside, key=lambda d: abs(d.start - span.start)) if inside else None
