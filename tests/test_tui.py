@@ -294,6 +294,13 @@ async def test_markup_and_escapes_in_articles_show_literally(tmp_path):
         assert "\x1b" not in header and "\x07" not in header
         assert "[link=http://evil]link[/link]" in body and "\x1b" not in body
         assert isinstance(app.screen, ReaderScreen)  # the click markup did not quit
+        # the command palette shows the same title literally too
+        await pilot.press("escape", "ctrl+p", *"Boom")
+        await pilot.pause(0.5)
+        from textual.command import CommandList
+        options = app.screen.query_one(CommandList)
+        prompt = str(options.get_option_at_index(0).prompt)
+        assert "[bold red]Boom[/]" in prompt and "\x1b" not in prompt
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])

@@ -9,6 +9,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
+from textual.content import Content
 from textual.screen import Screen
 
 from extract.text import safe_for_terminal
@@ -31,8 +32,9 @@ class GoToArticle(Provider):
         for article_id, title, published in app.store.find_titles(query, limit=40):
             shown = safe_for_terminal(" ".join(title.split()))
             score = matcher.match(shown)
-            yield Hit(max(score, 0.01), matcher.highlight(shown), partial(app.open_article, article_id),
-                      help=f"open the article · {published or 'undated'}")
+            # Content(), not matcher.highlight(): that one parses the title as markup
+            yield Hit(max(score, 0.01), Content(shown), partial(app.open_article, article_id),
+                      text=shown, help=f"open the article · {published or 'undated'}")
 
 
 class NewsdeskApp(App[None]):

@@ -19,7 +19,8 @@ from extract.text import safe_for_terminal
 from store import StoredSpan
 
 # Colour plus an attribute for each layer, so they stay apart in the ansi themes and on
-# 16-colour or monochrome terminals.
+# 16-colour or monochrome terminals: people bold, organisations underlined, places
+# italic, figures bold reverse, dates reverse, quotes italic with the speaker underlined.
 HIGHLIGHT_STYLES = {
     "entity.PER": Style(color="cyan", bold=True),
     "entity.ORG": Style(color="magenta", underline=True),
@@ -28,7 +29,7 @@ HIGHLIGHT_STYLES = {
     "casualty": Style(color="red", bold=True, reverse=True),
     "quote": Style(color="blue", italic=True),
     "speaker": Style(color="blue", bold=True, underline=True),
-    "date": Style(color="yellow", underline=True),
+    "date": Style(color="yellow", reverse=True),
     "heading": Style(bold=True, underline=True),
 }
 THEME = TextAreaTheme(name="newsdesk", syntax_styles=HIGHLIGHT_STYLES)
