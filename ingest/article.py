@@ -14,6 +14,9 @@ class Article:
     language: str | None = None
     origin: str | None = None      # where it came from: path, URL, 'stdin'
     tags: list[str] = field(default_factory=list)
+    author: str | None = None
+    site_name: str | None = None
+    summary_only: bool = False     # a feed entry that carried only a summary
 
 
 @dataclass

@@ -40,7 +40,8 @@ def ingest_items(store: Store, items: Iterable[Article | Failure], *,
             source=source or item.source, language=item.language, origin=origin,
             headings=heading_spans(body), extraction=found,
             extractor_version=extract.VERSION, tags=[*(tags or []), *item.tags],
-            analyst=analyst,
+            analyst=analyst, author=item.author, site_name=item.site_name,
+            summary_only=item.summary_only,
         )
         if created:
             report.new.append(article_id)
@@ -51,7 +52,7 @@ def ingest_items(store: Store, items: Iterable[Article | Failure], *,
 
 def ingest_seeds(store: Store) -> IngestReport:
     """Fill a new store with the sample articles shipped in seeds/."""
+    from ingest.sources import iter_paths
     from seeds import SEED_DIR
-    from ingest.plaintext import iter_paths
 
     return ingest_items(store, iter_paths([SEED_DIR]), tags=["seed"])

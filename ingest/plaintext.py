@@ -4,14 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from extract.text import DATELINE, clean_text
 from ingest.article import Article, Failure
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 # A folder may carry one JSON line per file: {"file": ..., "published": ..., "url": ...}
 METADATA_FILES = ("seeds.jsonl", "metadata.jsonl")
 
@@ -64,23 +62,7 @@ def parse_text(raw: str, origin: str) -> Article:
     return Article(title=title, body=body, published=published, origin=origin)
 
 
-def read_file(path: Path) -> Article:
-    try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise ReadError(f"too large for a text article ({size // (1024 * 1024)} MB, "
-                            f"limit {MAX_TEXT_BYTES // (1024 * 1024)} MB)")
-        data = path.read_bytes()
-    except PermissionError as exc:
-        raise ReadError("permission denied") from exc
-    except IsADirectoryError as exc:
-        raise ReadError("is a directory") from exc
-    except OSError as exc:
-        raise ReadError(exc.strerror or str(exc)) from exc
-    return parse_text(decode(data), str(path))
-
-
-def _folder_metadata(folder: Path) -> dict[str, dict]:
+def folder_metadata(folder: Path) -> dict[str, dict]:
     meta: dict[str, dict] = {}
     for name in METADATA_FILES:
         path = folder / name
@@ -96,51 +78,11 @@ def _folder_metadata(folder: Path) -> dict[str, dict]:
     return meta
 
 
-def _apply_metadata(article: Article, row: dict) -> None:
+def apply_metadata(article: Article, row: dict) -> None:
     for key in ("published", "url", "source", "language"):
         value = row.get(key)
         if isinstance(value, str) and value:
             setattr(article, key, value)
-
-
-def iter_paths(paths: list[Path]) -> Iterator[Article | Failure]:
-    """Articles from files and folders (recursively), one Failure per bad item."""
-    for path in paths:
-        if not path.exists():
-            yield Failure(str(path), "no such file or directory")
-        elif path.is_dir():
-            yield from _iter_folder(path)
-        else:
-            yield _read_one(path, _folder_metadata(path.parent).get(path.name))
-
-
-def _iter_folder(folder: Path) -> Iterator[Article | Failure]:
-    try:
-        entries = sorted(folder.rglob("*"))
-    except OSError as exc:
-        yield Failure(str(folder), exc.strerror or str(exc))
-        return
-    meta_cache: dict[Path, dict[str, dict]] = {}
-    for path in entries:
-        if path.name.startswith(".") or not path.is_file():
-            continue
-        if path.suffix.lower() not in TEXT_SUFFIXES or path.name in METADATA_FILES:
-            continue
-        if path.name.lower() == "readme.md":
-            continue
-        if path.parent not in meta_cache:
-            meta_cache[path.parent] = _folder_metadata(path.parent)
-        yield _read_one(path, meta_cache[path.parent].get(path.name))
-
-
-def _read_one(path: Path, meta: dict | None) -> Article | Failure:
-    try:
-        article = read_file(path)
-    except ReadError as exc:
-        return Failure(str(path), str(exc))
-    if meta:
-        _apply_metadata(article, meta)
-    return article
 
 
 def read_stream(data: bytes, origin: str = "stdin") -> Article | Failure:

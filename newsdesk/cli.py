@@ -79,41 +79,164 @@ def tui(ctx: click.Context, db: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1)
 @db_option
 @click.option("--published", callback=_iso_date, help="Publication date for all of them (YYYY-MM-DD).")
 @click.option("--source", help="Source name to record (e.g. Reuters).")
 @click.option("--tag", "tags", multiple=True, help="Tag every new article (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "feed", "json", "jsonl", "csv"]),
+              help="Read every input as this format (default: by suffix, content type or content).")
+@click.option("--map", "field_map", metavar="FIELD=COLUMN,...",
+              help="For JSON/CSV: which columns hold title, text, published, url, source.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary and failures.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path | None, published: str | None,
-           source: str | None, tags: tuple[str, ...], quiet: bool) -> None:
-    """Add articles from text files, folders (recursively) or '-' for stdin.
+def ingest(ctx: click.Context, sources: tuple[str, ...], db: Path | None, published: str | None,
+           source: str | None, tags: tuple[str, ...], fmt: str | None, field_map: str | None,
+           quiet: bool) -> None:
+    """Add articles from files, folders (recursively), URLs or '-' for stdin.
 
-    A text article has its title on the first line and the body after it.
-    Re-ingesting an article already stored is reported as a duplicate.
+    Text files (title on the first line, then the body), HTML pages, RSS/Atom feeds,
+    JSON, JSONL and CSV records. A URL may be a page, a feed or a data file.
+    Re-ingesting an article already stored (same URL or text) is reported as a duplicate.
     """
-    from ingest import ingest_items, iter_paths, read_stream
+    from ingest import IngestReport, ingest_items, iter_paths, read_bytes
+    from ingest.fetch import is_url
+    from ingest.records import MappingError, parse_map
+    from ingest.refresh import ingest_url
 
-    if not paths:
-        raise click.UsageError("give one or more files or folders, or '-' for stdin")
-    store = _open_store(db or ctx.obj["db"])
-    items = []
-    for path in paths:
-        if str(path) == "-":
-            items.append(read_stream(sys.stdin.buffer.read()))
-        else:
-            items.extend(iter_paths([path]))
-    with store:
-        report = ingest_items(store, items, published=published, source=source,
-                              tags=list(tags), analyst=ctx.obj["analyst"])
+    if not sources:
+        raise click.UsageError("give one or more files, folders or URLs, or '-' for stdin")
+    try:
+        mapping = parse_map(field_map)
+    except MappingError as exc:
+        raise click.BadParameter(str(exc)) from None
+    options = {"published": published, "source": source, "tags": list(tags),
+               "analyst": ctx.obj["analyst"]}
+    total = IngestReport()
+    with _open_store(db or ctx.obj["db"]) as store, _progress(quiet) as progress:
+        for item in sources:
+            if item == "-":
+                items = read_bytes(sys.stdin.buffer.read(), "stdin", fmt=fmt or "text",
+                                   mapping=mapping)
+                report = ingest_items(store, items, progress=progress, **options)
+            elif is_url(item):
+                report = ingest_url(store, item, mapping=mapping, **options)
+            else:
+                report = ingest_items(store, iter_paths([Path(item)], fmt=fmt, mapping=mapping),
+                                      progress=progress, **options)
+            total.new.extend(report.new)
+            total.duplicates.extend(report.duplicates)
+            total.failed.extend(report.failed)
     if not quiet:
-        for origin in report.duplicates:
+        for origin in total.duplicates:
             click.echo(f"duplicate: {origin}")
-    for failure in report.failed:
+    for failure in total.failed:
         click.echo(f"failed: {failure.line()}", err=True)
-    click.echo(report.summary())
-    if not report.new and report.failed:
+    click.echo(total.summary())
+    if not total.new and total.failed:
+        sys.exit(1)
+
+
+class _progress:
+    """A rich progress line on a terminal; nothing when stderr is a file or CI log."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self._bar = None
+        self._task = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(SpinnerColumn(), TextColumn("{task.completed} read"),
+                             TextColumn("[dim]{task.fields[origin]}", markup=True),
+                             TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+        self._bar.__enter__()
+        self._task = self._bar.add_task("ingest", total=None, origin="")
+
+        def update(n: int, origin: str) -> None:
+            from rich.markup import escape
+
+            self._bar.update(self._task, advance=1, origin=escape(origin[-60:]))
+        return update
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+
+@cli.group()
+def feeds() -> None:
+    """Feed subscriptions that `newsdesk refresh` fetches."""
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--tag", help="Tag every article that comes from this feed.")
+@db_option
+@click.pass_context
+def feeds_add(ctx: click.Context, url: str, tag: str | None, db: Path | None) -> None:
+    """Subscribe to an RSS or Atom feed."""
+    from ingest.fetch import is_url
+
+    if not is_url(url):
+        raise click.BadParameter(f"{url!r} is not an http(s) URL")
+    with _open_store(db or ctx.obj["db"]) as store:
+        _, created = store.add_feed(url, tag)
+    click.echo(f"{'added' if created else 'already subscribed'}: {url}")
+
+
+@feeds.command("list")
+@db_option
+@click.pass_context
+def feeds_list(ctx: click.Context, db: Path | None) -> None:
+    """Subscribed feeds with when they were last checked and what came of it."""
+    with _open_store(db or ctx.obj["db"]) as store:
+        rows = store.feeds()
+    if not rows:
+        click.echo("no feeds yet: newsdesk feeds add URL")
+    for f in rows:
+        tag = f" [tag {f['tag']}]" if f["tag"] else ""
+        checked = f"{f['checked_at'] or 'never checked'}: {f['last_status'] or ''}".rstrip(": ")
+        click.echo(f"{f['url']}{tag}  {f['title'] or ''}  ({checked})")
+
+
+@feeds.command("remove")
+@click.argument("url")
+@db_option
+@click.pass_context
+def feeds_remove(ctx: click.Context, url: str, db: Path | None) -> None:
+    """Unsubscribe (articles already ingested stay)."""
+    with _open_store(db or ctx.obj["db"]) as store:
+        if not store.remove_feed(url):
+            raise click.ClickException(f"not subscribed: {url}")
+    click.echo(f"removed: {url}")
+
+
+@cli.command()
+@db_option
+@click.pass_context
+def refresh(ctx: click.Context, db: Path | None) -> None:
+    """Fetch every subscribed feed and ingest new entries (for cron: quiet unless something fails).
+
+    Uses ETag and Last-Modified, so an unchanged feed costs one small request.
+    """
+    from ingest.refresh import refresh_feeds
+
+    with _open_store(db or ctx.obj["db"]) as store:
+        results = refresh_feeds(store, analyst=ctx.obj["analyst"])
+    failed = 0
+    for r in results:
+        click.echo(f"{r.url}: {r.status}")
+        if r.report:
+            for failure in r.report.failed:
+                click.echo(f"  failed: {failure.line()}", err=True)
+        if r.status.startswith("failed"):
+            failed += 1
+    if results and failed == len(results):
         sys.exit(1)
 
 

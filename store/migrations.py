@@ -156,3 +156,27 @@ def m0001_initial(db: Database) -> None:
         create_triggers=True,
         tokenize="porter unicode61 remove_diacritics 2",
     )
+
+
+@migrations(name="0002_web_sources_and_feeds")
+def m0002_web_sources_and_feeds(db: Database) -> None:
+    # what web pages and feeds carry besides the text
+    db.execute("ALTER TABLE articles ADD COLUMN author TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN site_name TEXT")
+    # 1 when a feed entry carried only a summary, not the article's full text
+    db.execute("ALTER TABLE articles ADD COLUMN summary_only INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            tag TEXT,
+            title TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            added_at TEXT NOT NULL,
+            checked_at TEXT,
+            last_status TEXT
+        )
+        """
+    )

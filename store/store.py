@@ -220,6 +220,9 @@ class Store:
         extractor_version: str | None = None,
         tags: list[str] | None = None,
         analyst: str = "ingest",
+        author: str | None = None,
+        site_name: str | None = None,
+        summary_only: bool = False,
     ) -> tuple[int, bool]:
         """Store an article with its machine spans in one transaction.
 
@@ -239,11 +242,12 @@ class Store:
             cur = conn.execute(
                 """INSERT INTO articles (title, body, published, url, source, language, origin,
                        content_hash, headings, ingested_at, n_entities, n_quotes, n_figures,
-                       killed_min, extractor_version)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       killed_min, extractor_version, author, site_name, summary_only)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [title, body, published, url, source, language, origin, digest,
                  json.dumps(headings or []), utc_now(), stats["entities"], stats["quotes"],
-                 stats["figures"], stats["killed"], extractor_version],
+                 stats["figures"], stats["killed"], extractor_version, author, site_name,
+                 int(summary_only)],
             )
             article_id = cur.lastrowid
             if extraction:
@@ -288,16 +292,19 @@ class Store:
     def article(self, article_id: int) -> dict[str, Any] | None:
         row = self.conn.execute(
             "SELECT id, title, body, published, url, source, language, origin, headings,"
-            " ingested_at, read_at, flagged, extractor_version FROM articles WHERE id = ?",
+            " ingested_at, read_at, flagged, extractor_version, author, site_name, summary_only"
+            " FROM articles WHERE id = ?",
             [article_id],
         ).fetchone()
         if row is None:
             return None
         keys = ["id", "title", "body", "published", "url", "source", "language", "origin",
-                "headings", "ingested_at", "read_at", "flagged", "extractor_version"]
+                "headings", "ingested_at", "read_at", "flagged", "extractor_version", "author",
+                "site_name", "summary_only"]
         out = dict(zip(keys, row))
         out["headings"] = [tuple(h) for h in json.loads(out["headings"])]
         out["flagged"] = bool(out["flagged"])
+        out["summary_only"] = bool(out["summary_only"])
         out["tags"] = self.tags(article_id)
         return out
 
@@ -361,6 +368,36 @@ class Store:
             LIMIT ? OFFSET ?"""
         rows = self.conn.execute(sql, [*args, limit, offset]).fetchall()
         return [ArticleRow(*r[:10], bool(r[10]), bool(r[11])) for r in rows]
+
+    # feed subscriptions
+    def add_feed(self, url: str, tag: str | None = None) -> tuple[int, bool]:
+        with self.write() as conn:
+            row = conn.execute("SELECT id FROM feeds WHERE url = ?", [url]).fetchone()
+            if row:
+                conn.execute("UPDATE feeds SET tag = coalesce(?, tag) WHERE id = ?", [tag, row[0]])
+                return row[0], False
+            cur = conn.execute("INSERT INTO feeds (url, tag, added_at) VALUES (?, ?, ?)",
+                               [url, tag, utc_now()])
+            return cur.lastrowid, True
+
+    def remove_feed(self, url: str) -> bool:
+        with self.write() as conn:
+            return conn.execute("DELETE FROM feeds WHERE url = ?", [url]).rowcount > 0
+
+    def feeds(self) -> list[dict[str, Any]]:
+        cur = self.conn.execute(
+            "SELECT id, url, tag, title, etag, last_modified, added_at, checked_at, last_status"
+            " FROM feeds ORDER BY id")
+        keys = [d[0] for d in cur.description]
+        return [dict(zip(keys, row)) for row in cur]
+
+    def update_feed(self, feed_id: int, *, status: str, etag: str | None = None,
+                    last_modified: str | None = None, title: str | None = None) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE feeds SET last_status = ?, checked_at = ?, etag = coalesce(?, etag),"
+                " last_modified = coalesce(?, last_modified), title = coalesce(?, title)"
+                " WHERE id = ?", [status, utc_now(), etag, last_modified, title, feed_id])
 
     def find_titles(self, words: str, limit: int = 40) -> list[tuple[int, str, str | None]]:
         """(id, title, published) of articles whose title holds every word, newest first."""

@@ -21,11 +21,14 @@ def test_blank_database_gets_the_expected_schema(store):
     assert schema["articles"] == [
         "id", "title", "body", "published", "url", "source", "language", "origin",
         "content_hash", "headings", "ingested_at", "read_at", "flagged", "n_entities",
-        "n_quotes", "n_figures", "killed_min", "extractor_version"]
+        "n_quotes", "n_figures", "killed_min", "extractor_version", "author", "site_name",
+        "summary_only"]
     assert schema["spans"] == ["id", "article_id", "kind", "label", "start", "end", "text",
                                "attrs", "extractor_version"]
     applied = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert applied == ["0001_initial"]
+    assert applied == ["0001_initial", "0002_web_sources_and_feeds"]
+    assert schema["feeds"] == ["id", "url", "tag", "title", "etag", "last_modified", "added_at",
+                               "checked_at", "last_status"]
 
 
 def test_file_store_uses_wal_and_foreign_keys(tmp_path):
@@ -40,7 +43,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
         _add(s)
     with Store(path) as s:
         assert s.stats()["articles"] == 1
-        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 2
     assert not list(tmp_path.glob("s.db.backup-*"))  # nothing to migrate, no backup
 
 
@@ -164,31 +167,28 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path):
         Store(path)
 
 
-def test_an_old_store_is_backed_up_before_migrating(tmp_path, monkeypatch):
-    import store.store as store_module
-    from sqlite_utils import Migrations
+def test_an_old_store_is_backed_up_before_migrating(tmp_path):
+    from sqlite_utils import Database, Migrations
 
     from store.migrations import m0001_initial
 
     path = tmp_path / "old.db"
+    first_release = Migrations("newsdesk")  # a store made before 0002 existed
+    first_release(name="0001_initial")(m0001_initial)
+    old = Database(path)
+    first_release.apply(old)
+    old.execute("INSERT INTO articles (title, body, content_hash, ingested_at)"
+                " VALUES ('Old', 'Old body.', 'h1', '2020-01-01T00:00:00Z')")
+    old.conn.commit()
+    old.close()
     with Store(path) as s:
-        _add(s)
-    newer = Migrations("newsdesk")
-    newer(name="0001_initial")(m0001_initial)
-
-    @newer(name="0002_test_step")
-    def step(db):
-        db.execute("CREATE TABLE test_step (x)")
-
-    monkeypatch.setattr(store_module, "migrations", newer)
-    with Store(path) as s:
-        assert "test_step" in s.schema()
+        assert "feeds" in s.schema() and "summary_only" in s.schema()["articles"]
         assert s.stats()["articles"] == 1
     backups = list(tmp_path.glob("old.db.backup-*"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        assert "test_step" not in tables
+        assert "feeds" not in tables
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
 
 

@@ -334,3 +334,22 @@ async def test_filters_from_the_search_box_and_keys(seeded_db):
         await pilot.press("slash", *"from:2019-13", "enter")
         await pilot.pause()
         assert "not a date" in _text_of(screen.query_one("#list-status", Static))
+
+
+async def test_ingest_dialog_adds_articles_without_a_restart(seeded_db, tmp_path):
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Dam breach floods valley\n\nThree villages were flooded.\n")
+    (folder / "b.jsonl").write_text('{"title": "Port strike", "text": "Dockers walked out."}\n'
+                                    "not json\n")
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one(ArticleTable)
+        assert table.total == 31
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*str(folder), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.total == 33
+        assert isinstance(app.screen, ArticleListScreen)

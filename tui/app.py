@@ -15,7 +15,7 @@ from textual.screen import Screen
 from extract.text import safe_for_terminal
 from newsdesk.config import Config, load_state, save_state
 from store import Store
-from tui.messages import ArticlesChanged
+from tui.messages import ArticlesChanged, IngestProgress
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.article_view import LAYERS
@@ -82,11 +82,52 @@ class NewsdeskApp(App[None]):
             report = ingest_seeds(store)
         self.post_message(ArticlesChanged(f"seed articles: {report.summary()}"))
 
-    def on_articles_changed(self, message: ArticlesChanged) -> None:
+    def ingest_source(self, source: str) -> None:
+        """Ingest a path or URL in the background; the list updates when it is done."""
+        self.notify(f"ingesting {source}…", timeout=2, markup=False)
+        self._ingest_worker(source)
+
+    @work(thread=True, exclusive=True, group="ingest", exit_on_error=False)
+    def _ingest_worker(self, source: str) -> None:
+        import time
+
+        from ingest import ingest_items, iter_paths
+        from ingest.fetch import is_url
+        from ingest.refresh import ingest_url
+
+        last = 0.0
+
+        def progress(n: int, origin: str) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last > 0.2:  # a message per item would flood the UI on big folders
+                last = now
+                self.post_message(IngestProgress(n, origin))
+
+        with Store(self.db_path) as store:
+            if is_url(source):
+                report = ingest_url(store, source, analyst=self.analyst)
+            else:
+                report = ingest_items(store, iter_paths([Path(source).expanduser()]),
+                                      analyst=self.analyst, progress=progress)
+        lines = [f"{source}: {report.summary()}"]
+        lines += [f.line() for f in report.failed[:3]]
+        if len(report.failed) > 3:
+            lines.append(f"… and {len(report.failed) - 3} more failures")
+        self.post_message(ArticlesChanged("\n".join(lines),
+                                          severity="warning" if report.failed else "information"))
+
+    def on_ingest_progress(self, message: IngestProgress) -> None:
         screen = self.screen
         if isinstance(screen, ArticleListScreen):
-            screen.reload()
-        self.notify(message.summary, timeout=3, markup=False)
+            screen.update_status(f"ingesting: {message.read} read · {message.origin[-40:]}")
+
+    def on_articles_changed(self, message: ArticlesChanged) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, ArticleListScreen):
+                screen.reload()
+        self.notify(message.summary, timeout=6 if message.severity != "information" else 3,
+                    severity=message.severity, markup=False)
 
     def set_layers(self, layers: set[str]) -> None:
         self.layers = set(layers)

@@ -28,6 +28,8 @@ class ArticleListScreen(Screen[None]):
         Binding("f", "toggle_flag", "Flag", id="list.flag", tooltip="Flag or unflag the article"),
         Binding("F", "toggle_flagged_filter", "Flagged", id="list.flagged", show=False,
                 tooltip="Show only flagged articles"),
+        Binding("i", "ingest", "Ingest", id="list.ingest",
+                tooltip="Add articles from a file, folder or URL (runs in the background)"),
         Binding("c", "toggle_casualties_filter", "Casualties", id="list.casualties", show=False,
                 tooltip="Show only articles with casualty figures"),
     ]
@@ -139,6 +141,15 @@ class ArticleListScreen(Screen[None]):
         if action == "toggle_flag" and self.is_mounted and self.table.row_count == 0:
             return None  # shown dimmed: nothing to flag
         return True
+
+    def action_ingest(self) -> None:
+        from tui.screens.ingest_dialog import IngestDialog
+
+        def start(source: str | None) -> None:
+            if source:
+                self.app.ingest_source(source)
+
+        self.app.push_screen(IngestDialog(), start)
 
     def on_article_table_opened(self, message: ArticleTable.Opened) -> None:
         from tui.screens.reader import ReaderScreen

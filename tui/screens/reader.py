@@ -91,10 +91,13 @@ class ReaderScreen(Screen[None]):
     def _show_header(self, article: dict) -> None:
         header = Text()
         header.append_text(plain(article["title"], "bold"))
+        byline = f"by {article['author']}" if article.get("author") else ""
         meta = " · ".join(x for x in (article["published"] or "undated", article["source"] or "",
-                                      ", ".join(article["tags"])) if x)
+                                      byline, ", ".join(article["tags"])) if x)
         header.append("\n")
         header.append_text(plain(meta, "dim"))
+        if article.get("summary_only"):
+            header.append("  feed summary only, not the full text", style="bold")
         if article["flagged"]:
             header.append("  ⚑ flagged", style="bold")
         hidden = [LAYER_NAMES[k] for k in LAYERS if k not in self.view.shown_layers]
