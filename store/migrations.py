@@ -180,3 +180,13 @@ def m0002_web_sources_and_feeds(db: Database) -> None:
         )
         """
     )
+
+
+@migrations(name="0003_audit_batches")
+def m0003_audit_batches(db: Database) -> None:
+    # one analyst action can touch several rows (an event and its evidence): undo takes
+    # back a whole batch
+    db.execute("ALTER TABLE audit ADD COLUMN batch INTEGER")
+    db.execute("UPDATE audit SET batch = id")
+    db.execute("CREATE INDEX idx_audit_batch ON audit(analyst, undone, batch)")
+    db.execute("CREATE INDEX idx_tags_article ON tags(article_id)")

@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -15,9 +16,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from store.analyst import AnalystWork
 from store.migrations import migrations
 
 BUSY_TIMEOUT_MS = 15_000
+WRITE_ATTEMPTS = 5
 PAGE_SIZE = 100
 
 # sort name -> ORDER BY clause; every clause ends on a unique key so pages are stable
@@ -111,7 +114,7 @@ class StoredSpan:
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
-class Store:
+class Store(AnalystWork):
     """One store file. Open it per thread: an SQLite connection stays on its thread."""
 
     def __init__(self, path: str | Path | None = None, *, backup_before_migrate: bool = True):
@@ -158,7 +161,12 @@ class Store:
         if applied and backup and self.path is not None:
             self.backup(self.path.with_name(
                 f"{self.path.name}.backup-{dt.datetime.now():%Y%m%d-%H%M%S}"))
-        migrations.apply(self.db)
+        try:
+            migrations.apply(self.db)
+        except sqlite3.OperationalError:
+            # two processes opened a new store at once and the other migrated first
+            if [m.name for m in migrations.pending(self.db)]:
+                raise
 
     def backup(self, target: Path) -> Path:
         """A consistent copy through SQLite's backup API (safe while others write)."""
@@ -182,7 +190,16 @@ class Store:
     def write(self) -> Iterator[sqlite3.Connection]:
         """A short write transaction; IMMEDIATE so concurrent writers queue on busy_timeout
         instead of failing when a read lock cannot be upgraded."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                # busy_timeout already waited; a store hammered by many writers gets a
+                # few more chances before the error reaches the analyst
+                if "locked" not in str(exc) or attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
         try:
             yield self.conn
         except BaseException:

@@ -26,7 +26,7 @@ def test_blank_database_gets_the_expected_schema(store):
     assert schema["spans"] == ["id", "article_id", "kind", "label", "start", "end", "text",
                                "attrs", "extractor_version"]
     applied = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert applied == ["0001_initial", "0002_web_sources_and_feeds"]
+    assert applied == ["0001_initial", "0002_web_sources_and_feeds", "0003_audit_batches"]
     assert schema["feeds"] == ["id", "url", "tag", "title", "etag", "last_modified", "added_at",
                                "checked_at", "last_status"]
 
@@ -43,7 +43,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
         _add(s)
     with Store(path) as s:
         assert s.stats()["articles"] == 1
-        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 2
+        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 3
     assert not list(tmp_path.glob("s.db.backup-*"))  # nothing to migrate, no backup
 
 

@@ -1,0 +1,289 @@
+"""Analyst work: tags, annotations, corrections, events, each write audited for undo.
+
+Every change goes through an `Action`: one short write transaction that also records
+before/after images of each row it touched in `audit`, under one batch number. Undo
+and redo replay those images, so they work across restarts and per analyst, and
+machine spans are never involved (re-extraction cannot overwrite analyst work).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+# the columns that identify a row of each audited table
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "annotations": ("id",),
+    "tags": ("article_id", "tag"),
+    "events": ("id",),
+    "event_evidence": ("id",),
+    "articles": ("id",),
+}
+
+EVENT_FIELDS = ("event_date", "time_precision", "event_type", "sub_event_type", "actor1",
+                "actor2", "location", "admin1", "country", "fatalities_min", "fatalities_max",
+                "wounded_min", "wounded_max", "captured_min", "captured_max", "notes")
+
+
+def _now() -> str:
+    from store.store import utc_now
+
+    return utc_now()
+
+
+def _q(name: str) -> str:
+    """A quoted identifier (column names come from our own tables, never from input)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _where(key: dict[str, Any]) -> tuple[str, list[Any]]:
+    return " AND ".join(f"{_q(k)} = ?" for k in key), list(key.values())
+
+
+def _row(conn: sqlite3.Connection, table: str, key: dict[str, Any],
+         columns: list[str] | None = None) -> dict[str, Any] | None:
+    where, args = _where(key)
+    cols = ", ".join(map(_q, columns)) if columns else "*"
+    cur = conn.execute(f"SELECT {cols} FROM {_q(table)} WHERE {where}", args)
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cur.description], row))
+
+
+def _apply(conn: sqlite3.Connection, table: str, key: dict[str, Any],
+           image: dict[str, Any] | None, other: dict[str, Any] | None) -> None:
+    """Make a row look like `image` (None: gone). `other` is the state being replaced."""
+    where, args = _where(key)
+    if image is None:
+        conn.execute(f"DELETE FROM {_q(table)} WHERE {where}", args)
+    elif other is None:
+        cols = list(image)
+        conn.execute(f"INSERT OR REPLACE INTO {_q(table)} ({', '.join(map(_q, cols))})"
+                     f" VALUES ({', '.join('?' for _ in cols)})", [image[c] for c in cols])
+    else:
+        sets = ", ".join(f"{_q(c)} = ?" for c in image)
+        conn.execute(f"UPDATE {_q(table)} SET {sets} WHERE {where}", [*image.values(), *args])
+
+
+class Action:
+    """One undoable analyst action: the rows it writes and their audit records."""
+
+    def __init__(self, conn: sqlite3.Connection, analyst: str, name: str) -> None:
+        self.conn = conn
+        self.analyst = analyst
+        self.name = name
+        self.batch: int | None = None
+
+    def _log(self, table: str, key: dict[str, Any], before: dict | None, after: dict | None
+             ) -> None:
+        cur = self.conn.execute(
+            "INSERT INTO audit (analyst, at, action, table_name, row_key, before, after, undone,"
+            " batch) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+            [self.analyst, _now(), self.name, table, json.dumps(key),
+             None if before is None else json.dumps(before),
+             None if after is None else json.dumps(after), self.batch])
+        if self.batch is None:
+            self.batch = cur.lastrowid
+            self.conn.execute("UPDATE audit SET batch = ? WHERE id = ?", [self.batch, self.batch])
+
+    def insert(self, table: str, row: dict[str, Any]) -> int:
+        cols = list(row)
+        cur = self.conn.execute(
+            f"INSERT INTO {_q(table)} ({', '.join(map(_q, cols))})"
+            f" VALUES ({', '.join('?' for _ in cols)})", [row[c] for c in cols])
+        key = ({"id": cur.lastrowid} if TABLE_KEYS[table] == ("id",)
+               else {k: row[k] for k in TABLE_KEYS[table]})
+        after = _row(self.conn, table, key)
+        self._log(table, key, None, after)
+        return cur.lastrowid
+
+    def update(self, table: str, key: dict[str, Any], changes: dict[str, Any]) -> bool:
+        before = _row(self.conn, table, key, list(changes))
+        if before is None:
+            return False
+        if all(before[c] == v for c, v in changes.items()):
+            return False  # nothing changes: nothing to undo
+        _apply(self.conn, table, key, changes, before)
+        self._log(table, key, before, dict(changes))
+        return True
+
+    def delete(self, table: str, key: dict[str, Any]) -> bool:
+        before = _row(self.conn, table, key)
+        if before is None:
+            return False
+        _apply(self.conn, table, key, None, before)
+        self._log(table, key, before, None)
+        return True
+
+
+class AnalystWork:
+    """Mixed into Store: needs `self.conn` and `self.write()`."""
+
+    conn: sqlite3.Connection
+
+    def write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:  # pragma: no cover
+        raise NotImplementedError
+
+    @contextlib.contextmanager
+    def action(self, analyst: str, name: str) -> Iterator[Action]:
+        with self.write() as conn:
+            # a new action ends the redo history of this analyst
+            conn.execute("UPDATE audit SET undone = 2 WHERE analyst = ? AND undone = 1",
+                         [analyst])
+            yield Action(conn, analyst, name)
+
+    # -- tags ----------------------------------------------------------------
+
+    def add_tag(self, article_id: int, tag: str, analyst: str) -> bool:
+        tag = tag.strip()
+        if not tag:
+            raise ValueError("a tag needs at least one character")
+        with self.action(analyst, f"tag {tag}") as act:
+            if _row(act.conn, "tags", {"article_id": article_id, "tag": tag}):
+                return False
+            act.insert("tags", {"article_id": article_id, "tag": tag, "analyst": analyst,
+                                "created_at": _now()})
+            return True
+
+    def remove_tag(self, article_id: int, tag: str, analyst: str) -> bool:
+        with self.action(analyst, f"untag {tag}") as act:
+            return act.delete("tags", {"article_id": article_id, "tag": tag})
+
+    def all_tags(self) -> list[tuple[str, int]]:
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT tag, count(*) FROM tags GROUP BY tag ORDER BY count(*) DESC, tag")]
+
+    # -- annotations and corrections ----------------------------------------
+
+    def add_annotation(self, article_id: int, analyst: str, *, action: str = "note",
+                       kind: str | None = None, start: int | None = None,
+                       end: int | None = None, label: str | None = None,
+                       note: str | None = None, attrs: dict[str, Any] | None = None,
+                       span_id: int | None = None) -> int:
+        """action: note | accept | reject | relabel | add | fix | speaker."""
+        with self.action(analyst, f"annotate ({action})") as act:
+            return act.insert("annotations", {
+                "article_id": article_id, "span_id": span_id, "action": action, "kind": kind,
+                "start": start, "end": end, "label": label, "note": note,
+                "attrs": json.dumps(attrs or {}, ensure_ascii=False), "analyst": analyst,
+                "created_at": _now()})
+
+    def delete_annotation(self, annotation_id: int, analyst: str) -> bool:
+        with self.action(analyst, "delete annotation") as act:
+            return act.delete("annotations", {"id": annotation_id})
+
+    def annotations(self, article_id: int) -> list[dict[str, Any]]:
+        cur = self.conn.execute(
+            'SELECT id, article_id, span_id, action, kind, start, "end", label, note, attrs,'
+            " analyst, created_at FROM annotations WHERE article_id = ? AND deleted_at IS NULL"
+            " ORDER BY id", [article_id])
+        keys = [d[0] for d in cur.description]
+        out = []
+        for row in cur:
+            item = dict(zip(keys, row))
+            item["attrs"] = json.loads(item["attrs"] or "{}")
+            out.append(item)
+        return out
+
+    def set_published(self, article_id: int, published: str | None, analyst: str) -> bool:
+        with self.action(analyst, "set publication date") as act:
+            return act.update("articles", {"id": article_id}, {"published": published})
+
+    # -- events ----------------------------------------------------------------
+
+    def create_event(self, analyst: str, fields: dict[str, Any],
+                     evidence: list[dict[str, Any]]) -> int:
+        unknown = set(fields) - set(EVENT_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown event fields: {', '.join(sorted(unknown))}")
+        with self.action(analyst, "code event") as act:
+            event_id = act.insert("events", {**fields, "analyst": analyst, "coded_at": _now()})
+            for ev in evidence:
+                act.insert("event_evidence", {**ev, "event_id": event_id})
+            return event_id
+
+    def update_event(self, event_id: int, analyst: str, changes: dict[str, Any]) -> bool:
+        unknown = set(changes) - set(EVENT_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown event fields: {', '.join(sorted(unknown))}")
+        with self.action(analyst, "edit event") as act:
+            changed = act.update("events", {"id": event_id}, changes)
+            if changed:
+                act.update("events", {"id": event_id}, {"updated_at": _now()})
+            return changed
+
+    def add_evidence(self, event_id: int, analyst: str, evidence: list[dict[str, Any]]) -> int:
+        with self.action(analyst, "attach evidence") as act:
+            for ev in evidence:
+                act.insert("event_evidence", {**ev, "event_id": event_id})
+            return len(evidence)
+
+    def delete_event(self, event_id: int, analyst: str) -> bool:
+        with self.action(analyst, "delete event") as act:
+            for (ev_id,) in act.conn.execute(
+                    "SELECT id FROM event_evidence WHERE event_id = ?", [event_id]).fetchall():
+                act.delete("event_evidence", {"id": ev_id})
+            return act.delete("events", {"id": event_id})
+
+    def events(self, article_id: int | None = None) -> list[dict[str, Any]]:
+        """Events with their evidence; with an article, only events that cite it."""
+        sql = "SELECT * FROM events WHERE deleted_at IS NULL"
+        args: list[Any] = []
+        if article_id is not None:
+            sql += " AND id IN (SELECT event_id FROM event_evidence WHERE article_id = ?)"
+            args.append(article_id)
+        cur = self.conn.execute(sql + " ORDER BY event_date, id", args)
+        keys = [d[0] for d in cur.description]
+        events = [dict(zip(keys, row)) for row in cur.fetchall()]
+        for event in events:
+            ev_cur = self.conn.execute(
+                'SELECT id, article_id, field, span_id, start, "end", text FROM event_evidence'
+                " WHERE event_id = ? ORDER BY id", [event["id"]])
+            ev_keys = [d[0] for d in ev_cur.description]
+            event["evidence"] = [dict(zip(ev_keys, r)) for r in ev_cur.fetchall()]
+        return events
+
+    # -- undo and redo ---------------------------------------------------------
+
+    def undo(self, analyst: str) -> str | None:
+        """Take back this analyst's latest action; its name, or None with nothing to undo."""
+        with self.write() as conn:
+            row = conn.execute("SELECT batch, action FROM audit WHERE analyst = ? AND undone = 0"
+                               " ORDER BY id DESC LIMIT 1", [analyst]).fetchone()
+            if row is None:
+                return None
+            self._replay(conn, row[0], backwards=True)
+            conn.execute("UPDATE audit SET undone = 1 WHERE batch = ?", [row[0]])
+            return row[1]
+
+    def redo(self, analyst: str) -> str | None:
+        with self.write() as conn:
+            row = conn.execute("SELECT batch, action FROM audit WHERE analyst = ? AND undone = 1"
+                               " ORDER BY id ASC LIMIT 1", [analyst]).fetchone()
+            if row is None:
+                return None
+            self._replay(conn, row[0], backwards=False)
+            conn.execute("UPDATE audit SET undone = 0 WHERE batch = ?", [row[0]])
+            return row[1]
+
+    @staticmethod
+    def _replay(conn: sqlite3.Connection, batch: int, *, backwards: bool) -> None:
+        rows = conn.execute(
+            "SELECT table_name, row_key, before, after FROM audit WHERE batch = ?"
+            f" ORDER BY id {'DESC' if backwards else 'ASC'}", [batch]).fetchall()
+        for table, key, before, after in rows:
+            before = None if before is None else json.loads(before)
+            after = None if after is None else json.loads(after)
+            image, other = (before, after) if backwards else (after, before)
+            _apply(conn, table, json.loads(key), image, other)
+
+    def history(self, analyst: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        sql = ("SELECT batch, min(at), analyst, action, min(undone) FROM audit"
+               + (" WHERE analyst = ?" if analyst else "")
+               + " GROUP BY batch ORDER BY batch DESC LIMIT ?")
+        args = [analyst, limit] if analyst else [limit]
+        return [{"batch": b, "at": at, "analyst": a, "action": act, "undone": bool(u)}
+                for b, at, a, act, u in self.conn.execute(sql, args)]

@@ -1,0 +1,75 @@
+"""Analyst work in the store: audited writes, persistent per-analyst undo and redo."""
+from store import Store
+
+
+def _article(s: Store) -> int:
+    article_id, _ = s.add_article(title="T", body="Gunmen killed 5 civilians in Ramadi.")
+    return article_id
+
+
+def test_undo_and_redo_survive_a_restart(tmp_path):
+    path = tmp_path / "u.db"
+    with Store(path) as s:
+        a = _article(s)
+        s.add_tag(a, "urgent", "ana")
+        note = s.add_annotation(a, "ana", action="note", start=0, end=6, note="who are they?")
+        s.set_published(a, "2015-05-15", "ana")
+    with Store(path) as s:  # a new process, later
+        assert s.undo("ana") == "set publication date"
+        assert s.article(a)["published"] is None
+        assert s.undo("ana") == "annotate (note)"
+        assert s.annotations(a) == []
+    with Store(path) as s:
+        assert s.redo("ana") == "annotate (note)"
+        [restored] = s.annotations(a)
+        assert (restored["id"], restored["note"], restored["analyst"]) == (note, "who are they?",
+                                                                          "ana")
+        assert s.redo("ana") == "set publication date"
+        assert s.redo("ana") is None
+        assert s.article(a)["published"] == "2015-05-15"
+        assert s.tags(a) == ["urgent"]
+
+
+def test_undo_is_per_analyst_and_a_new_action_ends_redo(store):
+    a = _article(store)
+    store.add_tag(a, "ana-tag", "ana")
+    store.add_tag(a, "bo-tag", "bo")
+    assert store.undo("ana") == "tag ana-tag"
+    assert store.tags(a) == ["bo-tag"]  # bo's work untouched
+    store.add_tag(a, "other", "ana")
+    assert store.redo("ana") is None  # the new action ended ana's redo history
+    assert store.undo("ana") == "tag other" and store.undo("ana") is None
+
+
+def test_event_with_evidence_is_one_undoable_action(store):
+    a = _article(store)
+    event = store.create_event("ana", {"event_date": "2015-05-15", "event_type": "Battles",
+                                       "fatalities_min": 5, "fatalities_max": 5},
+                               [{"article_id": a, "field": "fatalities", "start": 14, "end": 25,
+                                 "text": "5 civilians"}])
+    [stored] = store.events(a)
+    assert stored["id"] == event and stored["evidence"][0]["text"] == "5 civilians"
+    assert store.update_event(event, "ana", {"fatalities_max": 6})
+    assert store.undo("ana") == "edit event"
+    assert store.events()[0]["fatalities_max"] == 5
+    assert store.undo("ana") == "code event"
+    assert store.events() == []
+    assert store.conn.execute("SELECT count(*) FROM event_evidence").fetchone()[0] == 0
+    assert store.redo("ana") == "code event"
+    assert store.events()[0]["evidence"][0]["start"] == 14
+
+
+def test_awkward_strings_are_stored_and_found_as_typed(store):
+    a = _article(store)
+    nasty = ["'; DROP TABLE articles; --", 'quote " and \\ backslash', "NEAR(a b) OR *",
+             "[bold]markup[/]", "\x1b]52;c;aGk=\x07"]
+    for text in nasty:
+        store.add_tag(a, text, "ana")
+        store.add_annotation(a, "ana", note=text)
+    assert set(store.tags(a)) == {t.strip() for t in nasty}
+    assert [n["note"] for n in store.annotations(a)] == nasty
+    from store import ArticleFilter
+    for text in nasty:
+        assert store.count_articles(ArticleFilter(query=text)) >= 0  # no FTS syntax error
+        assert store.count_articles(ArticleFilter(tag=text.strip())) == 1
+    assert store.count_articles() == 1
