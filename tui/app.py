@@ -144,6 +144,11 @@ class NewsdeskApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        for fmt, what in (("csv", "events"), ("jsonl", "events"), ("jsonl", "annotations"),
+                          ("wadm", "annotations"), ("brat", "annotations")):
+            yield SystemCommand(f"Export {what} as {fmt}",
+                                "written to the folder newsdesk was started in",
+                                partial(self.export, what, fmt))
         seen = set()
         for binding, where in self._bindings_in(screen):
             if where == "app" or not binding.id or binding.id in seen:
@@ -152,6 +157,32 @@ class NewsdeskApp(App[None]):
             title = binding.tooltip or binding.description
             yield SystemCommand(f"{binding.description} ({self.get_key_display(binding)})", title,
                                 partial(self.run_action, binding.action, screen))
+
+    def export(self, what: str, fmt: str) -> None:
+        import datetime as dt
+        import json
+
+        from store import export
+
+        stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S}"
+        target = Path.cwd() / f"newsdesk-{what}-{stamp}.{'json' if fmt == 'wadm' else fmt}"
+        try:
+            with Store(self.db_path) as store:
+                if fmt == "brat":
+                    target = target.with_suffix("")
+                    export.write_brat(store, target)
+                elif what == "events":
+                    text = export.events_csv(store) if fmt == "csv" else export.events_jsonl(store)
+                    target.write_text(text, encoding="utf-8")
+                else:
+                    text = (export.annotations_jsonl(store) if fmt == "jsonl"
+                            else json.dumps(export.wadm(store), ensure_ascii=False, indent=1))
+                    target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"export failed: {target}: {exc.strerror or exc}", severity="error",
+                        markup=False)
+            return
+        self.notify(f"exported {what} to {target}", timeout=5, markup=False)
 
     def _bindings_in(self, screen: Screen) -> list[tuple[Binding, str]]:
         """Every binding with an id on this screen, its widgets and the app."""

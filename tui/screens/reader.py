@@ -8,12 +8,16 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from store import ArticleFilter, Store
+from store import ArticleFilter, Store, StoredSpan
+from store.coding import ACLED_TYPES, prefill_event
 from tui.render import plain
+from tui.screens.forms import Field, FormDialog, PickDialog, range_check
 from tui.screens.span_details import SpanDetailsScreen
 from tui.widgets.article_view import LAYERS, ArticleView
 from tui.widgets.found_panels import FoundPanels, PanelList
 
+EVENT_CHECK = range_check(("fatalities_min", "fatalities_max"), ("wounded_min", "wounded_max"),
+                          ("captured_min", "captured_max"))
 LAYER_NAMES = {"entity": "entities", "casualty": "figures", "quote": "quotes", "date": "dates"}
 
 
@@ -45,6 +49,33 @@ class ReaderScreen(Screen[None]):
                 tooltip="Go to the dates panel"),
         Binding("y", "copy", "Copy", id="reader.copy",
                 tooltip="Copy the selection or the highlight under the cursor (OSC 52, works over SSH)"),
+        Binding("v", "panel('event')", "Events", id="reader.panel_events", show=False,
+                tooltip="Go to the events panel"),
+        Binding("N", "panel('note')", "Notes", id="reader.panel_notes", show=False,
+                tooltip="Go to the notes panel"),
+        Binding("t", "tag", "Tag", id="reader.tag", tooltip="Tag the article (-tag removes one)"),
+        Binding("a", "annotate", "Note", id="reader.annotate",
+                tooltip="Annotate the selection (or the highlight, or the article) with a label and a note"),
+        Binding("A", "correct('accept')", "Accept", id="reader.accept", show=False,
+                tooltip="Accept the highlight under the cursor as right"),
+        Binding("X", "correct('reject')", "Reject", id="reader.reject", show=False,
+                tooltip="Reject the highlight under the cursor (it disappears)"),
+        Binding("L", "relabel", "Relabel", id="reader.relabel", show=False,
+                tooltip="Change the type of the entity or the kind of the figure under the cursor"),
+        Binding("plus_sign", "add_entity", "Add", id="reader.add_entity", show=False,
+                tooltip="Mark the selection as an entity the machine missed"),
+        Binding("F", "fix_figure", "Fix fig", id="reader.fix_figure", show=False,
+                tooltip="Correct the kind or range of the figure under the cursor"),
+        Binding("S", "set_speaker", "Speaker", id="reader.set_speaker", show=False,
+                tooltip="Set who speaks the quote under the cursor"),
+        Binding("D", "set_published", "Pub date", id="reader.set_published", show=False,
+                tooltip="Set the article's publication date (relative dates re-resolve)"),
+        Binding("E", "code_event", "Event", id="reader.code_event",
+                tooltip="Code an event from the selection, prefilled from its highlights"),
+        Binding("J", "attach_evidence", "Attach", id="reader.attach_evidence", show=False,
+                tooltip="Attach the selection to an event already coded"),
+        Binding("u", "undo", "Undo", id="reader.undo", tooltip="Undo your last change (survives restarts)"),
+        Binding("ctrl+r", "redo", "Redo", id="reader.redo", show=False, tooltip="Redo what you undid"),
     ]
 
     def __init__(self, store: Store, article_id: int, *, list_filter: ArticleFilter | None = None,
@@ -75,18 +106,23 @@ class ReaderScreen(Screen[None]):
         self.show(self.article_id)
         self.view.focus()
 
-    def show(self, article_id: int) -> None:
+    def show(self, article_id: int, *, keep_cursor: bool = False) -> None:
         article = self.store.article(article_id)
         if article is None:
             self.notify(f"article {article_id} is no longer in the store", severity="error")
             return
         self.article_id = article_id
+        self.article = article
         self.app.last_article_id = article_id
-        self.store.mark_read(article_id)
-        spans = self.store.spans(article_id)
+        if not keep_cursor:
+            self.store.mark_read(article_id)
+        spans = self.store.corrected_spans(article_id)
+        notes = [n for n in self.store.annotations(article_id) if n["action"] == "note"]
         self._show_header(article)
-        self.view.show_article(article["body"], spans, article["headings"])
-        self.panels.show(article["body"], spans)
+        self.view.show_article(article["body"], spans, article["headings"],
+                               keep_cursor=keep_cursor)
+        self.panels.show(article["body"], spans, notes, self.store.events(article_id),
+                         article_id)
 
     def _show_header(self, article: dict) -> None:
         header = Text()
@@ -159,6 +195,292 @@ class ReaderScreen(Screen[None]):
         if span.kind not in self.view.shown_layers:
             self.action_toggle_layer(span.kind)  # a chosen span must be visible
         self.view.mark(span)
+
+    # -- analyst work -------------------------------------------------------------
+
+    @property
+    def analyst(self) -> str:
+        return self.app.analyst
+
+    def _changed(self, message: str) -> None:
+        self.show(self.article_id, keep_cursor=True)
+        self.notify(message, timeout=2, markup=False)
+
+    def _target(self) -> StoredSpan | None:
+        """The highlight under the cursor (the narrowest), or None with a hint."""
+        spans = [s for s in self.view.spans_at_cursor() if s.kind in LAYERS]
+        if not spans:
+            self.notify("move the cursor onto a highlight first (Tab jumps to the next)",
+                        timeout=3)
+            return None
+        return min(spans, key=lambda s: s.end - s.start)
+
+    def action_tag(self) -> None:
+        current = self.store.tags(self.article_id)
+        known = [t for t, _ in self.store.all_tags()]
+
+        def done(values: dict | None) -> None:
+            if not values or not values["tag"]:
+                return
+            tag = values["tag"]
+            if tag.startswith("-") and tag[1:] in current:
+                self.store.remove_tag(self.article_id, tag[1:], self.analyst)
+                self._changed(f"removed tag {tag[1:]}")
+            elif self.store.add_tag(self.article_id, tag, self.analyst):
+                self._changed(f"tagged {tag}")
+            else:
+                self.notify(f"already tagged {tag}", timeout=2, markup=False)
+
+        self.app.push_screen(FormDialog(
+            "Tag this article", [Field("tag", "Tag", suggestions=known, required=True,
+                                       hint="a tag, or -tag to remove one")],
+            context=f"tags now: {', '.join(current) or 'none'}"), done)
+
+    def action_annotate(self) -> None:
+        rng = self.view.selected_range
+        target = None
+        if rng is None:
+            spans = self.view.spans_at_cursor()
+            target = min(spans, key=lambda s: s.end - s.start) if spans else None
+            rng = (target.start, target.end) if target else None
+        words = " ".join(self.view.text[rng[0]:rng[1]].split()) if rng else "the whole article"
+
+        def done(values: dict | None) -> None:
+            if not values:
+                return
+            self.store.add_annotation(
+                self.article_id, self.analyst, action="note", kind=target.kind if target else None,
+                start=rng[0] if rng else None, end=rng[1] if rng else None,
+                label=values["label"], note=values["note"],
+                span_id=target.id if target and target.id > 0 else None)
+            self._changed("note added")
+
+        self.app.push_screen(FormDialog(
+            "Annotate", [Field("label", "Label", hint="e.g. claim, disputed, follow-up",
+                               suggestions=["claim", "disputed", "follow-up", "source", "error"]),
+                         Field("note", "Note")],
+            context=f"“{words[:200]}”"), done)
+
+    def _correct(self, span: StoredSpan, action: str, **fields) -> None:
+        self.store.add_annotation(
+            self.article_id, self.analyst, action=action, kind=span.kind, start=span.start,
+            end=span.end, span_id=span.id if span.id > 0 else None, **fields)
+
+    def action_correct(self, action: str) -> None:
+        span = self._target()
+        if span is None:
+            return
+        self._correct(span, action)
+        self._changed(f"{action}ed: {' '.join(span.text.split())[:40]}")
+
+    def action_relabel(self) -> None:
+        span = self._target()
+        if span is None:
+            return
+        choices = {"entity": ["PER", "ORG", "LOC", "MISC"],
+                   "casualty": ["killed", "wounded", "captured", "kidnapped", "missing",
+                                "displaced", "arrested"]}.get(span.kind)
+        if not choices:
+            self.notify("only entities and figures have a type to change", timeout=3)
+            return
+
+        def done(index: int | None) -> None:
+            if index is not None and choices[index] != span.label:
+                self._correct(span, "relabel", label=choices[index])
+                self._changed(f"relabelled as {choices[index]}")
+
+        self.app.push_screen(PickDialog(f"“{span.text[:50]}” is a…", choices), done)
+
+    def action_add_entity(self) -> None:
+        rng = self.view.selected_range
+        if rng is None:
+            self.notify("select the words first (W selects word by word)", timeout=3)
+            return
+        labels = ["PER", "ORG", "LOC", "MISC"]
+        text = self.view.text[rng[0]:rng[1]]
+
+        def done(index: int | None) -> None:
+            if index is None:
+                return
+            self.store.add_annotation(self.article_id, self.analyst, action="add", kind="entity",
+                                      start=rng[0], end=rng[1], label=labels[index],
+                                      attrs={"text": text, "canonical": " ".join(text.split())})
+            self._changed(f"added {labels[index]}: {' '.join(text.split())[:40]}")
+
+        self.app.push_screen(PickDialog(f"“{text[:50]}” is a…", labels), done)
+
+    def action_fix_figure(self) -> None:
+        span = self._target()
+        if span is None or span.kind != "casualty":
+            if span is not None:
+                self.notify("the highlight under the cursor is not a casualty figure", timeout=3)
+            return
+        kinds = ["killed", "wounded", "captured", "kidnapped", "missing", "displaced", "arrested"]
+
+        def done(values: dict | None) -> None:
+            if not values:
+                return
+            self._correct(span, "fix", label=values["kind"],
+                          attrs={"min": values["min"], "max": values["max"]})
+            if values["kind"] != span.label:
+                self._correct(span, "relabel", label=values["kind"])
+            self._changed("figure corrected")
+
+        self.app.push_screen(FormDialog(
+            "Correct the figure", [
+                Field("kind", "Kind", span.label, kind="choice", choices=kinds, required=True),
+                Field("min", "At least", span.attrs.get("min"), kind="int"),
+                Field("max", "At most (empty: no upper bound)", span.attrs.get("max"), kind="int")],
+            validate=range_check(("min", "max")), context=f"“{span.text}”"), done)
+
+    def action_set_speaker(self) -> None:
+        span = self._target()
+        if span is None or span.kind != "quote":
+            if span is not None:
+                self.notify("the highlight under the cursor is not a quote", timeout=3)
+            return
+        names = sorted({s.attrs.get("canonical") or s.text for s in self.view.spans
+                        if s.kind == "entity" and s.label in ("PER", "ORG")})
+
+        def done(values: dict | None) -> None:
+            if values:
+                self._correct(span, "speaker", attrs={"speaker": values["speaker"]})
+                self._changed(f"speaker: {values['speaker']}")
+
+        self.app.push_screen(FormDialog(
+            "Who says this?", [Field("speaker", "Speaker", span.attrs.get("speaker"),
+                                     suggestions=names, required=True)],
+            context=f"“{' '.join(span.text.split())[:200]}”"), done)
+
+    def action_set_published(self) -> None:
+        def done(values: dict | None) -> None:
+            if values is None:
+                return
+            if self.store.set_published(self.article_id, values["published"], self.analyst):
+                self._reresolve_dates()
+                self._changed(f"publication date: {values['published'] or 'unknown'}")
+
+        self.app.push_screen(FormDialog(
+            "Publication date", [Field("published", "Published (YYYY-MM-DD, empty: unknown)",
+                                       self.article["published"], kind="date")],
+            context="relative dates (\"on Friday\", \"last year\") resolve against it"), done)
+
+    def _reresolve_dates(self) -> None:
+        from extract.dates import find_dates
+
+        article = self.store.article(self.article_id)
+        dates = find_dates(article["body"], article["published"], skip=article["headings"])
+        self.store.resolve_dates(self.article_id, dates)
+
+    def action_undo(self) -> None:
+        what = self.store.undo(self.analyst)
+        if what is None:
+            self.notify("nothing of yours to undo", timeout=2)
+            return
+        self._reresolve_dates()
+        self._changed(f"undone: {what}")
+
+    def action_redo(self) -> None:
+        what = self.store.redo(self.analyst)
+        if what is None:
+            self.notify("nothing to redo", timeout=2)
+            return
+        self._reresolve_dates()
+        self._changed(f"redone: {what}")
+
+    # -- events -------------------------------------------------------------------
+
+    def _event_fields(self, values: dict) -> list[Field]:
+        types = list(ACLED_TYPES)
+        precision = {1: "1 day", 2: "2 week", 3: "3 month or less"}
+        return [
+            Field("event_date", "Date (YYYY-MM-DD)", values.get("event_date"), kind="date",
+                  required=True),
+            Field("time_precision", "Date precision", precision.get(values.get("time_precision") or 1),
+                  kind="choice", choices=list(precision.values()), required=True),
+            Field("event_type", "Event type", values.get("event_type"), kind="choice",
+                  choices=types, required=True),
+            Field("sub_event_type", "Sub-event type", values.get("sub_event_type"),
+                  kind="choice", choices_from=("event_type", ACLED_TYPES), required=True),
+            Field("actor1", "Actor 1", values.get("actor1"), suggestions=self._names()),
+            Field("actor2", "Actor 2", values.get("actor2"), suggestions=self._names()),
+            Field("location", "Location", values.get("location"), suggestions=self._names("LOC")),
+            Field("admin1", "Admin 1 (province, state)", values.get("admin1")),
+            Field("country", "Country", values.get("country")),
+            Field("fatalities_min", "Fatalities at least", values.get("fatalities_min"), kind="int"),
+            Field("fatalities_max", "Fatalities at most", values.get("fatalities_max"), kind="int"),
+            Field("wounded_min", "Wounded at least", values.get("wounded_min"), kind="int"),
+            Field("wounded_max", "Wounded at most", values.get("wounded_max"), kind="int"),
+            Field("captured_min", "Captured at least", values.get("captured_min"), kind="int"),
+            Field("captured_max", "Captured at most", values.get("captured_max"), kind="int"),
+            Field("notes", "Notes", values.get("notes")),
+        ]
+
+    def _names(self, label: str | None = None) -> list[str]:
+        return sorted({s.attrs.get("canonical") or s.text for s in self.view.spans
+                       if s.kind == "entity" and (label is None or s.label == label)})
+
+    @staticmethod
+    def _event_values(values: dict) -> dict:
+        out = dict(values)
+        out["time_precision"] = int(str(values["time_precision"])[0])
+        return out
+
+    def action_code_event(self) -> None:
+        rng = self.view.selected_range
+        if rng is None:
+            self.notify("select the evidence first (> selects sentence by sentence, W word by word)",
+                        timeout=4)
+            return
+        from extract.lexicon import country_of
+
+        values, evidence = prefill_event(self.view.spans, rng[0], rng[1], self.article_id,
+                                         country_of=country_of)
+        text = self.view.text[rng[0]:rng[1]]
+        evidence.append({"article_id": self.article_id, "field": "selection", "span_id": None,
+                         "start": rng[0], "end": rng[1], "text": text})
+
+        def done(result: dict | None) -> None:
+            if result:
+                self.store.create_event(self.analyst, self._event_values(result), evidence)
+                self._changed("event coded")
+
+        self.app.push_screen(FormDialog(
+            "Code an event", self._event_fields(values), validate=EVENT_CHECK,
+            context=f"from “{' '.join(text.split())[:160]}”"), done)
+
+    def on_found_panels_event_opened(self, message: FoundPanels.EventOpened) -> None:
+        event = next((e for e in self.store.events() if e["id"] == message.event_id), None)
+        if event is None:
+            return
+
+        def done(result: dict | None) -> None:
+            if result and self.store.update_event(event["id"], self.analyst,
+                                                  self._event_values(result)):
+                self._changed("event updated")
+
+        self.app.push_screen(FormDialog(f"Event {event['id']}", self._event_fields(event),
+                                        validate=EVENT_CHECK), done)
+
+    def action_attach_evidence(self) -> None:
+        rng = self.view.selected_range
+        events = self.store.events()
+        if rng is None or not events:
+            self.notify("select the evidence, and code an event first (E)" if not events
+                        else "select the evidence first", timeout=3)
+            return
+        _, evidence = prefill_event(self.view.spans, rng[0], rng[1], self.article_id)
+        evidence.append({"article_id": self.article_id, "field": "selection", "span_id": None,
+                         "start": rng[0], "end": rng[1], "text": self.view.text[rng[0]:rng[1]]})
+        labels = [f"{e['event_date'] or 'undated'} · {e['sub_event_type'] or e['event_type'] or '?'}"
+                  f" · {e['location'] or '?'}" for e in events]
+
+        def done(index: int | None) -> None:
+            if index is not None:
+                self.store.add_evidence(events[index]["id"], self.analyst, evidence)
+                self._changed(f"evidence attached to event {events[index]['id']}")
+
+        self.app.push_screen(PickDialog("Attach the selection to which event?", labels), done)
 
     def on_article_view_details_requested(self, message: ArticleView.DetailsRequested) -> None:
         self.app.push_screen(SpanDetailsScreen(message.spans))

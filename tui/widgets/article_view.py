@@ -6,16 +6,18 @@ line, UTF-8 byte columns), from the stored spans instead of a grammar.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
 from rich.style import Style
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection, TextAreaTheme
 
-from extract.text import safe_for_terminal
+from extract.text import safe_for_terminal, sentence_spans
 from store import StoredSpan
 
 # Colour plus an attribute for each layer, so they stay apart in the ansi themes and on
@@ -52,6 +54,29 @@ class ArticleView(TextArea):
                 show=False, tooltip="Jump to the previous highlight"),
         Binding("enter", "details", "Details", id="reader.details",
                 tooltip="Show what newsdesk knows about the highlight under the cursor"),
+        Binding("w", "move('word', 1)", "Word→", id="reader.word_next", show=False,
+                tooltip="Cursor to the next word"),
+        Binding("b", "move('word', -1)", "←Word", id="reader.word_prev", show=False,
+                tooltip="Cursor to the previous word"),
+        Binding("full_stop", "move('sentence', 1)", "Sentence→", id="reader.sentence_next",
+                show=False, tooltip="Cursor to the next sentence"),
+        Binding("comma", "move('sentence', -1)", "←Sentence", id="reader.sentence_prev",
+                show=False, tooltip="Cursor to the start of this or the previous sentence"),
+        Binding("right_curly_bracket", "move('paragraph', 1)", "Para→", id="reader.paragraph_next",
+                show=False, tooltip="Cursor to the next paragraph"),
+        Binding("left_curly_bracket", "move('paragraph', -1)", "←Para", id="reader.paragraph_prev",
+                show=False, tooltip="Cursor to the start of this or the previous paragraph"),
+        Binding("W", "extend('word', 1)", "Sel+word", id="reader.select_word", show=False,
+                tooltip="Select from the cursor, one more word each press"),
+        Binding("B", "extend('word', -1)", "Sel-word", id="reader.unselect_word", show=False,
+                tooltip="Take the last word off the selection"),
+        Binding("greater_than_sign", "extend('sentence', 1)", "Sel+sent", id="reader.select_sentence",
+                show=False, tooltip="Select from the cursor, to the end of one more sentence each press"),
+        Binding("less_than_sign", "extend('sentence', -1)", "Sel-sent",
+                id="reader.unselect_sentence", show=False,
+                tooltip="Take the last sentence off the selection"),
+        Binding("escape", "clear_selection", "Clear", id="reader.clear_selection", show=False,
+                tooltip="Drop the selection (with none, Esc goes back)"),
     ]
 
     class DetailsRequested(Message):
@@ -68,13 +93,19 @@ class ArticleView(TextArea):
         self.headings: Sequence[tuple[int, int]] = ()
         self.shown_layers: set[str] = set(LAYERS)
         self._line_starts: list[int] = [0]
+        self._words: list[int] = []
+        self._word_ends: list[int] = []
+        self._sentences: list[int] = []
+        self._sentence_ends: list[int] = []
+        self._paragraphs: list[int] = []
 
     def on_mount(self) -> None:
         self.register_theme(THEME)
         self.theme = "newsdesk"
 
     def show_article(self, body: str, spans: list[StoredSpan],
-                     headings: Sequence[tuple[int, int]] = ()) -> None:
+                     headings: Sequence[tuple[int, int]] = (), *, keep_cursor: bool = False
+                     ) -> None:
         # same-length scrub: stored offsets keep pointing at the same characters
         text = safe_for_terminal(body)
         self.spans = [s for s in spans if 0 <= s.start < s.end <= len(text)]
@@ -84,6 +115,17 @@ class ArticleView(TextArea):
             if ch == "\n":
                 starts.append(i + 1)
         self._line_starts = starts
+        self._words = [m.start() for m in re.finditer(r"\w+", text)]
+        self._word_ends = [m.end() for m in re.finditer(r"\w+", text)]
+        sentences = sentence_spans(text)
+        self._sentences = [a + len(text[a:b]) - len(text[a:b].lstrip()) for a, b in sentences]
+        self._sentence_ends = [b for _, b in sentences]
+        self._paragraphs = [m.start() for m in re.finditer(r"(?m)^(?=\S)", text)]
+        if keep_cursor and text == self.text:
+            self.spans = [s for s in spans if 0 <= s.start < s.end <= len(text)]
+            self._build_highlight_map()
+            self.refresh()
+            return
         self.load_text(text)  # rebuilds the highlight map
         self.move_cursor((0, 0))
         self.scroll_home(animate=False)
@@ -165,6 +207,62 @@ class ArticleView(TextArea):
             self.notify("no highlight under the cursor (Tab jumps to the next one)", timeout=3)
             return
         self.post_message(self.DetailsRequested(spans))
+
+    # -- keyboard motions and selection ------------------------------------------
+
+    def _stops(self, unit: str, ends: bool = False) -> list[int]:
+        if unit == "word":
+            return self._word_ends if ends else self._words
+        if unit == "sentence":
+            return self._sentence_ends if ends else self._sentences
+        return self._paragraphs
+
+    def action_move(self, unit: str, direction: int) -> None:
+        pos = self.offset(self.cursor_location)
+        stops = self._stops(unit)
+        if direction > 0:
+            i = bisect_right(stops, pos)
+            target = stops[i] if i < len(stops) else None
+        else:
+            i = bisect_right(stops, pos - 1) - 1
+            target = stops[i] if i >= 0 else None
+        if target is not None:
+            self.move_cursor(self.location(target))
+            self.scroll_cursor_visible()
+
+    @property
+    def selected_range(self) -> tuple[int, int] | None:
+        """The selection as (start, end) offsets, or None."""
+        a, b = (self.offset(loc) for loc in self.selection)
+        return (min(a, b), max(a, b)) if a != b else None
+
+    def select_range(self, start: int, end: int) -> None:
+        self.selection = Selection(self.location(start), self.location(end))
+        self.scroll_cursor_visible()
+
+    def action_extend(self, unit: str, direction: int) -> None:
+        current = self.selected_range
+        pos = self.offset(self.cursor_location)
+        anchor, end = current if current else (pos, pos)
+        if current is None:
+            # start on the word or sentence the cursor is in
+            starts = self._stops(unit)
+            i = bisect_right(starts, pos) - 1
+            if i >= 0 and (unit != "word" or self._word_ends[i] > pos):
+                anchor = starts[i]
+        ends = self._stops(unit, ends=True)
+        if direction > 0:
+            i = bisect_right(ends, end)
+            new_end = ends[i] if i < len(ends) else end
+        else:
+            i = bisect_right(ends, end - 1) - 1
+            new_end = ends[i] if i >= 0 and ends[i] > anchor else anchor
+        self.select_range(anchor, new_end)
+
+    def action_clear_selection(self) -> None:
+        if self.selected_range is None:
+            raise SkipAction()  # nothing selected: Esc means "back" to the screen
+        self.selection = Selection.cursor(self.cursor_location)
 
     def copy_text(self) -> str:
         """What `y` copies: the selection, else the highlight under the cursor (a quote wins)."""

@@ -20,7 +20,8 @@ from store import StoredSpan
 from tui.render import plain
 from tui.widgets.article_view import HIGHLIGHT_STYLES, highlight_name
 
-PANELS = (("entity", "Entities"), ("casualty", "Figures"), ("quote", "Quotes"), ("date", "Dates"))
+PANELS = (("entity", "Entities"), ("casualty", "Figures"), ("quote", "Quotes"), ("date", "Dates"),
+          ("event", "Events"), ("note", "Notes"))
 LABEL_NAMES = {"PER": "People", "ORG": "Organisations", "LOC": "Places", "MISC": "Other"}
 
 
@@ -30,6 +31,7 @@ class Row:
 
     spans: list[StoredSpan]
     next_mention: int = 0
+    event_id: int | None = None
 
 
 def range_words(lo: int | None, hi: int | None) -> str:
@@ -53,6 +55,13 @@ class PanelList(OptionList):
 
 
 class FoundPanels(Vertical):
+    class EventOpened(Message):
+        """Enter on an event row: edit it."""
+
+        def __init__(self, event_id: int) -> None:
+            super().__init__()
+            self.event_id = event_id
+
     class SpanChosen(Message):
         """A panel row was moved onto (or Enter cycled to another mention)."""
 
@@ -73,7 +82,8 @@ class FoundPanels(Vertical):
     def list_for(self, kind: str) -> PanelList:
         return self.query_one(f"#panel-{kind}", PanelList)
 
-    def show(self, body: str, spans: list[StoredSpan]) -> None:
+    def show(self, body: str, spans: list[StoredSpan], notes: list[dict] | None = None,
+             events: list[dict] | None = None, article_id: int | None = None) -> None:
         sentences = sentence_spans(body)
         by_kind: dict[str, list[StoredSpan]] = defaultdict(list)
         for s in spans:
@@ -83,6 +93,9 @@ class FoundPanels(Vertical):
                    [self._figure_row(s, by_kind["date"], sentences) for s in by_kind["casualty"]])
         self._fill(self.list_for("quote"), [self._quote_row(s) for s in by_kind["quote"]])
         self._fill(self.list_for("date"), [self._date_row(s) for s in by_kind["date"]])
+        self._fill(self.list_for("note"), [self._note_row(n, body) for n in notes or []])
+        self._fill(self.list_for("event"), [self._event_row(e, by_kind["casualty"], article_id)
+                                            for e in events or []])
         for kind, title in PANELS:
             count = len([r for r in self.list_for(kind).rows if r is not None])
             self.tabs.get_tab(f"tab-{kind}").label = f"{title} {count}" if count else title
@@ -115,6 +128,7 @@ class FoundPanels(Vertical):
                 aliases = sorted({m.text for m in mentions if m.text != canonical})
                 if aliases:
                     line.append_text(plain(" = " + ", ".join(aliases), "dim"))
+                line.append_text(correction_marks(mentions))
                 rows.append((line, Row(sorted(mentions, key=lambda s: s.start))))
         return rows
 
@@ -131,11 +145,61 @@ class FoundPanels(Vertical):
         if when is not None:
             line.append_text(plain(f" · {when.attrs.get('value') or when.text}", "dim"))
         flags = [f for f in ("approx", "vague", "subset", "repeat") if a.get(f)]
+        line.append_text(correction_marks([span]))
         line.append("\n  ")
         line.append_text(plain(f"“{' '.join(span.text.split())}”", "dim"))
         if flags:
             line.append(f" ({', '.join(flags)})", style="dim")
         return line, Row([span])
+
+    @staticmethod
+    def _note_row(note: dict, body: str) -> tuple[Text, Row | None]:
+        start, end = note["start"], note["end"]
+        line = Text()
+        line.append_text(plain(note["label"] or "note", "bold"))
+        if note["note"]:
+            line.append_text(plain(f" {' '.join(note['note'].split())}"))
+        line.append_text(plain(f" · {note['analyst']}", "dim"))
+        if start is None or end is None:
+            line.append(" (whole article)", style="dim")
+            return line, None
+        words = " ".join(body[start:end].split())
+        line.append_text(plain(f"\n  “{words[:60]}{'…' if len(words) > 60 else ''}”", "dim"))
+        span = StoredSpan(-note["id"], "note", note["label"], start, end, body[start:end],
+                          {"note": note["note"], "analyst": note["analyst"]})
+        return line, Row([span])
+
+    @staticmethod
+    def _event_row(event: dict, figures: list[StoredSpan], article_id: int | None
+                   ) -> tuple[Text, Row]:
+        line = Text()
+        line.append_text(plain(f"{event['event_date'] or 'undated'} ", "bold"))
+        line.append_text(plain(" / ".join(x for x in (event["event_type"], event["sub_event_type"])
+                                          if x) or "untyped"))
+        where = ", ".join(x for x in (event["location"], event["country"]) if x)
+        if where:
+            line.append_text(plain(f" · {where}"))
+        rng = []
+        for prefix, word in (("fatalities", "killed"), ("wounded", "wounded"),
+                             ("captured", "captured")):
+            lo, hi = event[f"{prefix}_min"], event[f"{prefix}_max"]
+            if lo is not None or hi is not None:
+                rng.append(f"{word} {range_words(lo, hi)}")
+        if rng:
+            line.append_text(plain("\n  event: " + ", ".join(rng), HIGHLIGHT_STYLES["casualty"]))
+        # what each source says, beside the event's range
+        cited = [ev for ev in event["evidence"] if ev["field"] in ("fatalities", "wounded",
+                                                                   "captured")]
+        sources: dict[int, list[str]] = defaultdict(list)
+        for ev in cited:
+            sources[ev["article_id"]].append(" ".join((ev["text"] or "").split()))
+        for source_id, texts in sources.items():
+            who = "this article" if source_id == article_id else f"article {source_id}"
+            line.append_text(plain(f"\n  {who}: " + "; ".join(texts), "dim"))
+        here = [StoredSpan(-ev["id"], "evidence", ev["field"], ev["start"], ev["end"],
+                           ev["text"] or "", {}) for ev in event["evidence"]
+                if ev["article_id"] == article_id and ev["start"] is not None]
+        return line, Row(here, event_id=event["id"])
 
     @staticmethod
     def _quote_row(span: StoredSpan) -> tuple[Text, Row]:
@@ -145,6 +209,7 @@ class FoundPanels(Vertical):
                                HIGHLIGHT_STYLES["speaker"]))
         line.append(" → ")
         line.append_text(plain(f"{opening}…"))
+        line.append_text(correction_marks([span]))
         return line, Row([span])
 
     @staticmethod
@@ -163,6 +228,11 @@ class FoundPanels(Vertical):
         row = panel.rows[index]
         if row is None:
             return
+        if row.event_id is not None and advance:
+            self.post_message(self.EventOpened(row.event_id))
+            return
+        if not row.spans:
+            return
         if advance:
             row.next_mention = (row.next_mention + 1) % len(row.spans)
         self.post_message(self.SpanChosen(row.spans[row.next_mention]))
@@ -176,6 +246,18 @@ class FoundPanels(Vertical):
         if isinstance(event.option_list, PanelList):
             event.stop()
             self._chosen(event.option_list, event.option_index, advance=True)
+
+
+def correction_marks(spans: list[StoredSpan]) -> Text:
+    """+ added by an analyst, ✎ corrected, ✓ accepted (colour-free, so it reads anywhere)."""
+    marks = ""
+    if any(s.attrs.get("added") for s in spans):
+        marks += "+"
+    if any(s.attrs.get("corrected_by") for s in spans):
+        marks += "✎"
+    if any(s.attrs.get("accepted_by") for s in spans):
+        marks += "✓"
+    return Text(f" {marks}", style="bold") if marks else Text()
 
 
 def _date_in_sentence(span: StoredSpan, dates: list[StoredSpan],

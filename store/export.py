@@ -1,0 +1,183 @@
+"""Exports: coded events as ACLED-like CSV/JSONL; annotations as JSONL, brat standoff and
+W3C Web Annotation (WADM) JSON-LD."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from store.store import Store
+
+EVENT_COLUMNS = (
+    "event_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
+    "actor2", "location", "admin1", "country", "fatalities", "fatalities_min",
+    "fatalities_max", "wounded_min", "wounded_max", "captured_min", "captured_max", "source",
+    "notes", "analyst", "coded_at", "evidence")
+# a spreadsheet runs a cell that starts with one of these as a formula
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """CSV formula injection: a leading quote makes the cell plain text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def event_rows(store: Store) -> Iterator[dict[str, Any]]:
+    titles: dict[int, dict[str, Any]] = {}
+    for event in store.events():
+        evidence = []
+        sources = []
+        for ev in event["evidence"]:
+            article = titles.get(ev["article_id"])
+            if article is None:
+                article = store.article(ev["article_id"]) or {}
+                titles[ev["article_id"]] = article
+            src = article.get("source") or article.get("title") or f"article {ev['article_id']}"
+            if src not in sources:
+                sources.append(src)
+            evidence.append({"article_id": ev["article_id"], "field": ev["field"],
+                             "start": ev["start"], "end": ev["end"], "text": ev["text"]})
+        yield {
+            "event_id": event["id"], "event_date": event["event_date"],
+            "time_precision": event["time_precision"], "event_type": event["event_type"],
+            "sub_event_type": event["sub_event_type"], "actor1": event["actor1"],
+            "actor2": event["actor2"], "location": event["location"], "admin1": event["admin1"],
+            "country": event["country"],
+            # ACLED's figure is the conservative one: the lowest the sources support
+            "fatalities": event["fatalities_min"] or 0,
+            "fatalities_min": event["fatalities_min"], "fatalities_max": event["fatalities_max"],
+            "wounded_min": event["wounded_min"], "wounded_max": event["wounded_max"],
+            "captured_min": event["captured_min"], "captured_max": event["captured_max"],
+            "source": "; ".join(sources), "notes": event["notes"], "analyst": event["analyst"],
+            "coded_at": event["coded_at"], "evidence": evidence,
+        }
+
+
+def events_csv(store: Store) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in event_rows(store):
+        row = {**row, "evidence": json.dumps(row["evidence"], ensure_ascii=False)}
+        writer.writerow({k: neutralise(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def events_jsonl(store: Store) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in event_rows(store))
+
+
+def _annotated_articles(store: Store) -> list[int]:
+    return [r[0] for r in store.conn.execute(
+        "SELECT DISTINCT article_id FROM annotations WHERE deleted_at IS NULL"
+        " UNION SELECT DISTINCT article_id FROM tags ORDER BY 1")]
+
+
+def annotation_records(store: Store) -> Iterator[dict[str, Any]]:
+    """Every analyst annotation with the words it points at, and every tag."""
+    for article_id in _annotated_articles(store):
+        article = store.article(article_id)
+        if article is None:
+            continue
+        body = article["body"]
+        for note in store.annotations(article_id):
+            start, end = note["start"], note["end"]
+            if start is None and note["span_id"] is not None:
+                row = store.conn.execute('SELECT start, "end" FROM spans WHERE id = ?',
+                                         [note["span_id"]]).fetchone()
+                if row:
+                    start, end = row
+            yield {"article_id": article_id, "title": article["title"], "url": article["url"],
+                   "id": note["id"], "action": note["action"], "kind": note["kind"],
+                   "label": note["label"], "note": note["note"], "attrs": note["attrs"],
+                   "start": start, "end": end,
+                   "text": body[start:end] if start is not None and end is not None else None,
+                   "analyst": note["analyst"], "created": note["created_at"]}
+        for tag, analyst, created in store.conn.execute(
+                "SELECT tag, analyst, created_at FROM tags WHERE article_id = ? ORDER BY tag",
+                [article_id]):
+            yield {"article_id": article_id, "title": article["title"], "url": article["url"],
+                   "id": None, "action": "tag", "kind": None, "label": tag, "note": None,
+                   "attrs": {}, "start": None, "end": None, "text": None, "analyst": analyst,
+                   "created": created}
+
+
+def annotations_jsonl(store: Store) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in annotation_records(store))
+
+
+def _brat_label(record: dict[str, Any]) -> str:
+    label = record["label"] or record["kind"] or record["action"]
+    # brat types are one token of letters, digits, - and _
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in str(label)) or "Note"
+
+
+def write_brat(store: Store, folder: Path) -> list[Path]:
+    """One `<article id>.txt` (the body) and `.ann` (text-bound annotations and notes)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    records: dict[int, list[dict[str, Any]]] = {}
+    for record in annotation_records(store):
+        records.setdefault(record["article_id"], []).append(record)
+    for article_id, items in records.items():
+        article = store.article(article_id)
+        body = article["body"]
+        lines = []
+        t = n = 0
+        for record in items:
+            if record["start"] is None or record["end"] is None:
+                continue  # brat has no document-level annotations: tags go to jsonl and wadm
+            text = body[record["start"]:record["end"]]
+            if "\n" in text:
+                continue  # brat's discontinuous spans are out of scope: skip multi-line ones
+            t += 1
+            lines.append(f"T{t}\t{_brat_label(record)} {record['start']} {record['end']}\t{text}")
+            detail = record["note"] or (f"{record['action']} by {record['analyst']}")
+            n += 1
+            lines.append(f"#{n}\tAnnotatorNotes T{t}\t{' '.join(str(detail).split())}")
+        txt = folder / f"{article_id}.txt"
+        txt.write_text(body, encoding="utf-8")
+        ann = folder / f"{article_id}.ann"
+        ann.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+        written += [txt, ann]
+    return written
+
+
+def wadm(store: Store, base: str = "urn:newsdesk:article:") -> dict[str, Any]:
+    """A W3C Web Annotation collection (JSON-LD) with quote and position selectors."""
+    items = []
+    bodies: dict[int, str] = {}
+    for record in annotation_records(store):
+        article_id = record["article_id"]
+        if article_id not in bodies:
+            bodies[article_id] = store.article(article_id)["body"]
+        source = record["url"] or f"{base}{article_id}"
+        target: dict[str, Any] = {"source": source}
+        if record["start"] is not None and record["end"] is not None:
+            body = bodies[article_id]
+            s, e = record["start"], record["end"]
+            target["selector"] = [
+                {"type": "TextQuoteSelector", "exact": body[s:e],
+                 "prefix": body[max(0, s - 32):s], "suffix": body[e:e + 32]},
+                {"type": "TextPositionSelector", "start": s, "end": e},
+            ]
+        body_items = [{"type": "TextualBody", "purpose": "tagging" if record["action"] in
+                       ("tag", "relabel", "add") else "commenting",
+                       "value": record["note"] or record["label"] or record["action"]}]
+        items.append({
+            "id": f"urn:newsdesk:annotation:{record['action']}:{article_id}:"
+                  f"{record['id'] if record['id'] is not None else record['label']}",
+            "type": "Annotation",
+            "motivation": {"tag": "tagging", "note": "commenting", "reject": "assessing",
+                           "accept": "assessing"}.get(record["action"], "editing"),
+            "creator": {"type": "Person", "name": record["analyst"]},
+            "created": record["created"], "body": body_items, "target": target,
+        })
+    return {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationCollection",
+            "label": "newsdesk annotations", "total": len(items),
+            "first": {"type": "AnnotationPage", "items": items}}

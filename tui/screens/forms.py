@@ -1,0 +1,201 @@
+"""Small keyboard forms: tag, annotate, correct, code an event. Tab moves between fields,
+Enter in the last field or ctrl+s saves, Esc cancels; errors show under the fields."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from tui.render import plain
+
+
+@dataclass
+class Field:
+    name: str
+    label: str
+    value: Any = None
+    kind: str = "text"          # text | int | date | choice
+    choices: list[str] = field(default_factory=list)
+    # choice fields whose options follow another field's value: {other value: [options]}
+    choices_from: tuple[str, dict[str, list[str]]] | None = None
+    suggestions: list[str] = field(default_factory=list)
+    required: bool = False
+    hint: str = ""
+
+
+Validator = Callable[[dict[str, Any]], str | None]
+
+
+def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
+    """(value, error) for what the analyst typed."""
+    if f.kind == "choice":
+        value = None if raw is Select.NULL or raw is None or isinstance(raw, bool) else raw
+    else:
+        value = (raw or "").strip() or None
+    if value is None:
+        return None, f"{f.label} is required" if f.required else None
+    if f.kind == "int":
+        try:
+            number = int(value)
+        except ValueError:
+            return None, f"{f.label}: {value!r} is not a whole number"
+        if number < 0:
+            return None, f"{f.label} cannot be negative"
+        return number, None
+    if f.kind == "date":
+        try:
+            return dt.date.fromisoformat(value).isoformat(), None
+        except ValueError:
+            return None, f"{f.label}: {value!r} is not a date (YYYY-MM-DD)"
+    return value, None
+
+
+class FormDialog(ModalScreen[dict[str, Any] | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+    ]
+
+    def __init__(self, title: str, fields: list[Field], *, validate: Validator | None = None,
+                 context: Text | str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.validate = validate
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Static(Text(self.title_text, style="bold"))
+            if self.context:
+                yield Static(self.context if isinstance(self.context, Text)
+                             else plain(self.context, "dim"), id="form-context")
+            with VerticalScroll(id="form-fields"):
+                for f in self.fields:
+                    yield Label(f.label + (" *" if f.required else ""))
+                    yield self._widget(f)
+            yield Static(id="form-errors")
+            yield Static(Text("Tab next field · Enter in the last field or ctrl+s saves · "
+                              "Esc cancels", style="dim"))
+
+    def _widget(self, f: Field) -> Input | Select:
+        if f.kind == "choice":
+            options = self._choices(f, self._initial_values())
+            value = f.value if f.value in options else Select.NULL
+            return Select([(o, o) for o in options], value=value, id=f"field-{f.name}",
+                          prompt=f.hint or "choose…", allow_blank=not f.required, compact=True)
+        value = "" if f.value is None else str(f.value)
+        suggester = SuggestFromList(f.suggestions, case_sensitive=False) if f.suggestions else None
+        # compact (no border): a whole event form fits an 80x24 terminal
+        return Input(value=value, placeholder=f.hint, id=f"field-{f.name}", suggester=suggester,
+                     type="integer" if f.kind == "int" else "text", compact=True)
+
+    def _initial_values(self) -> dict[str, Any]:
+        """Field values as the form opens: a required choice with no value shows its first."""
+        values = {g.name: g.value for g in self.fields}
+        for g in self.fields:
+            if g.kind == "choice" and g.required and g.value not in g.choices and g.choices:
+                values[g.name] = g.choices[0]
+        return values
+
+    @staticmethod
+    def _choices(f: Field, values: dict[str, Any]) -> list[str]:
+        if f.choices_from:
+            other, table = f.choices_from
+            return table.get(values.get(other) or "", [])
+        return f.choices
+
+    def on_mount(self) -> None:
+        first = self.query(Input).first() if not self.fields[0].kind == "choice" else None
+        (first or self.query_one(f"#field-{self.fields[0].name}")).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        # a choice that others depend on: refill them
+        changed = (event.select.id or "").removeprefix("field-")
+        values = self._raw()
+        for f in self.fields:
+            if f.choices_from and f.choices_from[0] == changed:
+                select = self.query_one(f"#field-{f.name}", Select)
+                options = self._choices(f, values)
+                select.set_options([(o, o) for o in options])
+
+    def _raw(self) -> dict[str, Any]:
+        raw = {}
+        for f in self.fields:
+            widget = self.query_one(f"#field-{f.name}")
+            raw[f.name] = widget.value
+        return raw
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        values: dict[str, Any] = {}
+        errors: list[str] = []
+        raw = self._raw()
+        for f in self.fields:
+            value, error = parse_value(f, raw[f.name])
+            values[f.name] = value
+            if error:
+                errors.append(error)
+        if not errors and self.validate:
+            problem = self.validate(values)
+            if problem:
+                errors.append(problem)
+        if errors:
+            self.query_one("#form-errors", Static).update(Text("\n".join(errors), style="bold red"))
+            return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickDialog(ModalScreen[int | None]):
+    """Choose one of several things; returns its index."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel")]
+
+    def __init__(self, title: str, options: list[Text | str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Static(Text(self.title_text, style="bold"))
+            yield OptionList(*[Option(o if isinstance(o, Text) else plain(o))
+                               for o in self.options], id="pick-list")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option_index)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def range_check(*pairs: tuple[str, str]) -> Validator:
+    """min ≤ max for each (min field, max field)."""
+    def check(values: dict[str, Any]) -> str | None:
+        for lo, hi in pairs:
+            if values.get(lo) is not None and values.get(hi) is not None and values[lo] > values[hi]:
+                return f"{lo.replace('_', ' ')} ({values[lo]}) is more than {hi.replace('_', ' ')} ({values[hi]})"
+        return None
+    return check
