@@ -1,12 +1,16 @@
-"""Measure newsdesk on the shipped seeds: extraction, ingest, list pages and search.
+"""Measure newsdesk: extraction, ingest, and the app on a 100,000-article store.
+
+    make bench                    # everything (builds bench/out/big.db once: a few minutes)
+    python -m bench --quick       # skip the 100,000-article store
 
 Prints one table (median and spread over several runs) and writes bench/out/results.json.
-The 100,000-article store of the benchmark issue builds on this harness.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -14,11 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import extract
-from ingest import ingest_items, iter_paths
-from seeds import SEED_DIR
+from bench.corpus import build_big_store, conll_sized, seed_articles, varied
+from ingest import ingest_items
 from store import ArticleFilter, Store
 
 OUT = Path(__file__).resolve().parent / "out"
+BIG = OUT / "big.db"
 
 
 def _timed(fn: Callable[[], object], runs: int) -> list[float]:
@@ -30,51 +35,148 @@ def _timed(fn: Callable[[], object], runs: int) -> list[float]:
     return times
 
 
-def _row(name: str, unit: str, values: list[float]) -> dict:
+def _row(name: str, unit: str, values: list[float], target: str = "") -> dict:
+    values = list(values)
     med = statistics.median(values)
     spread = (max(values) - min(values)) / 2 if len(values) > 1 else 0.0
-    return {"name": name, "unit": unit, "median": med, "spread": spread, "runs": len(values)}
+    return {"name": name, "unit": unit, "median": med, "spread": spread, "runs": len(values),
+            "target": target}
 
 
-def run(runs: int) -> list[dict]:
-    articles = [a for a in iter_paths([SEED_DIR]) if not hasattr(a, "reason")]
-    bodies = [(a.body, a.published) for a in articles]
-    extract.extract(bodies[0][0], bodies[0][1])  # load the gazetteer outside the timing
-    results = []
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
-    per_run = _timed(lambda: [extract.extract(b, p) for b, p in bodies], runs)
-    results.append(_row("extraction (seed articles)", "docs/s",
-                        [len(bodies) / t for t in per_run]))
 
-    def ingest_once() -> None:
-        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "b.db") as store:
-            ingest_items(store, list(iter_paths([SEED_DIR])))
+def bench_extraction(runs: int) -> list[dict]:
+    docs = [(a.body, a.published) for a in seed_articles()]
+    conll = conll_sized()
+    extract.extract(docs[0][0], docs[0][1])  # the gazetteer loads outside the timing
+    seeds = _timed(lambda: [extract.extract(b, p) for b, p in docs], runs)
+    small = _timed(lambda: [extract.extract(d, None) for d in conll], runs)
+    return [
+        _row("extraction, seed articles (2.4 kB)", "docs/s", [len(docs) / t for t in seeds]),
+        _row(f"extraction, CoNLL-sized docs ({len(conll)} × ~1.3 kB)", "docs/s",
+             [len(conll) / t for t in small], "≥ 350"),
+    ]
 
-    per_run = _timed(ingest_once, runs)
-    results.append(_row("ingest with extraction", "articles/s",
-                        [len(articles) / t for t in per_run]))
 
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "b.db") as store:
-        ingest_items(store, list(iter_paths([SEED_DIR])))
-        page = _timed(lambda: store.page_articles(limit=100), runs * 10)
-        results.append(_row("list page (100 rows)", "ms", [t * 1000 for t in page]))
-        search = _timed(lambda: store.page_articles(ArticleFilter(query="killed")), runs * 10)
-        results.append(_row("search 'killed'", "ms", [t * 1000 for t in search]))
-        first = store.page_articles(limit=1)[0].id
-        open_article = _timed(lambda: (store.article(first), store.spans(first)), runs * 10)
-        results.append(_row("load article + spans", "ms", [t * 1000 for t in open_article]))
-    return results
+def bench_ingest(runs: int, n: int = 500) -> list[dict]:
+    rates = []
+    for run in range(runs):
+        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "i.db") as store:
+            items = list(varied(n, start=run * n))
+            t0 = time.perf_counter()
+            report = ingest_items(store, items)
+            rates.append(len(report.new) / (time.perf_counter() - t0))
+    return [_row(f"ingest with extraction ({n} articles, one process)", "articles/s", rates,
+                 "≥ 200")]
+
+
+def bench_store(store: Store, runs: int) -> list[dict]:
+    total = store.count_articles()
+    page = _timed(lambda: store.page_articles(limit=100), runs * 10)
+    deep = _timed(lambda: store.page_articles(offset=total // 2, limit=100), runs * 5)
+    killed = _timed(lambda: store.page_articles(sort="killed", limit=100), runs * 10)
+    count = _timed(lambda: store.count_articles(), runs * 5)
+    rows = [
+        _row("list page, first 100 rows", "ms", [t * 1000 for t in page], "≤ 16"),
+        _row("list page at the middle (offset)", "ms", [t * 1000 for t in deep]),
+        _row("list page sorted by killed", "ms", [t * 1000 for t in killed]),
+        _row("count all articles", "ms", [t * 1000 for t in count]),
+    ]
+    for label, words in (("common", ["killed", "government", "police", "said"]),
+                         ("rare", ["Bukhanfar", "homeopathy", "Koszalin", "chainsaws"])):
+        times = []
+        for word in words:
+            flt = ArticleFilter(query=word)
+            times += _timed(lambda f=flt: (store.count_articles(f), store.page_articles(f)),
+                            runs * 4)
+        ms = [t * 1000 for t in times]
+        rows.append(_row(f"search, {label} words (count + first page) p50", "ms", ms))
+        rows.append({**_row(f"search, {label} words p95", "ms", [_p95(ms)]), "target": "≤ 30"})
+    first = store.page_articles(limit=1)[0].id
+    rows.append(_row("load article + corrected spans", "ms",
+                     [t * 1000 for t in _timed(lambda: (store.article(first),
+                                                        store.corrected_spans(first)), runs * 10)]))
+    rows.append(_row("next article (n) in the list order", "ms",
+                     [t * 1000 for t in _timed(lambda: store.neighbour(first, 1), runs * 10)]))
+    return rows
+
+
+async def _pilot_timings(db: Path, runs: int) -> list[dict]:
+    """Opening an article and scrolling the list, in the app (headless), on the big store."""
+    from tui.app import NewsdeskApp
+    from tui.widgets.article_table import ArticleTable
+
+    os.environ["NEWSDESK_STATE"] = str(OUT / "bench-state.json")
+    app = NewsdeskApp(db, seed_if_empty=False)
+    open_ms, page_ms = [], []
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one(ArticleTable)
+        for _ in range(runs * 4):
+            t0 = time.perf_counter()
+            await pilot.press("pagedown")
+            await pilot.pause()
+            page_ms.append((time.perf_counter() - t0) * 1000)
+        for _ in range(runs * 2):
+            t0 = time.perf_counter()
+            await pilot.press("enter")
+            await pilot.pause()
+            open_ms.append((time.perf_counter() - t0) * 1000)
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("down")
+        assert table.row_count < 2000  # pages, never the whole store
+    return [_row("open article (rendered reader with highlights)", "ms", open_ms, "≤ 50"),
+            _row("list scroll, one page (pagedown, rendered)", "ms", page_ms, "≤ 16")]
+
+
+def bench_big(runs: int, n: int) -> list[dict]:
+    from bench.terminal import measure
+
+    OUT.mkdir(exist_ok=True)
+    print(f"building or reusing {BIG} ({n:,} articles)…", flush=True)
+    t0 = time.perf_counter()
+    build_big_store(BIG, n)
+    print(f"  store ready in {time.perf_counter() - t0:.0f} s", flush=True)
+    rows = []
+    with Store(BIG) as store:
+        total = store.count_articles()
+        rows.append(_row("store size per article", "kB",
+                         [BIG.stat().st_size / total / 1024]))
+        rows += bench_store(store, runs)
+    rows += asyncio.run(_pilot_timings(BIG, runs))
+    term = measure(BIG, cold_runs=max(3, runs))
+    rows.append(_row(f"cold start to first painted list ({total:,} articles)", "s",
+                     term["cold_start_s"], "≤ 0.6"))
+    rows.append(_row("peak RSS with the big store open", "MB", [term["peak_rss_kb"] / 1024],
+                     "≤ 200"))
+    rows.append(_row("terminal bytes per cursor move in the list", "bytes",
+                     term["list_down_bytes"], "≤ 4096"))
+    rows.append(_row("terminal bytes per line down in the reader", "bytes",
+                     term["reader_down_bytes"]))
+    rows.append(_row("terminal bytes per page down in the reader", "bytes",
+                     term["reader_pagedown_bytes"]))
+    rows.append(_row("rows the list holds after painting", "rows", [term["rows_loaded"]]))
+    return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="skip the big-store measures")
+    parser.add_argument("--articles", type=int, default=100_000)
     args = parser.parse_args()
-    results = run(args.runs)
+    results = bench_extraction(args.runs) + bench_ingest(max(3, args.runs // 2))
+    if not args.quick:
+        results += bench_big(args.runs, args.articles)
     width = max(len(r["name"]) for r in results)
-    print(f"{'measure':<{width}}  {'median':>10}  {'±':>8}  unit")
+    print(f"\n{'measure':<{width}}  {'median':>10}  {'±':>8}  {'unit':<10} target")
     for r in results:
-        print(f"{r['name']:<{width}}  {r['median']:>10.2f}  {r['spread']:>8.2f}  {r['unit']}")
+        print(f"{r['name']:<{width}}  {r['median']:>10.2f}  {r['spread']:>8.2f}  "
+              f"{r['unit']:<10} {r['target']}")
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"written: {OUT / 'results.json'}")

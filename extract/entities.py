@@ -19,19 +19,25 @@ _SPEECH_AFTER = re.compile(r"^\s*(?:,\s*)?(?:said|says|told|added|stated|explain
                            r"claimed|urged|warned|announced|wrote|asked|argued)\b")
 
 
-@dataclass
 class Tok:
-    start: int
-    end: int
-    text: str
+    """A token; `low` (lower case, no trailing dot) and `cap` are computed once."""
 
-    @property
-    def low(self) -> str:
-        return self.text.lower().rstrip(".")
+    __slots__ = ("start", "end", "text", "low", "cap")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.low = text.lower().rstrip(".")
+        self.cap = _is_cap(text)
+
+    def __repr__(self) -> str:
+        return f"Tok({self.start}, {self.end}, {self.text!r})"
 
 
 def _is_cap(word: str) -> bool:
-    return bool(word) and (word[0].isupper() or bool(_PARTICLE_PREFIX.match(word)))
+    return bool(word) and (word[0].isupper() or
+                           (word[0] in "aAbBeE" and bool(_PARTICLE_PREFIX.match(word))))
 
 
 def _is_acronym(word: str) -> bool:
@@ -55,10 +61,16 @@ class Chunk:
         return self.toks[-1].end
 
 
+_UPPER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
 def _shouting(line: str) -> bool:
     """A headline in capitals: most letters upper-case over several words."""
-    letters = [c for c in line if c.isalpha()]
-    return len(line.split()) >= 3 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+    lower = sum(1 for c in line if c.islower())
+    if lower * 3 > len(line):
+        return False  # ordinary prose: no need to count everything
+    letters = len(_UPPER.findall(line))
+    return len(line.split()) >= 3 and letters - lower > 0.7 * letters
 
 
 def _chunks(text: str, skip: list[tuple[int, int]]) -> list[Chunk]:
@@ -80,7 +92,7 @@ def _chunks(text: str, skip: list[tuple[int, int]]) -> list[Chunk]:
         i = 0
         while i < len(toks):
             tok = toks[i]
-            if not _is_cap(tok.text) or tok.text in NOT_NAMES:
+            if not tok.cap or tok.text in NOT_NAMES:
                 i += 1
                 continue
             run = [tok]
@@ -95,12 +107,12 @@ def _chunks(text: str, skip: list[tuple[int, int]]) -> list[Chunk]:
                     continue
                 if gap not in (" ", "") and not (gap == ". " and titled):
                     break
-                if _is_cap(nxt.text) and nxt.text not in NOT_NAMES:
+                if nxt.cap and nxt.text not in NOT_NAMES:
                     run.append(nxt)
-                elif nxt.low in NAME_PARTICLES and j + 1 < len(toks) and _is_cap(toks[j + 1].text):
+                elif nxt.low in NAME_PARTICLES and j + 1 < len(toks) and toks[j + 1].cap:
                     run.append(nxt)
                 elif (nxt.low in ("of", "for", "and") and j + 1 < len(toks)
-                      and _is_cap(toks[j + 1].text) and toks[j + 1].text not in NOT_NAMES
+                      and toks[j + 1].cap and toks[j + 1].text not in NOT_NAMES
                       and (run[0].low in ORG_OPENERS or run[-1].low in ORG_HEADS)
                       and text[nxt.end:toks[j + 1].start] == " "):
                     run.append(nxt)

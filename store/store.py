@@ -23,14 +23,20 @@ BUSY_TIMEOUT_MS = 15_000
 WRITE_ATTEMPTS = 5
 PAGE_SIZE = 100
 
-# sort name -> ORDER BY clause; every clause ends on a unique key so pages are stable
-SORTS: dict[str, str] = {
-    "published": "a.published IS NULL, a.published DESC, a.id DESC",
-    "oldest": "a.published IS NULL, a.published ASC, a.id ASC",
-    "title": "a.title COLLATE NOCASE ASC, a.id ASC",
-    "killed": "a.killed_min DESC, a.id DESC",
-    "ingested": "a.id DESC",
+# sort name -> (key expressions, direction). Every order ends on the unique id, so pages are
+# stable and a page can start right after a given article (keyset paging); each has an
+# index (migration 0004). Undated articles come last both ways.
+SORT_KEYS: dict[str, tuple[tuple[str, ...], str]] = {
+    "published": (("coalesce(a.published, '')", "a.id"), "DESC"),
+    "oldest": (("coalesce(a.published, '9999')", "a.id"), "ASC"),
+    "title": (("a.title COLLATE NOCASE", "a.id"), "ASC"),
+    "killed": (("a.killed_min", "a.id"), "DESC"),
+    "ingested": (("a.id",), "DESC"),
 }
+SORTS: dict[str, str] = {name: ", ".join(f"{k} {d}" for k in keys)
+                         for name, (keys, d) in SORT_KEYS.items()}
+# counting every match of a common word costs more than it tells: past this, "10,000+"
+COUNT_CAP = 10_000
 
 
 class StoreError(Exception):
@@ -189,7 +195,11 @@ class Store(AnalystWork):
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A short write transaction; IMMEDIATE so concurrent writers queue on busy_timeout
-        instead of failing when a read lock cannot be upgraded."""
+        instead of failing when a read lock cannot be upgraded. Inside an open transaction
+        (a bulk load) it joins that one."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
@@ -384,12 +394,18 @@ class Store(AnalystWork):
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
     def page_articles(self, flt: ArticleFilter | None = None, *, sort: str = "published",
-                      offset: int = 0, limit: int = PAGE_SIZE) -> list[ArticleRow]:
-        """One page of the list; never all rows."""
+                      offset: int = 0, limit: int = PAGE_SIZE,
+                      after: int | None = None) -> list[ArticleRow]:
+        """One page of the list, never all rows. `after`: start right after that article
+        (keyset paging: as fast deep in the list as at its top)."""
         flt = flt or ArticleFilter()
         if sort not in SORTS:
             raise StoreError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
         where, args = self._where(flt)
+        if after is not None:
+            clause, key_args = self._after(after, sort, forward=True)
+            where = f"{where} AND {clause}" if where else f" WHERE {clause}"
+            args = [*args, *key_args]
         sql = f"""
             SELECT a.id, a.title, a.source, a.published, a.n_entities, a.n_quotes, a.n_figures,
                    a.killed_min,
@@ -445,23 +461,39 @@ class Store(AnalystWork):
                "ORDER BY published DESC, id DESC LIMIT ?")
         return [tuple(r) for r in self.conn.execute(sql, [*args, limit])]
 
-    def count_articles(self, flt: ArticleFilter | None = None) -> int:
+
+    def _after(self, article_id: int, sort: str, *, forward: bool) -> tuple[str, list[Any]]:
+        """SQL that keeps the articles after (or before) one article in a sort order."""
+        keys, direction = SORT_KEYS[sort]
+        values = self.conn.execute(f"SELECT {', '.join(keys)} FROM articles a WHERE a.id = ?",
+                                   [article_id]).fetchone()
+        if values is None:
+            raise StoreError(f"article {article_id} is not in the store")
+        op = "<" if (direction == "DESC") == forward else ">"
+        return f"({', '.join(keys)}) {op} ({', '.join('?' for _ in keys)})", list(values)
+
+    def count_articles(self, flt: ArticleFilter | None = None, cap: int | None = None) -> int:
+        """How many articles the filter keeps; with `cap`, stops counting at cap + 1."""
         where, args = self._where(flt or ArticleFilter())
-        return self.conn.execute(f"SELECT count(*) FROM articles a {where}", args).fetchone()[0]
+        if cap is None:
+            return self.conn.execute(f"SELECT count(*) FROM articles a {where}",
+                                     args).fetchone()[0]
+        return self.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM articles a {where}"
+                                 " LIMIT ?)", [*args, cap + 1]).fetchone()[0]
 
     def neighbour(self, article_id: int, step: int, flt: ArticleFilter | None = None,
                   sort: str = "published") -> int | None:
         """The article `step` places away from `article_id` in the list's order."""
         flt = flt or ArticleFilter()
+        keys, direction = SORT_KEYS[sort]
         where, args = self._where(flt)
-        sql = f"""
-            SELECT id FROM (
-                SELECT a.id, row_number() OVER (ORDER BY {SORTS[sort]}) AS pos
-                FROM articles a {where})
-            WHERE pos = (SELECT pos FROM (
-                SELECT a.id, row_number() OVER (ORDER BY {SORTS[sort]}) AS pos
-                FROM articles a {where}) WHERE id = ?) + ?"""
-        row = self.conn.execute(sql, [*args, *args, article_id, step]).fetchone()
+        clause, key_args = self._after(article_id, sort, forward=step > 0)
+        where = f"{where} AND {clause}" if where else f" WHERE {clause}"
+        flip = {"ASC": "DESC", "DESC": "ASC"}
+        order = ", ".join(f"{k} {direction if step > 0 else flip[direction]}" for k in keys)
+        row = self.conn.execute(
+            f"SELECT a.id FROM articles a {where} ORDER BY {order} LIMIT 1 OFFSET ?",
+            [*args, *key_args, abs(step) - 1]).fetchone()
         return row[0] if row else None
 
     def mark_read(self, article_id: int) -> None:

@@ -26,7 +26,8 @@ def test_blank_database_gets_the_expected_schema(store):
     assert schema["spans"] == ["id", "article_id", "kind", "label", "start", "end", "text",
                                "attrs", "extractor_version"]
     applied = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert applied == ["0001_initial", "0002_web_sources_and_feeds", "0003_audit_batches"]
+    assert applied == ["0001_initial", "0002_web_sources_and_feeds", "0003_audit_batches",
+                       "0004_list_order_indexes"]
     assert schema["feeds"] == ["id", "url", "tag", "title", "etag", "last_modified", "added_at",
                                "checked_at", "last_status"]
 
@@ -43,7 +44,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
         _add(s)
     with Store(path) as s:
         assert s.stats()["articles"] == 1
-        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 3
+        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 4
     assert not list(tmp_path.glob("s.db.backup-*"))  # nothing to migrate, no backup
 
 
@@ -231,3 +232,35 @@ def test_filters_by_tag_source_dates_and_casualties(seeded_db):
         assert count("from:2015-05-15 to:2015-05-15") == 1  # the last day counts whole
         assert count("has:casualties") == 28
         assert count("has:casualties from:2019 to:2019 Philippines") >= 1
+
+
+@pytest.mark.parametrize("sort", ["published", "oldest", "title", "killed", "ingested"])
+def test_keyset_pages_and_neighbours_agree_with_the_full_order(store, sort):
+    import random
+
+    from store import SORTS  # noqa: F401  (every sort is covered by the parametrisation)
+
+    rng = random.Random(sort)
+    for i in range(57):
+        day = None if i % 9 == 0 else f"20{10 + rng.randrange(10)}-0{1 + rng.randrange(9)}-1{rng.randrange(10)}"
+        store.add_article(title=rng.choice(["alpha", "Alpha", "beta", "Gamma"]) + f" {i % 5}",
+                          body=f"Body {i}", published=day)
+        store.conn.execute("UPDATE articles SET killed_min = ? WHERE id = ?",
+                           [rng.choice([0, 0, 3, 10]), i + 1])
+    full = [r.id for r in store.page_articles(sort=sort, limit=1000)]
+    assert len(full) == 57
+    paged, last = [], None
+    while True:
+        page = store.page_articles(sort=sort, limit=10, after=last)
+        if not page:
+            break
+        paged += [r.id for r in page]
+        last = page[-1].id
+    assert paged == full
+    for i, article_id in enumerate(full):
+        for step in (1, -1, 2):
+            expected = full[i + step] if 0 <= i + step < len(full) else None
+            assert store.neighbour(article_id, step, sort=sort) == expected
+    if sort in ("published", "oldest"):
+        undated = {r.id for r in store.page_articles(limit=1000) if r.published is None}
+        assert set(full[-len(undated):]) == undated  # undated last, both ways

@@ -6,6 +6,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from store import PAGE_SIZE, ArticleFilter, ArticleRow, Store
+from store.store import COUNT_CAP
 from tui.render import plain
 
 # (label, key, width); the title takes what the others leave. No cell padding: every
@@ -37,8 +38,10 @@ class ArticleTable(DataTable):
         self.store = store
         self.filter = ArticleFilter()
         self.sort = "published"
-        self.total = 0
+        self.total = 0          # capped at COUNT_CAP + 1 (shown as "10,000+")
         self._loaded = 0
+        self._last_id: int | None = None
+        self._exhausted = False
 
     def on_mount(self) -> None:
         for label, key, width in COLUMNS:
@@ -58,17 +61,27 @@ class ArticleTable(DataTable):
     def reload(self, keep_id: int | None = None) -> None:
         self.clear()
         self._loaded = 0
-        self.total = self.store.count_articles(self.filter)
+        self._last_id = None
+        self._exhausted = False
+        self.total = self.store.count_articles(self.filter, cap=COUNT_CAP)
         self._load_page()
         if keep_id is not None:
             self.select_article(keep_id)
 
+    @property
+    def total_text(self) -> str:
+        return f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
+
     def _load_page(self) -> None:
-        rows = self.store.page_articles(self.filter, sort=self.sort, offset=self._loaded,
-                                        limit=PAGE_SIZE)
+        # keyset paging: the next page starts after the last row shown, never at an OFFSET
+        rows = self.store.page_articles(self.filter, sort=self.sort, limit=PAGE_SIZE,
+                                        after=self._last_id)
         for row in rows:
             self.add_row(*self._cells(row), key=str(row.id))
         self._loaded += len(rows)
+        if rows:
+            self._last_id = rows[-1].id
+        self._exhausted = len(rows) < PAGE_SIZE
 
     def _cells(self, row: ArticleRow) -> tuple[Text, ...]:
         mark = ("●" if not row.read else " ") + ("⚑" if row.flagged else " ")
@@ -89,7 +102,7 @@ class ArticleTable(DataTable):
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= self.row_count - 10 and self._loaded < self.total:
+        if event.cursor_row >= self.row_count - 10 and not self._exhausted:
             self._load_page()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -106,7 +119,7 @@ class ArticleTable(DataTable):
     def select_article(self, article_id: int) -> None:
         """Move the cursor to an article, loading pages until it is in the table."""
         key = str(article_id)
-        while key not in self.rows and self._loaded < self.total:
+        while key not in self.rows and not self._exhausted:
             self._load_page()
         if key in self.rows:
             self.move_cursor(row=self.get_row_index(key))
@@ -115,8 +128,11 @@ class ArticleTable(DataTable):
         key = str(article_id)
         if key not in self.rows:
             return
-        rows = [r for r in self.store.page_articles(self.filter, sort=self.sort,
-                                                    offset=self.get_row_index(key), limit=1)
+        index = self.get_row_index(key)
+        before = self.coordinate_to_cell_key((index - 1, 0)).row_key.value if index else None
+        rows = [r for r in self.store.page_articles(
+                    self.filter, sort=self.sort, limit=1,
+                    after=int(before) if before is not None else None)
                 if r.id == article_id]
         if rows:
             for (_, column_key, _), cell in zip(COLUMNS, self._cells(rows[0])):
