@@ -9,10 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from extract.casualties import find_casualties
-from extract.dates import find_dates
-from extract.entities import find_entities
-from extract.quotes import find_quotes
 from extract.text import clean_text, heading_spans, is_dateline, lines_with_offsets
 
 # Bump when output changes: stored spans carry the version that made them.
@@ -30,6 +26,12 @@ def _layout_skips(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int
 def extract(text: str, published: str | dt.date | None = None, *,
             rules: str = "default") -> Extraction:
     """Everything newsdesk finds in one article's text."""
+    # imported here: the reader needs `extract.text` at start-up, not these patterns
+    from extract.casualties import find_casualties
+    from extract.dates import find_dates
+    from extract.entities import find_entities
+    from extract.quotes import find_quotes
+
     headings, datelines = _layout_skips(text)
     skip = headings + datelines
     entities = find_entities(text, skip)

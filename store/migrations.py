@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-MIGRATION_SET = "newsdesk"
+from store.steps import LIST_KEY, MIGRATION_SET
 migrations = Migrations(MIGRATION_SET)
 
 
@@ -200,3 +200,32 @@ def m0004_list_order_indexes(db: Database) -> None:
     db.execute("CREATE INDEX idx_articles_oldest ON articles(coalesce(published, '9999'), id)")
     db.execute("CREATE INDEX idx_articles_title ON articles(title COLLATE NOCASE, id)")
     db.execute("DROP INDEX IF EXISTS idx_articles_published")
+
+
+@migrations(name="0005_search_index_in_list_order")
+def m0005_search_index_in_list_order(db: Database) -> None:
+    for trigger in ("articles_ai", "articles_ad", "articles_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE IF EXISTS articles_fts")
+    # contentless: the text lives in articles; prefix indexes serve search-as-you-type
+    db.execute(
+        """CREATE VIRTUAL TABLE articles_fts USING FTS5 (
+               title, body, tokenize='porter unicode61 remove_diacritics 2',
+               content='', prefix='2 3 4')""")
+    db.execute(f"INSERT INTO articles_fts (rowid, title, body)"
+               f" SELECT {LIST_KEY.format('articles')}, title, body FROM articles")
+    new, old = LIST_KEY.format("new"), LIST_KEY.format("old")
+    db.execute(f"""CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, body) VALUES ({new}, new.title, new.body);
+    END""")
+    db.execute(f"""CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, body)
+            VALUES ('delete', {old}, old.title, old.body);
+    END""")
+    # only a change of what is indexed, or of the date that orders it, touches the index
+    db.execute(f"""CREATE TRIGGER articles_au AFTER UPDATE OF title, body, published ON articles
+    BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, body)
+            VALUES ('delete', {old}, old.title, old.body);
+        INSERT INTO articles_fts (rowid, title, body) VALUES ({new}, new.title, new.body);
+    END""")

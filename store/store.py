@@ -10,14 +10,12 @@ import sqlite3
 import time
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from store.analyst import AnalystWork
-from store.migrations import migrations
+from store.steps import KNOWN_STEPS, LIST_KEY, LIST_KEY_SPAN, MIGRATION_SET
 
 BUSY_TIMEOUT_MS = 15_000
 WRITE_ATTEMPTS = 5
@@ -37,6 +35,8 @@ SORTS: dict[str, str] = {name: ", ".join(f"{k} {d}" for k in keys)
                          for name, (keys, d) in SORT_KEYS.items()}
 # counting every match of a common word costs more than it tells: past this, "10,000+"
 COUNT_CAP = 10_000
+FILTERED_SEARCH_CAP = 1_000
+
 
 
 class StoreError(Exception):
@@ -143,27 +143,45 @@ class Store(AnalystWork):
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a newsdesk store ({exc})") from exc
         self.conn = conn
-        self.db = Database(conn)
+        self._db = None
         self._migrate(backup_before_migrate)
 
     # -- lifecycle ---------------------------------------------------------
 
+    @property
+    def db(self):
+        """sqlite-utils' view of the connection (schema reports, migrations)."""
+        from sqlite_utils import Database
+
+        if self._db is None:
+            self._db = Database(self.conn)
+        return self._db
+
+    def _applied_steps(self) -> list[str]:
+        try:
+            return [r[0] for r in self.conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+                [MIGRATION_SET])]
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return []
+            raise
+
     def _migrate(self, backup: bool) -> None:
         try:
-            applied = [m.name for m in migrations.applied(self.db)]
-            pending = [m.name for m in migrations.pending(self.db)]
+            applied = self._applied_steps()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a newsdesk store ({exc})") from exc
-        # every step this version knows: all are pending on an empty database
-        known = {m.name for m in migrations.pending(Database(memory=True))}
-        unknown = [name for name in applied if name not in known]
+        unknown = [name for name in applied if name not in KNOWN_STEPS]
         if unknown:
             raise StoreError(
                 f"{self.path}: made by a newer newsdesk (schema step {unknown[-1]}); "
                 "upgrade newsdesk to open it. The store was left untouched."
             )
-        if not pending:
-            return
+        if tuple(applied) == KNOWN_STEPS:
+            return  # up to date: the usual case, and no migration code is loaded
+        from store.migrations import migrations
+
         if applied and backup and self.path is not None:
             self.backup(self.path.with_name(
                 f"{self.path.name}.backup-{dt.datetime.now():%Y%m%d-%H%M%S}"))
@@ -370,7 +388,8 @@ class Store(AnalystWork):
         if flt.query and match is None:
             clauses.append("0")  # only punctuation typed: nothing can match
         if match:
-            clauses.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            clauses.append(f"a.id IN (SELECT rowid % {LIST_KEY_SPAN} FROM articles_fts"
+                           " WHERE articles_fts MATCH ?)")
             args.append(match)
         if flt.tag:
             clauses.append("a.id IN (SELECT article_id FROM tags WHERE tag = ?)")
@@ -401,6 +420,9 @@ class Store(AnalystWork):
         flt = flt or ArticleFilter()
         if sort not in SORTS:
             raise StoreError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+        match = fts_query(flt.query) if flt.query else None
+        if match and sort == "published" and offset == 0:
+            return self._rows(self._search_ids(match, flt, after, limit, forward=True))
         where, args = self._where(flt)
         if after is not None:
             clause, key_args = self._after(after, sort, forward=True)
@@ -462,6 +484,61 @@ class Store(AnalystWork):
         return [tuple(r) for r in self.conn.execute(sql, [*args, limit])]
 
 
+    _ROW_COLUMNS = """a.id, a.title, a.source, a.published, a.n_entities, a.n_quotes,
+        a.n_figures, a.killed_min,
+        (SELECT count(*) FROM annotations n WHERE n.article_id = a.id AND n.deleted_at IS NULL),
+        (SELECT count(*) FROM tags t WHERE t.article_id = a.id),
+        a.read_at IS NOT NULL, a.flagged"""
+
+    def _rows(self, ids: list[int]) -> list[ArticleRow]:
+        """List rows for these ids, in this order."""
+        if not ids:
+            return []
+        found = {r[0]: r for r in self.conn.execute(
+            f"SELECT {self._ROW_COLUMNS} FROM articles a WHERE a.id IN"
+            f" ({', '.join('?' for _ in ids)})", ids)}
+        return [ArticleRow(*r[:10], bool(r[10]), bool(r[11])) for r in (found.get(i) for i in ids)
+                if r is not None]
+
+    def _search_ids(self, match: str, flt: ArticleFilter, after: int | None, limit: int,
+                    *, forward: bool) -> list[int]:
+        """Ids of matching articles newest first (or oldest first backwards from `after`),
+        read in the search index's own order and filtered a batch at a time: a common word
+        costs no more than a rare one."""
+        rest = replace(flt, query="")
+        where, wargs = self._where(rest)
+        op, order = ("<", "DESC") if forward else (">", "ASC")
+        bound = None
+        if after is not None:
+            row = self.conn.execute(
+                f"SELECT {LIST_KEY.format('a')} FROM articles a WHERE a.id = ?", [after]).fetchone()
+            if row is None:
+                raise StoreError(f"article {after} is not in the store")
+            bound = row[0]
+        batch = limit if not where else max(4 * limit, 200)
+        ids: list[int] = []
+        while len(ids) < limit:
+            sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+            args: list[Any] = [match]
+            if bound is not None:
+                sql += f" AND rowid {op} ?"
+                args.append(bound)
+            keys = [r[0] for r in self.conn.execute(f"{sql} ORDER BY rowid {order} LIMIT ?",
+                                                    [*args, batch])]
+            if not keys:
+                break
+            candidates = [k % LIST_KEY_SPAN for k in keys]
+            if where:
+                kept = {r[0] for r in self.conn.execute(
+                    f"SELECT a.id FROM articles a {where} AND a.id IN"
+                    f" ({', '.join('?' for _ in candidates)})", [*wargs, *candidates])}
+                candidates = [c for c in candidates if c in kept]
+            ids.extend(candidates)
+            if len(keys) < batch:
+                break
+            bound = keys[-1]
+        return ids[:limit]
+
     def _after(self, article_id: int, sort: str, *, forward: bool) -> tuple[str, list[Any]]:
         """SQL that keeps the articles after (or before) one article in a sort order."""
         keys, direction = SORT_KEYS[sort]
@@ -472,9 +549,27 @@ class Store(AnalystWork):
         op = "<" if (direction == "DESC") == forward else ">"
         return f"({', '.join(keys)}) {op} ({', '.join('?' for _ in keys)})", list(values)
 
+    def count_for_list(self, flt: ArticleFilter) -> tuple[int, bool]:
+        """(count, whether it stopped at a cap): exact for small results; a search with
+        other filters stops at FILTERED_SEARCH_CAP, anything else at COUNT_CAP."""
+        match = fts_query(flt.query) if flt.query else None
+        if match and replace(flt, query="") != ArticleFilter():
+            n = len(self._search_ids(match, flt, None, FILTERED_SEARCH_CAP + 1, forward=True))
+            return min(n, FILTERED_SEARCH_CAP), n > FILTERED_SEARCH_CAP
+        n = self.count_articles(flt, cap=COUNT_CAP)
+        return min(n, COUNT_CAP), n > COUNT_CAP
+
     def count_articles(self, flt: ArticleFilter | None = None, cap: int | None = None) -> int:
         """How many articles the filter keeps; with `cap`, stops counting at cap + 1."""
-        where, args = self._where(flt or ArticleFilter())
+        flt = flt or ArticleFilter()
+        match = fts_query(flt.query) if flt.query else None
+        if match and replace(flt, query="") == ArticleFilter():
+            # words only: the search index can count without touching the articles
+            sql = "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?"
+            return self.conn.execute(sql + (" LIMIT ?)" if cap is not None else ")"),
+                                     [match, cap + 1] if cap is not None else [match]
+                                     ).fetchone()[0]
+        where, args = self._where(flt)
         if cap is None:
             return self.conn.execute(f"SELECT count(*) FROM articles a {where}",
                                      args).fetchone()[0]
@@ -485,6 +580,10 @@ class Store(AnalystWork):
                   sort: str = "published") -> int | None:
         """The article `step` places away from `article_id` in the list's order."""
         flt = flt or ArticleFilter()
+        match = fts_query(flt.query) if flt.query else None
+        if match and sort == "published":
+            ids = self._search_ids(match, flt, article_id, abs(step), forward=step > 0)
+            return ids[abs(step) - 1] if len(ids) >= abs(step) else None
         keys, direction = SORT_KEYS[sort]
         where, args = self._where(flt)
         clause, key_args = self._after(article_id, sort, forward=step > 0)

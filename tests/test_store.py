@@ -27,7 +27,7 @@ def test_blank_database_gets_the_expected_schema(store):
                                "attrs", "extractor_version"]
     applied = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations")]
     assert applied == ["0001_initial", "0002_web_sources_and_feeds", "0003_audit_batches",
-                       "0004_list_order_indexes"]
+                       "0004_list_order_indexes", "0005_search_index_in_list_order"]
     assert schema["feeds"] == ["id", "url", "tag", "title", "etag", "last_modified", "added_at",
                                "checked_at", "last_status"]
 
@@ -44,7 +44,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
         _add(s)
     with Store(path) as s:
         assert s.stats()["articles"] == 1
-        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 4
+        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 5
     assert not list(tmp_path.glob("s.db.backup-*"))  # nothing to migrate, no backup
 
 
@@ -264,3 +264,46 @@ def test_keyset_pages_and_neighbours_agree_with_the_full_order(store, sort):
     if sort in ("published", "oldest"):
         undated = {r.id for r in store.page_articles(limit=1000) if r.published is None}
         assert set(full[-len(undated):]) == undated  # undated last, both ways
+
+
+@pytest.mark.parametrize("query,extra", [("floods", {}), ("flo", {}), ("floods Basra", {}),
+                                         ("floods", {"unread": True}),
+                                         ("flood", {"source": "Wire"})])
+def test_search_reads_newest_first_from_the_index_like_the_plain_order(store, query, extra):
+    import random
+
+    from store import ArticleFilter
+
+    rng = random.Random(query)
+    for i in range(80):
+        day = None if i % 11 == 0 else f"20{10 + rng.randrange(10)}-0{1 + rng.randrange(9)}-1{rng.randrange(10)}"
+        words = " ".join(rng.choice(["floods", "Basra", "drought", "market"]) for _ in range(3))
+        store.add_article(title=f"Report {i}", body=f"{words} report {i}", published=day,
+                          source=rng.choice(["Wire", "Desk"]))
+        if i % 3 == 0:
+            store.mark_read(i + 1)
+    flt = ArticleFilter(query=query, **extra)
+    where, args = store._where(flt)  # the plain way: collect every match, then sort
+    matching = {r[0] for r in store.conn.execute(f"SELECT a.id FROM articles a {where}", args)}
+    expected = [r.id for r in store.page_articles(ArticleFilter(**extra), limit=1000)
+                if r.id in matching]
+    assert expected, "the fixture should match something"
+    paged, last = [], None
+    while page := store.page_articles(flt, limit=7, after=last):
+        paged += [r.id for r in page]
+        last = page[-1].id
+    assert paged == expected
+    assert store.count_articles(flt) == len(expected)
+    for i, article_id in enumerate(expected):
+        assert store.neighbour(article_id, 1, flt) == (expected[i + 1] if i + 1 < len(expected)
+                                                       else None)
+        assert store.neighbour(article_id, -1, flt) == (expected[i - 1] if i else None)
+
+
+def test_step_names_match_the_migrations():
+    from sqlite_utils import Database
+
+    from store.migrations import migrations
+    from store.steps import KNOWN_STEPS
+
+    assert tuple(m.name for m in migrations.pending(Database(memory=True))) == KNOWN_STEPS

@@ -18,7 +18,7 @@ from store import Store
 from tui.messages import ArticlesChanged, IngestProgress
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.help import HelpScreen
-from tui.widgets.article_view import LAYERS
+from tui.layers import LAYERS
 
 
 class GoToArticle(Provider):
@@ -57,6 +57,7 @@ class NewsdeskApp(App[None]):
         self.seed_if_empty = seed_if_empty
         self.store: Store | None = None
         self.last_article_id: int | None = None
+        self._reader = None
         self.ui_state = load_state()
         stored = self.ui_state.get("layers")
         self.layers: set[str] = ({k for k in stored if k in LAYERS} if isinstance(stored, list)
@@ -134,13 +135,24 @@ class NewsdeskApp(App[None]):
         self.ui_state["layers"] = sorted(layers)
         save_state(self.ui_state)
 
-    def open_article(self, article_id: int) -> None:
+    def open_article(self, article_id: int, list_filter=None, sort: str = "published") -> None:
+        """Show an article in the reader. One reader screen is built, then reused: building
+        its panels and styles costs far more than filling them."""
+        from store import ArticleFilter
         from tui.screens.reader import ReaderScreen
 
-        if isinstance(self.screen, ReaderScreen):
-            self.screen.show(article_id)
-        elif self.store is not None:
-            self.push_screen(ReaderScreen(self.store, article_id))
+        if self.store is None:
+            return
+        if self._reader is None:
+            self._reader = ReaderScreen(self.store, article_id, list_filter=list_filter,
+                                        sort=sort)
+            self.install_screen(self._reader, name="reader")
+        else:
+            self._reader.list_filter = list_filter or ArticleFilter()
+            self._reader.sort = sort
+            self._reader.show(article_id)
+        if self.screen is not self._reader:
+            self.push_screen("reader")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -168,11 +168,7 @@ class ArticleListScreen(Screen[None]):
         self.app.push_screen(IngestDialog(), start)
 
     def on_article_table_opened(self, message: ArticleTable.Opened) -> None:
-        from tui.screens.reader import ReaderScreen
-
-        table = self.table
-        self.app.push_screen(ReaderScreen(self.store, message.article_id,
-                                          list_filter=table.filter, sort=table.sort))
+        self.app.open_article(message.article_id, self.table.filter, self.table.sort)
 
     def on_screen_resume(self) -> None:
         # the reader marks articles read and moves with n/p: show that here

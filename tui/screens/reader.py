@@ -106,6 +106,9 @@ class ReaderScreen(Screen[None]):
         self.show(self.article_id)
         self.view.focus()
 
+    def on_screen_resume(self) -> None:
+        self.view.focus()
+
     def show(self, article_id: int, *, keep_cursor: bool = False) -> None:
         article = self.store.article(article_id)
         if article is None:

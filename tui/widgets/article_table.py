@@ -6,7 +6,6 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from store import PAGE_SIZE, ArticleFilter, ArticleRow, Store
-from store.store import COUNT_CAP
 from tui.render import plain
 
 # (label, key, width); the title takes what the others leave. No cell padding: every
@@ -38,7 +37,8 @@ class ArticleTable(DataTable):
         self.store = store
         self.filter = ArticleFilter()
         self.sort = "published"
-        self.total = 0          # capped at COUNT_CAP + 1 (shown as "10,000+")
+        self.total = 0
+        self.capped = False     # the count stopped at a cap: shown as "10,000+"
         self._loaded = 0
         self._last_id: int | None = None
         self._exhausted = False
@@ -63,14 +63,14 @@ class ArticleTable(DataTable):
         self._loaded = 0
         self._last_id = None
         self._exhausted = False
-        self.total = self.store.count_articles(self.filter, cap=COUNT_CAP)
+        self.total, self.capped = self.store.count_for_list(self.filter)
         self._load_page()
         if keep_id is not None:
             self.select_article(keep_id)
 
     @property
     def total_text(self) -> str:
-        return f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
+        return f"{self.total:,}+" if self.capped else f"{self.total:,}"
 
     def _load_page(self) -> None:
         # keyset paging: the next page starts after the last row shown, never at an OFFSET

@@ -19,6 +19,7 @@ from textual.widgets.text_area import Selection, TextAreaTheme
 
 from extract.text import safe_for_terminal, sentence_spans
 from store import StoredSpan
+from tui.layers import LAYERS
 
 # Colour plus an attribute for each layer, so they stay apart in the ansi themes and on
 # 16-colour or monochrome terminals: people bold, organisations underlined, places
@@ -36,8 +37,6 @@ HIGHLIGHT_STYLES = {
 }
 THEME = TextAreaTheme(name="newsdesk", syntax_styles=HIGHLIGHT_STYLES)
 
-# Layer keys (1-4) and the span kinds they show.
-LAYERS = ("entity", "casualty", "quote", "date")
 
 
 def highlight_name(span: StoredSpan) -> str:

@@ -1,0 +1,21 @@
+"""What the store's schema steps are called, and the search index's key.
+
+Kept apart from `migrations` so that opening an up-to-date store needs neither
+sqlite-utils nor the migration code (a faster start); a test keeps the two in step.
+"""
+
+MIGRATION_SET = "newsdesk"
+KNOWN_STEPS = (
+    "0001_initial",
+    "0002_web_sources_and_feeds",
+    "0003_audit_batches",
+    "0004_list_order_indexes",
+    "0005_search_index_in_list_order",
+)
+
+# The search index's rowid is the article's place in the default list order (newest first):
+# a search can then read its matches newest-first straight from the index and stop after a
+# page, however common the word. Ids stay under LIST_KEY_SPAN.
+LIST_KEY_SPAN = 10_000_000
+LIST_KEY = ("coalesce(cast(replace(substr({0}.published, 1, 10), '-', '') AS INTEGER), 0)"
+            f" * {LIST_KEY_SPAN} + {{0}}.id")
