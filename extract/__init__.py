@@ -12,7 +12,7 @@ from typing import Any
 from extract.text import clean_text, heading_spans, is_dateline, lines_with_offsets
 
 # Bump when output changes: stored spans carry the version that made them.
-VERSION = "0.2.0"
+VERSION = "0.3.0"
 
 Extraction = dict[str, list[dict[str, Any]]]
 

@@ -31,7 +31,8 @@ _YEAR = r"(?:1[89]\d\d|20\d\d)"
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "Friday, May 15, 2015", "May 15, 2015", "May 15 2015"
-    ("mdy", re.compile(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?P<mon>{_MON})\s+(?P<day>{_DAYNUM}),?\s+"
+    # (a space before the comma: text rebuilt from tokens writes "June 13 , 2005")
+    ("mdy", re.compile(rf"\b(?:(?P<wd>{_WD})\s?,?\s+)?(?P<mon>{_MON})\s+(?P<day>{_DAYNUM})\s?,?\s+"
                        rf"(?P<year>{_YEAR})\b")),
     # "15 May 2015", "Friday 15 May 2015", "the 15th of May, 2015"
     ("dmy", re.compile(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?"

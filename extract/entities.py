@@ -8,7 +8,7 @@ from typing import Any
 from extract.lexicon import (
     COMMON_WORDS, COUNTRY_CODES, DEMONYMS, KNOWN_ORGS, LOC_CUES_BEFORE, LOC_TRAILING_HEADS,
     NAME_PARTICLES, NOT_NAMES, ORG_HEADS, ORG_OPENERS, ORG_TRAILING_HEADS, PER_TITLES,
-    TITLES_KEPT, fold, places,
+    TITLES_KEPT, countries, fold, places,
 )
 from extract.text import sentence_spans
 
@@ -166,10 +166,15 @@ def _label(text: str, chunk: Chunk, gaz: frozenset[str]) -> str | None:
         return "ORG"
     if chunk.cue == "title":
         return "PER"
+    if last in EVENT_HEADS and len(words) > 1:
+        return "MISC"  # "World Cup", "U.S. Open", "PGA Tour", "Labour Day"
     if last in LOC_TRAILING_HEADS and len(words) > 1:
         return "LOC"
     if last in ORG_HEADS and len(words) > 1:
         return "ORG"
+    if _SCORE_AFTER.match(after) and (name in gaz or name.endswith("shire")) \
+            and name not in countries():
+        return "ORG"  # a side named after its town or county, followed by its score
     if name in gaz or fold(name) in gaz or name in COUNTRY_CODES:
         return "LOC"
     if len(words) == 1:
@@ -193,6 +198,15 @@ def _label(text: str, chunk: Chunk, gaz: frozenset[str]) -> str | None:
     if prev in LOC_CUES_BEFORE and any(w in gaz for w in words):
         return "LOC"
     return "PER"
+
+
+EVENT_HEADS = {"cup", "open", "tour", "series", "games", "championship", "championships",
+               "classic", "olympics", "prix", "trophy", "day", "masters", "grand"}
+# a score right after a name: "Surrey 342 and 120-4", "Milan 2 Torino 1"
+_SCORE_AFTER = re.compile(r"^\s+\d+(?:-\d+)?(?:\s|,|$)")
+# a dateline that names the place a report was filed from: "LONDON 1996-08-30"
+_PLACE_DATELINE = re.compile(r"(?m)^(?P<place>[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})"
+                             r"(?: \d{4}-\d{2}-\d{2}| [A-Z][a-z]{2,8}\.? \d{1,2})\s*$")
 
 
 # "three towns, including X", "the province of X"
@@ -244,6 +258,13 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
         if label is None:
             continue
         ents.append({"start": chunk.start, "end": chunk.end, "text": name, "label": label})
+    # the place a report was filed from, in capitals: a place, though its line is skipped
+    for m in _PLACE_DATELINE.finditer(text):
+        place = m.group("place")
+        if place.title() in gaz or place.title() in countries() or place in COUNTRY_CODES:
+            ents.append({"start": m.start("place"), "end": m.end("place"), "text": place,
+                         "label": "LOC"})
+    ents.sort(key=lambda e: e["start"])
     _resolve_aliases(text, ents)
     return ents
 

