@@ -82,13 +82,20 @@ def _chunks(text: str, skip: list[tuple[int, int]]) -> list[Chunk]:
         if _shouting(sentence):
             continue
         toks = []
+        first_pos = None
         for m in _TOKEN.finditer(sentence):
             word = m.group()
+            if first_pos is None and word[0].isalnum():
+                first_pos = s_start + m.start()
+            # only words that can be or join a name become tokens: a gap left by the others
+            # ends a run just as the word itself would have
+            if not (word[0].isupper() or word == "." or word.lower() in _JOINERS
+                    or _PARTICLE_PREFIX.match(word)):
+                continue
             # "Allah's" names Allah: the possessive is not part of the name
             if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
                 word = word[:-2]
             toks.append(Tok(s_start + m.start(), s_start + m.start() + len(word), word))
-        first_word = next((i for i, t in enumerate(toks) if t.text[0].isalnum()), 0)
         i = 0
         while i < len(toks):
             tok = toks[i]
@@ -109,7 +116,8 @@ def _chunks(text: str, skip: list[tuple[int, int]]) -> list[Chunk]:
                     break
                 if nxt.cap and nxt.text not in NOT_NAMES:
                     run.append(nxt)
-                elif nxt.low in NAME_PARTICLES and j + 1 < len(toks) and toks[j + 1].cap:
+                elif (nxt.low in NAME_PARTICLES and j + 1 < len(toks) and toks[j + 1].cap
+                      and text[nxt.end:toks[j + 1].start] == " "):
                     run.append(nxt)
                 elif (nxt.low in ("of", "for", "and") and j + 1 < len(toks)
                       and toks[j + 1].cap and toks[j + 1].text not in NOT_NAMES
@@ -126,7 +134,7 @@ def _chunks(text: str, skip: list[tuple[int, int]]) -> list[Chunk]:
                 if head in ORG_TRAILING_HEADS or head in LOC_TRAILING_HEADS:
                     run.append(toks[j])
                     j += 1
-            chunks.append(Chunk(run, sent_initial=(i == first_word)))
+            chunks.append(Chunk(run, sent_initial=(run[0].start == first_pos)))
             i = j
     return chunks
 
@@ -200,6 +208,10 @@ def _label(text: str, chunk: Chunk, gaz: frozenset[str]) -> str | None:
     return "PER"
 
 
+# lower-case words that can be part of a name: particles, "of"/"for"/"and" inside
+# organisation names, and the heads that complete one ("Iraqi army", "Anbar province")
+_JOINERS = (set(NAME_PARTICLES) | {"of", "for", "and"} | set(ORG_TRAILING_HEADS)
+            | set(LOC_TRAILING_HEADS))
 EVENT_HEADS = {"cup", "open", "tour", "series", "games", "championship", "championships",
                "classic", "olympics", "prix", "trophy", "day", "masters", "grand"}
 # a score right after a name: "Surrey 342 and 120-4", "Milan 2 Torino 1"
