@@ -39,8 +39,10 @@ def _row(name: str, unit: str, values: list[float], target: str = "") -> dict:
     values = list(values)
     med = statistics.median(values)
     spread = (max(values) - min(values)) / 2 if len(values) > 1 else 0.0
-    return {"name": name, "unit": unit, "median": med, "spread": spread, "runs": len(values),
-            "target": target}
+    # the best run too: on a shared machine it is the least disturbed one
+    best = max(values) if unit.endswith("/s") else min(values)
+    return {"name": name, "unit": unit, "median": med, "spread": spread, "best": best,
+            "runs": len(values), "target": target}
 
 
 def _p95(values: list[float]) -> float:
@@ -94,7 +96,7 @@ def bench_store(store: Store, runs: int) -> list[dict]:
                             runs * 4)
         ms = [t * 1000 for t in times]
         rows.append(_row(f"search, {label} words (count + first page) p50", "ms", ms))
-        rows.append({**_row(f"search, {label} words p95", "ms", [_p95(ms)]), "target": "≤ 30"})
+        rows.append(_row(f"search, {label} words p95", "ms", [_p95(ms)], "≤ 30"))
     first = store.page_articles(limit=1)[0].id
     rows.append(_row("load article + corrected spans", "ms",
                      [t * 1000 for t in _timed(lambda: (store.article(first),
@@ -181,10 +183,10 @@ def main() -> None:
     if not args.quick:
         results += bench_big(args.runs, args.articles)
     width = max(len(r["name"]) for r in results)
-    print(f"\n{'measure':<{width}}  {'median':>10}  {'±':>8}  {'unit':<10} target")
+    print(f"\n{'measure':<{width}}  {'median':>10}  {'±':>8}  {'best':>10}  {'unit':<10} target")
     for r in results:
         print(f"{r['name']:<{width}}  {r['median']:>10.2f}  {r['spread']:>8.2f}  "
-              f"{r['unit']:<10} {r['target']}")
+              f"{r.get('best', r['median']):>10.2f}  {r['unit']:<10} {r['target']}")
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"written: {OUT / 'results.json'}")
