@@ -14,6 +14,7 @@ from rich.style import Style
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.message import Message
+from textual.reactive import Reactive, reactive
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection, TextAreaTheme
 
@@ -77,6 +78,20 @@ class ArticleView(TextArea):
         Binding("escape", "clear_selection", "Clear", id="reader.clear_selection", show=False,
                 tooltip="Drop the selection (with none, Esc goes back)"),
     ]
+
+    # A cursor move repaints only the lines it touches, not the whole text: on a slow SSH
+    # link a keystroke then costs a few hundred bytes instead of a screenful.
+    selection: Reactive[Selection] = reactive(Selection(), init=False, always_update=True,
+                                              repaint=False)
+
+    def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
+        super()._watch_selection(previous_selection, selection)
+        if not self.is_mounted:
+            return
+        wrapped = self.wrapped_document
+        rows = [wrapped.location_to_offset(loc).y
+                for loc in (*previous_selection, *selection)]
+        self.refresh_lines(min(rows), max(rows) - min(rows) + 1)
 
     class DetailsRequested(Message):
         def __init__(self, spans: list[StoredSpan]) -> None:
