@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from extract.lexicon import (
@@ -61,15 +62,12 @@ class Chunk:
         return self.toks[-1].end
 
 
-_UPPER = re.compile(r"[^\W\d_]", re.UNICODE)
-
-
 def _shouting(line: str) -> bool:
     """A headline in capitals: most letters upper-case over several words."""
-    lower = sum(1 for c in line if c.islower())
+    lower = sum(map(str.islower, line))
     if lower * 3 > len(line):
-        return False  # ordinary prose: no need to count everything
-    letters = len(_UPPER.findall(line))
+        return False  # ordinary prose: most of its letters are lower case
+    letters = sum(map(str.isalpha, line))
     return len(line.split()) >= 3 and letters - lower > 0.7 * letters
 
 
@@ -227,17 +225,20 @@ _PLACE_LIST_BEFORE = re.compile(
     r"suburbs?|capital)\b,?\s+(?:including|such\s+as|like|of|near)\s+$")
 
 
+_THE = re.compile(r"^the\s+")
+_GENERIC_HEAD = re.compile(r"\s+(?:group|organisation|organization)$")
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|ash|at|az|ar|an)-")
+
+
+@lru_cache(maxsize=16384)
 def _norm_key(name: str) -> str:
     """Comparison form: no diacritics, no article, no generic head ('group')."""
-    key = fold(name).lower()
-    key = re.sub(r"^the\s+", "", key)
-    key = re.sub(r"\s+(?:group|organisation|organization)$", "", key)
-    return key
+    return _GENERIC_HEAD.sub("", _THE.sub("", fold(name).lower()))
 
 
+@lru_cache(maxsize=16384)
 def _surname_key(name: str) -> str:
-    last = fold(name.split()[-1]).lower()
-    return re.sub(r"^(?:al|el|ad|as|ash|at|az|ar|an)-", "", last)
+    return _ARTICLE_PREFIX.sub("", fold(name.split()[-1]).lower())
 
 
 def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
