@@ -120,12 +120,9 @@ class Action:
 
 
 class AnalystWork:
-    """Mixed into Store: needs `self.conn` and `self.write()`."""
+    """Mixed into Store, whose `conn`, `write()`, `spans()` and `article()` it uses."""
 
     conn: sqlite3.Connection
-
-    def write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:  # pragma: no cover
-        raise NotImplementedError
 
     @contextlib.contextmanager
     def action(self, analyst: str, name: str) -> Iterator[Action]:

@@ -38,9 +38,9 @@ HTML_ARTICLE = f"""<!doctype html><html><head><title>Kirkuk blast | Daily Planet
 <footer><p>Copyright 2021 Daily Planet. All rights reserved. Subscribe to our newsletter.</p></footer>
 </body></html>"""
 
-HTML_JSONLD = f"""<html><head><title>Flood report</title>
-<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Floods displace thousands",
-"datePublished": "2022-08-30", "author": {{"@type": "Person", "name": "Ali Reza"}}}}</script>
+HTML_JSONLD = """<html><head><title>Flood report</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Floods displace thousands",
+"datePublished": "2022-08-30", "author": {"@type": "Person", "name": "Ali Reza"}}</script>
 </head><body><div class="menu"><a href="/">Front page</a> | <a href="/about">About</a></div>
 <div class="story"><h2>Floods displace thousands in the delta</h2>
 <p>Floods have forced hundreds of families to flee their villages in the delta, officials said on

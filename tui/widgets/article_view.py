@@ -52,7 +52,7 @@ class ArticleView(TextArea):
                 tooltip="Jump to the next highlight in the text"),
         Binding("shift+tab", "previous_highlight", "Prev mark", id="reader.previous_highlight",
                 show=False, tooltip="Jump to the previous highlight"),
-        Binding("enter", "details", "Details", id="reader.details",
+        Binding("enter", "details", "Details", id="reader.details", show=False,
                 tooltip="Show what newsdesk knows about the highlight under the cursor"),
         Binding("w", "move('word', 1)", "Word→", id="reader.word_next", show=False,
                 tooltip="Cursor to the next word"),
