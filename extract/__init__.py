@@ -9,7 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from extract.text import clean_text, heading_spans, is_dateline, lines_with_offsets
+from extract.text import (
+    clean_text,
+    first_dateline_date,
+    heading_spans,
+    is_dateline,
+    lines_with_offsets,
+)
 
 # Bump when output changes: stored spans carry the version that made them.
 VERSION = "0.3.0"
@@ -33,9 +39,12 @@ def extract(text: str, published: str | dt.date | None = None, *,
     from extract.quotes import find_quotes
 
     headings, datelines = _layout_skips(text)
+    if published is None:
+        # a dated line under the title is the article's own date: relative dates resolve
+        published = first_dateline_date(text)
     skip = headings + datelines
     entities = find_entities(text, skip)
-    dates = find_dates(text, published, skip=headings)
+    dates = find_dates(text, published, skip=skip)  # a dateline is the date of the article, not in it
     casualties = find_casualties(text, rules=rules)
     quotes = find_quotes(text, entities)
     return {"entities": entities, "casualties": casualties, "quotes": quotes, "dates": dates}

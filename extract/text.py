@@ -36,13 +36,38 @@ def lines_with_offsets(text: str) -> Iterator[tuple[int, int, str]]:
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|"
           r"November|December)")
-DATELINE = re.compile(rf"^\s*(?:{_WEEKDAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\s*$")
+# "Thursday, January 12, 2006"; text rebuilt from tokens writes "March 01 , 2008"
+DATELINE = re.compile(rf"^\s*(?:{_WEEKDAY}\s?,?\s+)?(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})\s?,?\s+"
+                      rf"(?P<year>\d{{4}})\s*$")
 _END_PUNCT = tuple('.!?:;,"\'”’)…')
 
 
 def is_dateline(line: str) -> bool:
     """A line holding only a date, as Wikinews puts under the title."""
     return bool(DATELINE.match(line))
+
+
+def dateline_date(line: str) -> str | None:
+    """'Thursday, January 12, 2006' -> '2006-01-12' (None for anything else)."""
+    import datetime as dt
+
+    m = DATELINE.match(line)
+    if not m:
+        return None
+    try:
+        return dt.datetime.strptime(f"{m['month']} {m['day']} {m['year']}", "%B %d %Y"
+                                    ).date().isoformat()
+    except ValueError:
+        return None
+
+
+def first_dateline_date(text: str, lines: int = 4) -> str | None:
+    """The date of a dateline among the first lines (under the title), if there is one."""
+    for line in text.split("\n", lines)[:lines]:
+        found = dateline_date(line)
+        if found:
+            return found
+    return None
 
 
 def is_heading(line: str) -> bool:

@@ -1,12 +1,10 @@
 """Plain-text articles: title on the first line, then the body (paragraphs, headings)."""
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
 from pathlib import Path
 
-from extract.text import DATELINE, clean_text
+from extract.text import DATELINE, clean_text, dateline_date
 from ingest.article import Article, Failure
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -35,17 +33,6 @@ def decode(data: bytes) -> str:
             f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from exc
 
 
-def parse_dateline(line: str) -> str | None:
-    """'Thursday, January 12, 2006' -> '2006-01-12'."""
-    m = re.search(r"([A-Z][a-z]+)\s+(\d{1,2}),?\s+(\d{4})", line)
-    if not m:
-        return None
-    try:
-        return dt.datetime.strptime(" ".join(m.groups()), "%B %d %Y").date().isoformat()
-    except ValueError:
-        return None
-
-
 def parse_text(raw: str, origin: str) -> Article:
     text = clean_text(raw).strip("\n")
     lines = text.split("\n")
@@ -58,7 +45,7 @@ def parse_text(raw: str, origin: str) -> Article:
     published = None
     first = body.split("\n", 1)[0]
     if DATELINE.match(first):
-        published = parse_dateline(first)
+        published = dateline_date(first)
     return Article(title=title, body=body, published=published, origin=origin)
 
 

@@ -228,3 +228,10 @@ def test_place_datelines_name_a_place_but_date_lines_name_nothing():
     dated = "Floods hit the north\nThursday, January 12, 2006\nHeavy rain flooded 200 homes."
     assert not [e for e in extract(dated, None)["entities"] if "2006" in e["text"]
                 or e["text"].startswith(("Thursday", "January"))]
+
+
+def test_a_dateline_dates_the_article_when_no_date_is_given():
+    text = ("Storm floods the delta\nMarch 01 , 2008\nThe river burst its banks on Friday, "
+            "officials said.")
+    dates = extract(text, None)["dates"]
+    assert [(d["text"], d["value"]) for d in dates] == [("on Friday", "2008-02-29")]
