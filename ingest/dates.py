@@ -36,12 +36,19 @@ def iso_date(value: object) -> str | None:
             return dt.date(*map(int, m.groups())).isoformat()
         except ValueError:
             return None
-    try:
-        return email.utils.parsedate_to_datetime(text).date().isoformat()
-    except (TypeError, ValueError, IndexError):
-        pass
+    rfc822 = _rfc822_date(text)
+    if rfc822:
+        return rfc822
     import dateparser  # slow to import: only for the odd formats
 
     parsed = dateparser.parse(text, settings={"PREFER_DAY_OF_MONTH": "first",
                                               "RETURN_AS_TIMEZONE_AWARE": False})
     return parsed.date().isoformat() if parsed else None
+
+
+def _rfc822_date(text: str) -> str | None:
+    """'Fri, 15 May 2015 10:00:00 GMT' (feeds, HTTP) -> '2015-05-15'."""
+    try:
+        return email.utils.parsedate_to_datetime(text).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None

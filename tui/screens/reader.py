@@ -493,4 +493,4 @@ class ReaderScreen(Screen[None]):
         if pane is not None:
             panel = pane.query_one(PanelList)
             if panel.highlighted is not None:
-                self.panels._chosen(panel, panel.highlighted, advance=False)
+                self.panels.choose(panel, panel.highlighted, advance=False)

@@ -124,22 +124,19 @@ class ArticleView(TextArea):
         text = safe_for_terminal(body)
         self.spans = [s for s in spans if 0 <= s.start < s.end <= len(text)]
         self.headings = headings
-        starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                starts.append(i + 1)
-        self._line_starts = starts
-        self._words = [m.start() for m in re.finditer(r"\w+", text)]
-        self._word_ends = [m.end() for m in re.finditer(r"\w+", text)]
+        if keep_cursor and text == self.text:
+            # same article, corrected spans: repaint the highlights, keep cursor and scroll
+            self._build_highlight_map()
+            self.refresh()
+            return
+        self._line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        words = list(re.finditer(r"\w+", text))
+        self._words = [m.start() for m in words]
+        self._word_ends = [m.end() for m in words]
         sentences = sentence_spans(text)
         self._sentences = [a + len(text[a:b]) - len(text[a:b].lstrip()) for a, b in sentences]
         self._sentence_ends = [b for _, b in sentences]
         self._paragraphs = [m.start() for m in re.finditer(r"(?m)^(?=\S)", text)]
-        if keep_cursor and text == self.text:
-            self.spans = [s for s in spans if 0 <= s.start < s.end <= len(text)]
-            self._build_highlight_map()
-            self.refresh()
-            return
         self.load_text(text)  # rebuilds the highlight map
         self.move_cursor((0, 0))
         self.scroll_home(animate=False)

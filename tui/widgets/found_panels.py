@@ -222,7 +222,8 @@ class FoundPanels(Vertical):
             line.append(f" ({span.label})", style="dim")
         return line, Row([span])
 
-    def _chosen(self, panel: PanelList, index: int | None, advance: bool) -> None:
+    def choose(self, panel: PanelList, index: int | None, advance: bool) -> None:
+        """Mark a row's span in the text; `advance` (Enter) moves to its next mention."""
         if index is None or index >= len(panel.rows):
             return
         row = panel.rows[index]
@@ -240,12 +241,12 @@ class FoundPanels(Vertical):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if isinstance(event.option_list, PanelList):
             event.stop()
-            self._chosen(event.option_list, event.option_index, advance=False)
+            self.choose(event.option_list, event.option_index, advance=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if isinstance(event.option_list, PanelList):
             event.stop()
-            self._chosen(event.option_list, event.option_index, advance=True)
+            self.choose(event.option_list, event.option_index, advance=True)
 
 
 def correction_marks(spans: list[StoredSpan]) -> Text:
