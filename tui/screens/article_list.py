@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from extract.text import safe_for_terminal
 from store import SORTS, ArticleFilter, Store
 from store.search import TOKEN_HELP, parse_search
 from tui.widgets.article_table import ArticleTable
+from tui.widgets.key_bar import KeyBar
 
 SORT_CYCLE = list(SORTS)
 
@@ -51,7 +52,7 @@ class ArticleListScreen(Screen[None]):
             yield Static(id="list-status")
             yield Input(placeholder=f"words, or {TOKEN_HELP}", id="search")
         yield ArticleTable(self.store, id="articles")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> ArticleTable:

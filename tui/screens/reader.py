@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from store import ArticleFilter, Store, StoredSpan
 from store.coding import ACLED_TYPES, prefill_event
@@ -15,6 +15,7 @@ from tui.screens.forms import Field, FormDialog, PickDialog, range_check
 from tui.screens.span_details import SpanDetailsScreen
 from tui.widgets.article_view import LAYERS, ArticleView
 from tui.widgets.found_panels import FoundPanels, PanelList
+from tui.widgets.key_bar import KeyBar
 
 EVENT_CHECK = range_check(("fatalities_min", "fatalities_max"), ("wounded_min", "wounded_max"),
                           ("captured_min", "captured_max"))
@@ -91,7 +92,7 @@ class ReaderScreen(Screen[None]):
         with Container(id="reader-body"):
             yield ArticleView(id="reader-text")
             yield FoundPanels(id="reader-panels")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def view(self) -> ArticleView:
@@ -175,7 +176,7 @@ class ReaderScreen(Screen[None]):
         self._refresh_header()
 
     def action_panel(self, kind: str) -> None:
-        self.panels.tabs.active = f"tab-{kind}"
+        self.panels.active = kind
         panel = self.panels.list_for(kind)
         panel.focus()
         if panel.highlighted is None:

@@ -12,7 +12,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import OptionList, TabbedContent, TabPane
+from textual.content import Content
+from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
 from extract.text import sentence_spans
@@ -54,6 +55,37 @@ class PanelList(OptionList):
         self.rows: list[Row | None] = []
 
 
+class PanelTabs(Static):
+    """One line naming the panels with their counts, the shown one marked.
+
+    A Static rather than Textual's Tabs: those lay out a widget per tab and animate an
+    underline, a third of the cost of opening an article."""
+
+    DEFAULT_CSS = """
+    PanelTabs {
+        height: auto;
+        padding: 0 1;
+        border-bottom: solid $primary 50%;
+    }
+    """
+
+    def show_tabs(self, active: str, counts: dict[str, int]) -> None:
+        parts: list[Content | str] = []
+        for kind, title in PANELS:
+            label = f" {title} {counts[kind]} " if counts.get(kind) else f" {title} "
+            style = "bold reverse" if kind == active else "$text-muted"
+            if parts:
+                parts.append(" ")
+            # a click shows the panel; the keys (e c o d v N) are the usual way
+            parts.append(Content.from_markup(f"[{style} @click=show('{kind}')]{label}[/]"))
+        self.update(Content.assemble(*parts))
+
+    def action_show(self, kind: str) -> None:
+        panels = self.parent
+        if isinstance(panels, FoundPanels):
+            panels.active = kind
+
+
 class FoundPanels(Vertical):
     class EventOpened(Message):
         """Enter on an event row: edit it."""
@@ -69,15 +101,26 @@ class FoundPanels(Vertical):
             super().__init__()
             self.span = span
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._counts: dict[str, int] = {}
+
     def compose(self) -> ComposeResult:
-        with TabbedContent(id="panel-tabs"):
-            for kind, title in PANELS:
-                with TabPane(title, id=f"tab-{kind}"):
-                    yield PanelList(kind, id=f"panel-{kind}")
+        yield PanelTabs(id="panel-tabs")
+        with ContentSwitcher(id="panel-switcher", initial="panel-entity"):
+            for kind, _title in PANELS:
+                yield PanelList(kind, id=f"panel-{kind}")
 
     @property
-    def tabs(self) -> TabbedContent:
-        return self.query_one(TabbedContent)
+    def active(self) -> str:
+        """The kind of the panel shown ("entity", "casualty", …)."""
+        current = self.query_one(ContentSwitcher).current or "panel-entity"
+        return current.removeprefix("panel-")
+
+    @active.setter
+    def active(self, kind: str) -> None:
+        self.query_one(ContentSwitcher).current = f"panel-{kind}"
+        self.query_one(PanelTabs).show_tabs(kind, self._counts)
 
     def list_for(self, kind: str) -> PanelList:
         return self.query_one(f"#panel-{kind}", PanelList)
@@ -96,9 +139,9 @@ class FoundPanels(Vertical):
         self._fill(self.list_for("note"), [self._note_row(n, body) for n in notes or []])
         self._fill(self.list_for("event"), [self._event_row(e, by_kind["casualty"], article_id)
                                             for e in events or []])
-        for kind, title in PANELS:
-            count = len([r for r in self.list_for(kind).rows if r is not None])
-            self.tabs.get_tab(f"tab-{kind}").label = f"{title} {count}" if count else title
+        self._counts = {kind: sum(r is not None for r in self.list_for(kind).rows)
+                        for kind, _title in PANELS}
+        self.query_one(PanelTabs).show_tabs(self.active, self._counts)
 
     @staticmethod
     def _fill(panel: PanelList, rows: list[tuple[Text, Row | None]]) -> None:
