@@ -10,7 +10,8 @@ from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.span_details import SpanDetailsScreen
 from tui.widgets.article_view import ArticleView
-from tui.widgets.found_panels import PanelList
+from tui.widgets.found_panels import PANELS, FoundPanels, PanelList, PanelTabs
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.article_table import ArticleTable
 
 
@@ -41,6 +42,8 @@ async def test_open_an_article_move_and_go_back(seeded_db):
         assert app.screen.article_id == third
         title = app.store.article(third)["title"]
         assert title in _text_of(app.screen.query_one("#reader-header", Static))
+        keys = _text_of(app.screen.query_one(KeyBar))
+        assert "n Next" in keys and "E Event" in keys and "^p commands" in keys
         await pilot.press("n")
         assert app.screen.article_id == app.store.neighbour(third, 1)
         await pilot.press("p", "p")
@@ -121,6 +124,13 @@ async def test_moving_in_a_panel_marks_the_span_in_the_text(seeded_db, key, kind
         await pilot.pause()
         panel = app.screen.query_one(f"#panel-{kind}", PanelList)
         assert app.focused is panel
+        assert app.screen.query_one(FoundPanels).active == kind
+        tabs = app.screen.query_one(PanelTabs).render()
+        marked = [s for s in tabs.spans if "reverse" in str(s.style)]
+        assert len(marked) == 1
+        title = dict(PANELS)[kind]
+        count = len(panel.rows) - panel.rows.count(None)
+        assert tabs.plain[marked[0].start:marked[0].end].strip() == f"{title} {count}"
         seen = []
         for _ in range(3):
             row = panel.rows[panel.highlighted]
