@@ -339,7 +339,7 @@ async def test_filters_from_the_search_box_and_keys(seeded_db):
         await pilot.press("s", "s", "s")  # published -> oldest -> title -> killed
         assert table.sort == "killed"
         rows = app.store.page_articles(table.filter, sort=table.sort, limit=5)
-        assert [str(r.id) for r in rows] == [k.value for k in list(table.rows)[:5]]
+        assert [r.id for r in rows] == table.row_ids[:5]
         assert [r.killed_min for r in rows] == sorted((r.killed_min for r in rows), reverse=True)
         await pilot.press("slash", *"from:2019-13", "enter")
         await pilot.pause()
@@ -363,3 +363,40 @@ async def test_ingest_dialog_adds_articles_without_a_restart(seeded_db, tmp_path
         await pilot.pause()
         assert table.total == 33
         assert isinstance(app.screen, ArticleListScreen)
+
+
+async def test_the_list_loads_pages_as_the_cursor_or_the_wheel_nears_the_end(tmp_path):
+    db = tmp_path / "many.db"
+    with Store(db) as s:
+        for i in range(250):
+            s.add_article(title=f"Article number {i:03d}", body=f"Body of article {i}.",
+                          published=f"2020-01-01T00:{i // 60:02d}:{i % 60:02d}")
+    app = NewsdeskApp(db, seed_if_empty=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.screen.query_one(ArticleTable)
+        assert table.total == 250 and table.row_count == 100  # one page, not the store
+        newest = table.current_id
+        assert app.store.article(newest)["title"] == "Article number 249"
+        for _ in range(4):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        # 4 pages of 27 visible rows: the cursor passed row 90, the next page came in
+        assert table.cursor_row == 4 * 27 and table.row_count == 200
+        assert app.store.article(table.current_id)["title"] == f"Article number {249 - 108}"
+        await pilot.press("end", "end", "end")
+        assert table.row_count == 250 and table.cursor_row == 249
+        await pilot.press("home")
+        assert table.current_id == newest and table.scroll_y == 0
+        table.reload()
+        assert table.row_count == 100
+        table.scroll_to(y=95, animate=False, immediate=True)  # the mouse wheel
+        await pilot.pause()
+        top = int(table.scroll_y)
+        assert top > 60 and table.row_count == 200
+        # a click moves the cursor; a click on the cursor's row opens the article
+        await pilot.click(ArticleTable, offset=(20, 3))
+        assert table.cursor_row == top + 2
+        clicked = table.current_id
+        await pilot.click(ArticleTable, offset=(20, 3))
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and app.screen.article_id == clicked
