@@ -220,21 +220,28 @@ def _numeric(s: str, pub: dt.date | None) -> tuple[str | None, str] | None:
 _LEAD_IN = re.compile(r"(?:\b(?:on|since|in|during|by|until)\s+)$", re.I)
 
 
-# Every date expression holds one of these; the patterns run only near them, which spares
-# them from trying a match at each character of long articles.
-_TRIGGER = re.compile(rf"{_MON}|{_WD}|\d|(?i:yesterday|today|tomorrow|tonight|night|week|month|"
-                      rf"year|ago)")
+# Every date expression holds a trigger of its pattern's kind; each pattern runs only near
+# its triggers, which spares it from trying a match at each character of long articles.
+_TRIGGER = re.compile(rf"(?P<mon>{_MON})|(?P<wd>{_WD})|(?P<digit>\d+)|(?i:(?P<ago>ago)|"
+                      r"(?P<relday>yesterday|today|tomorrow|tonight|night)|"
+                      r"(?P<unit>week|month|year))")
+_TRIGGER_OF = {"mdy": "mon", "dmy": "mon", "md": "mon", "dm": "mon", "my": "mon",
+               "month": "mon", "iso": "digit", "numeric": "digit", "year": "digit",
+               "yearalone": "digit", "relday": "relday", "ago": "ago", "relunit": "unit",
+               "weekday": "wd"}
 _REACH = 48  # characters a pattern may extend before or after its trigger
 
 
-def _trigger_windows(text: str) -> list[tuple[int, int]]:
-    windows: list[tuple[int, int]] = []
+def _trigger_windows(text: str) -> dict[str, list[tuple[int, int]]]:
+    """For each kind of trigger, the stretches of text within reach of one."""
+    windows: dict[str, list[tuple[int, int]]] = {}
     for m in _TRIGGER.finditer(text):
         lo, hi = max(0, m.start() - _REACH), min(len(text), m.end() + _REACH)
-        if windows and lo <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], hi)
+        spans = windows.setdefault(m.lastgroup or "", [])
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi)
         else:
-            windows.append((lo, hi))
+            spans.append((lo, hi))
     return windows
 
 
@@ -246,7 +253,8 @@ def find_dates(text: str, published: str | dt.date | None = None,
     found: list[dict[str, Any]] = []
     windows = _trigger_windows(text)
     for kind, pattern in PATTERNS:
-        for m in (m for lo, hi in windows for m in pattern.finditer(text, lo, hi)):
+        near = windows.get(_TRIGGER_OF[kind], ())
+        for m in (m for lo, hi in near for m in pattern.finditer(text, lo, hi)):
             start, end = m.start(), m.end()
             if any(s < end and start < e for s, e in taken):
                 continue

@@ -11,6 +11,7 @@ import time
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+@lru_cache(maxsize=8)  # ingest asks twice per article: before extracting, and on insert
 def content_hash(title: str, body: str) -> str:
     """Hash of the text as a reader sees it: case, spacing and Unicode form do not count."""
     norm = unicodedata.normalize("NFC", f"{title}\n{body}").casefold()
