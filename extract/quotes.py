@@ -6,6 +6,8 @@ from typing import Any
 
 OPEN_MARKS = "\"“„«"
 CLOSE_MARKS = "\"”»"
+_OPEN_MARK = re.compile(f"[{OPEN_MARKS}]")
+_CLOSE_OR_NEWLINE = re.compile(f"[{CLOSE_MARKS}\n]")
 # Finite speech verbs; the participles ("saying", "adding") point at the clause's subject.
 _SPEECH = (r"said|says|say|told|tells|tell|added|adds|stated|states|explained|explains|"
            r"claimed|claims|claim|warned|warns|urged|urges|announced|announces|wrote|writes|"
@@ -69,17 +71,13 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     i = 0
     n = len(text)
-    while i < n:
-        if text[i] not in OPEN_MARKS:
-            i += 1
-            continue
-        start = i
-        j = i + 1
-        while j < n:
+    # jump from mark to mark: a loop over every character cost a quarter of a millisecond
+    while (opening := _OPEN_MARK.search(text, i)) is not None:
+        start = opening.start()
+        j = start + 1
+        while (stop := _CLOSE_OR_NEWLINE.search(text, j)) is not None:
+            j = stop.start()
             c = text[j]
-            if c in CLOSE_MARKS and (c != '"' or j + 1 >= n or not text[j + 1].isalnum()
-                                     or text[j - 1] in ".,!?"):
-                break
             if c == "\n":
                 nxt = j + 1
                 while nxt < n and text[nxt] == "\n":
@@ -89,7 +87,11 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
                     continue
                 j = -1
                 break
+            if c != '"' or j + 1 >= n or not text[j + 1].isalnum() or text[j - 1] in ".,!?":
+                break
             j += 1
+        else:
+            j = n
         if j == -1 or j >= n:
             i = start + 1
             continue
