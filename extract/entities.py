@@ -7,9 +7,9 @@ from functools import lru_cache
 from typing import Any
 
 from extract.lexicon import (
-    COMMON_WORDS, COUNTRY_CODES, DEMONYMS, KNOWN_ORGS, LOC_CUES_BEFORE, LOC_TRAILING_HEADS,
-    NAME_PARTICLES, NOT_NAMES, ORG_HEADS, ORG_OPENERS, ORG_TRAILING_HEADS, PER_TITLES,
-    TITLES_KEPT, countries, fold, places,
+    COMMON_WORDS, COMPASS_WORDS, COUNTRY_CODES, DEMONYMS, KNOWN_ORGS, LOC_CUES_BEFORE,
+    LOC_NAME_HEADS, LOC_OPENERS, LOC_TRAILING_HEADS, NAME_PARTICLES, NOT_NAMES, ORG_HEADS, ORG_OPENERS,
+    ORG_TRAILING_HEADS, PER_TITLES, RELIGIONS, TITLES_KEPT, countries, fold, places,
 )
 from extract.text import sentence_spans
 
@@ -174,7 +174,15 @@ def _label(text: str, chunk: Chunk, gaz: frozenset[str]) -> str | None:
         return "PER"
     if last in EVENT_HEADS and len(words) > 1:
         return "MISC"  # "World Cup", "U.S. Open", "PGA Tour", "Labour Day"
-    if last in LOC_TRAILING_HEADS and len(words) > 1:
+    if name in RELIGIONS:
+        return "MISC"
+    if len(words) > 1 and (last in LOC_TRAILING_HEADS or last in LOC_NAME_HEADS
+                           or chunk.toks[0].low in LOC_OPENERS):
+        return "LOC"
+    rest = words
+    while len(rest) > 1 and rest[0].lower() in COMPASS_WORDS:
+        rest = rest[1:]
+    if rest is not words and " ".join(rest) in gaz:
         return "LOC"
     if last in ORG_HEADS and len(words) > 1:
         return "ORG"
@@ -334,7 +342,8 @@ def _resolve_aliases(text: str, ents: list[dict[str, Any]]) -> None:
     # "al-Shiha and al-Bukhanfar": an unlabelled name joined to a place is a place
     for a, b in zip(ents, ents[1:]):
         if re.fullmatch(r",?\s+(?:and|or)\s+|,\s+", text[a["end"]:b["start"]]):
-            if a["label"] == "LOC" and b["label"] == "MISC" and b["text"] not in DEMONYMS:
+            if (a["label"] == "LOC" and b["label"] == "MISC" and b["text"] not in DEMONYMS
+                    and b["text"] not in RELIGIONS):
                 b["label"] = "LOC"
 
 

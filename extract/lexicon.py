@@ -35,7 +35,18 @@ ORG_HEADS = {
     "airways", "group's", "television", "radio", "channel", "hospital", "church",
     "school", "college", "taliban", "society", "fund", "trust", "centre", "center",
     "defense", "defence", "intelligence", "reserve", "exchange", "mosque", "cathedral",
+    "presidency", "survey", "administration", "directorate", "secretariat", "corps",
+    "regiment", "battalion", "agencies", "ministries",
 }
+# Capitalised last words that make a place of a name: "Aegean Sea", "Gulf of Aden" opens
+# with one (see LOC_OPENERS).
+LOC_NAME_HEADS = {"sea", "ocean", "gulf", "lake", "strait", "straits", "bay", "peninsula",
+                  "coast", "canal", "basin", "plateau", "hills", "heights", "mountain",
+                  "mountains", "river", "island", "islands", "desert", "valley", "sea's",
+                  # facilities, which CoNLL-style annotation counts as places
+                  "hotel", "bridge", "avenue", "street", "road", "square", "airport",
+                  "stadium", "palace", "tower", "market", "prison", "highway"}
+LOC_OPENERS = {"mount", "lake", "gulf", "cape", "strait", "isle"}
 # Lower-case heads that extend a capitalised name: "Iraqi army", "Anbar council".
 ORG_TRAILING_HEADS = {"group", "council", "army", "police", "forces", "ministry", "party",
                       "militia", "navy"}
@@ -60,8 +71,16 @@ KNOWN_ORGS = {
     "Wikinews", "Taliban", "Hezbollah", "Hamas", "al-Qaeda", "Al-Qaeda", "al-Shabaab",
     "Boko Haram", "Red Cross", "Red Crescent", "UNICEF", "UNHCR", "WHO", "IMF",
     "Kremlin", "Pentagon", "Congress", "Parliament", "Amnesty International",
-    "Human Rights Watch", "Facebook", "Twitter", "Google",
+    "Human Rights Watch", "Facebook", "Twitter", "Google", "United Nations",
+    "Agence France-Presse", "European Union", "World Health Organization",
+    "World Health Organisation", "African Union", "Arab League", "Interpol",
 }
+RELIGIONS = {"Islam", "Christianity", "Judaism", "Hinduism", "Buddhism", "Sikhism", "God",
+             "Allah"}
+# "North Poland", "South East Asia": a compass word before a place is still the place
+COMPASS_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern",
+                 "western", "central", "north-east", "north-west", "south-east",
+                 "south-west", "northeast", "northwest", "southeast", "southwest"}
 COUNTRY_CODES = {"US", "UK", "USA", "UAE", "DRC", "U.S.", "U.K.", "U.S.A."}
 DEMONYMS = {
     "Afghan", "African", "Albanian", "Algerian", "American", "Arab", "Arabic", "Argentine",
@@ -159,7 +178,9 @@ def places() -> frozenset[str]:
     names.difference_update({"Police", "Man", "Government", "Army", "Date", "Of", "Most",
                              "Best", "March", "May", "Mobile", "Reading", "Nice", "Split",
                              "Bath", "Buy", "Along", "Deal", "Hope", "Marks", "Union",
-                             "Victoria", "Florence", "Charlotte", "Regina", "Chandler"})
+                             "Victoria", "Florence", "Charlotte", "Regina", "Chandler",
+                             # faiths and gods that an alternate city name happens to spell
+                             *RELIGIONS})
     return frozenset(names)
 
 

@@ -235,3 +235,27 @@ def test_a_dateline_dates_the_article_when_no_date_is_given():
             "officials said.")
     dates = extract(text, None)["dates"]
     assert [(d["text"], d["value"]) for d in dates] == [("on Friday", "2008-02-29")]
+
+
+def test_seas_facilities_and_compass_places_are_places():
+    found = _labels("Fishing boats sank in the Caspian Sea on Monday. Crowds gathered at "
+                    "the Kasbah Hotel and on Nelson Street, and rain swept across North Poland "
+                    "and South East Asia. Divers searched Lake Victoria and Mount Elgon.")
+    for place in ("Caspian Sea", "Kasbah Hotel", "Nelson Street", "North Poland",
+                  "South East Asia", "Lake Victoria", "Mount Elgon"):
+        assert (place, "LOC") in found, place
+
+
+def test_agencies_named_by_their_head_are_organisations():
+    found = _labels("The United Nations and the Disaster and Emergency Management Presidency "
+                    "counted the dead, the US Geological Survey said, as did Agence "
+                    "France-Presse.")
+    for org in ("United Nations", "US Geological Survey", "Agence France-Presse"):
+        assert (org, "ORG") in found, org
+    assert not [e for e in found if e[1] == "PER"]
+
+
+def test_faiths_are_not_places_even_beside_one():
+    found = _labels("Pilgrims reached Mecca, Islam's holiest city, praising God.")
+    assert ("Mecca", "LOC") in found
+    assert ("Islam", "MISC") in found and ("God", "LOC") not in found
