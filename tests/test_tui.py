@@ -400,3 +400,16 @@ async def test_the_list_loads_pages_as_the_cursor_or_the_wheel_nears_the_end(tmp
         await pilot.click(ArticleTable, offset=(20, 3))
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen) and app.screen.article_id == clicked
+
+
+async def test_a_click_on_a_panel_tab_shows_that_panel(seeded_db):
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open_ramadi(app, pilot, seeded_db)
+        panels = app.screen.query_one(FoundPanels)
+        assert panels.active == "entity"
+        column = app.screen.query_one(PanelTabs).render().plain.index("Dates") + 1  # padding
+        await pilot.click(PanelTabs, offset=(column + 1, 0))
+        await pilot.pause()
+        assert panels.active == "date"
+        assert app.screen.query_one("#panel-date", PanelList).display
