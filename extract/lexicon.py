@@ -42,7 +42,7 @@ ORG_HEADS = {
 # with one (see LOC_OPENERS).
 LOC_NAME_HEADS = {"sea", "ocean", "gulf", "lake", "strait", "straits", "bay", "peninsula",
                   "coast", "canal", "basin", "plateau", "hills", "heights", "mountain",
-                  "mountains", "river", "island", "islands", "desert", "valley", "sea's",
+                  "mountains", "river", "island", "islands", "desert", "valley",
                   # facilities, which CoNLL-style annotation counts as places
                   "hotel", "bridge", "avenue", "street", "road", "square", "airport",
                   "stadium", "palace", "tower", "market", "prison", "highway"}
