@@ -549,7 +549,14 @@ class Store(AnalystWork):
         if values is None:
             raise StoreError(f"article {article_id} is not in the store")
         op = "<" if (direction == "DESC") == forward else ">"
-        return f"({', '.join(keys)}) {op} ({', '.join('?' for _ in keys)})", list(values)
+        if len(keys) == 1:
+            return f"{keys[0]} {op} ?", list(values)
+        # Spelled out rather than as a row value `(k, id) < (?, ?)`: SQLite seeks the sort
+        # index for `k <= ?` but scans it from the top for a row value, which costs ~3 ms
+        # 50,000 rows deep instead of 0.03 ms.
+        key, tie = keys
+        return (f"{key} {op}= ? AND ({key} {op} ? OR {tie} {op} ?)",
+                [values[0], values[0], values[1]])
 
     def count_for_list(self, flt: ArticleFilter) -> tuple[int, bool]:
         """(count, whether it stopped at a cap): exact for small results; a search with

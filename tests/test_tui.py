@@ -413,3 +413,20 @@ async def test_a_click_on_a_panel_tab_shows_that_panel(seeded_db):
         await pilot.pause()
         assert panels.active == "date"
         assert app.screen.query_one("#panel-date", PanelList).display
+
+
+async def test_the_reused_reader_follows_a_theme_changed_while_it_was_away(seeded_db):
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.screen
+        dark_background = reader.query_one(ArticleView).styles.background
+        await pilot.press("escape")
+        await pilot.pause()
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is reader
+        assert reader.query_one(ArticleView).styles.background != dark_background
