@@ -1,7 +1,8 @@
-"""Articles -> extraction -> store, one transaction per article."""
+"""Articles -> extraction -> store, a few dozen articles per transaction."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import extract
 from extract.text import clean_text, heading_spans
@@ -10,6 +11,12 @@ from store import Store
 
 Progress = Callable[[int, str], None]
 
+# Articles extracted before one transaction stores them all: a commit per article cost
+# ~0.3 ms of the ~4.5 ms an article takes. Extraction runs outside the transaction, so the
+# write lock is held ~30 ms at a time and other analysts' writes barely wait; a crash
+# loses at most this many articles, which the next ingest of the same source adds again.
+WRITE_BATCH = 32
+
 
 def ingest_items(store: Store, items: Iterable[Article | Failure], *,
                  published: str | None = None, source: str | None = None,
@@ -17,6 +24,7 @@ def ingest_items(store: Store, items: Iterable[Article | Failure], *,
                  progress: Progress | None = None) -> IngestReport:
     """Store each article with its machine spans; a failure never stops the batch."""
     report = IngestReport()
+    pending: list[tuple[str, dict[str, Any]]] = []
     for n, item in enumerate(items, 1):
         if isinstance(item, Failure):
             report.failed.append(item)
@@ -35,19 +43,31 @@ def ingest_items(store: Store, items: Iterable[Article | Failure], *,
         except Exception as exc:  # an extractor bug must not lose the article
             report.failed.append(Failure(origin, f"extraction failed: {exc!r}"))
             continue
-        article_id, created = store.add_article(
+        pending.append((origin, dict(
             title=title, body=body, published=pub, url=item.url,
             source=source or item.source, language=item.language, origin=origin,
             headings=heading_spans(body), extraction=found,
             extractor_version=extract.VERSION, tags=[*(tags or []), *item.tags],
             analyst=analyst, author=item.author, site_name=item.site_name,
-            summary_only=item.summary_only,
-        )
-        if created:
-            report.new.append(article_id)
-        else:
-            report.duplicates.append(origin)
+            summary_only=item.summary_only)))
+        if len(pending) >= WRITE_BATCH:
+            _store_pending(store, pending, report)
+    _store_pending(store, pending, report)
     return report
+
+
+def _store_pending(store: Store, pending: list[tuple[str, dict[str, Any]]],
+                   report: IngestReport) -> None:
+    if not pending:
+        return
+    with store.write():  # add_article joins this transaction
+        for origin, fields in pending:
+            article_id, created = store.add_article(**fields)
+            if created:
+                report.new.append(article_id)
+            else:  # the same text twice in one batch, or another writer got there first
+                report.duplicates.append(origin)
+    pending.clear()
 
 
 def ingest_seeds(store: Store) -> IngestReport:

@@ -1,6 +1,8 @@
 from pathlib import Path
 
 from ingest import Failure, ingest_items, ingest_seeds, iter_paths, read_stream
+from ingest.article import Article
+from ingest.pipeline import WRITE_BATCH
 from ingest.plaintext import parse_text
 from seeds import SEED_DIR
 
@@ -57,6 +59,19 @@ def test_folder_is_read_recursively(tmp_path, store):
     report = ingest_items(store, iter_paths([tmp_path]))
     assert len(report.new) == 2
     assert {r.title for r in store.page_articles()} == {"Title A", "Title B"}
+
+
+def test_articles_land_across_write_batches_and_a_repeat_within_one_is_a_duplicate(store):
+    n = WRITE_BATCH * 2 + 5
+    items = [Article(title=f"Report {i}", body=f"Shelling hit district {i} on Monday.",
+                     origin=f"item-{i}") for i in range(n)]
+    items.insert(3, Article(title="Report 1", body="Shelling hit district 1 on Monday.",
+                            origin="repeat-of-1"))
+    report = ingest_items(store, items)
+    assert len(report.new) == n
+    assert report.duplicates == ["repeat-of-1"]
+    assert store.count_articles() == n
+    assert not store.conn.in_transaction  # the last, partial batch was committed too
 
 
 def test_a_bad_file_among_good_ones_is_reported_and_the_good_ones_land(tmp_path, store):
