@@ -18,7 +18,7 @@ from extract.text import (
 )
 
 # Bump when output changes: stored spans carry the version that made them.
-VERSION = "0.3.1"
+VERSION = "0.3.2"
 
 Extraction = dict[str, list[dict[str, Any]]]
 

@@ -44,7 +44,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dm", re.compile(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?(?P<mon>{_MON})\b(?!,?\s+\d{{4}})")),
     # "May 2015", "in May of 2015"
     ("my", re.compile(rf"\b(?:(?:early|mid|late)[-\s])?(?P<mon>{_MON})\s+(?:of\s+)?(?P<year>{_YEAR})\b")),
-    ("relday", re.compile(r"\b(?P<rel>yesterday|today|tomorrow|tonight|last\s+night)\b", re.I)),
+    ("relday", re.compile(r"\b(?P<rel>yesterday|today|tomorrow|tonight|last\s+night|"
+                          r"this\s+(?:morning|afternoon|evening))\b", re.I)),
     ("ago", re.compile(rf"\b(?P<num>{NUMBER_PATTERN})\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
     ("relunit", re.compile(r"\b(?P<mod>(?:earlier|later)\s+this|last|this|next|past|previous|coming)\s+"
                            r"(?P<unit>week|month|year)\b", re.I)),
@@ -58,11 +59,20 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                         rf"mid|through|between|and|to))[-\s]+(?P<year>{_YEAR})\b(?![\d,.]\d|\s+(?:people|"
                         rf"soldiers|troops|men|women|children|persons)\b)")),
     ("yearalone", re.compile(rf"(?<![\d,.$£€])\b(?P<year>{_YEAR})\b(?=[,.;:)]|\s+(?:and|when|to|as|was|"
-                             rf"were|after|before)\b|$)")),
+                             rf"were|after|before)\b|[ \t]*\n|$)")),
+    # "the 1991 agreement", "its 2008 season", "the 2014 World Cup": a year naming a
+    # thing, but not a count ("the 2000 protesters": a plural noun follows)
+    ("yearof", re.compile(rf"\b(?i:the|its|their|his|her|this|that|last|next)\s+(?P<year>{_YEAR})\b"
+                          rf"(?=\s+(?:[A-Z]|[a-z]+(?<!s)\b|[a-z]+ss\b))")),
 ]
 
 _FUTURE_CUE = re.compile(r"\b(?:will|shall|would|next|upcoming|scheduled|due|plans?|planned|"
-                         r"expected|going to)\b", re.I)
+                         r"expected|going to|set to)\b", re.I)
+# "announced Friday that it will…": a past verb right before the date settles its tense,
+# whatever the clause after it says
+_PAST_VERB_BEFORE = re.compile(r"\b(?:\w+ed|said|told|was|were|had|began|took|came|went|made|"
+                               r"gave|saw|met|won|lost|left|held|fled|struck|shot|hit|broke|"
+                               r"spoke|wrote|found|sent|fell|rose|led|began)\s+(?:on\s+)?$", re.I)
 
 
 def _parse_published(published: str | dt.date | None) -> dt.date | None:
@@ -97,6 +107,10 @@ def _add_months(d: dt.date, months: int) -> tuple[int, int]:
 
 def _future(text: str, start: int, end: int) -> bool:
     """Future tense near the expression (same clause, a few words either side)."""
+    before = text[max(0, start - 30):start]
+    past = _PAST_VERB_BEFORE.search(before)
+    if past and not _FUTURE_CUE.search(past.group()):
+        return False
     window = text[max(0, start - 30):min(len(text), end + 15)]
     return bool(_FUTURE_CUE.search(window))
 
@@ -147,7 +161,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, pub: dt.date | None
         rel = g["rel"].lower()
         if pub is None:
             return None, "day"
-        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}.get(rel, -1)
+        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}.get(
+            rel, 0 if rel.startswith("this") else -1)  # "last night" is the day before
         return (pub + dt.timedelta(days=shift)).isoformat(), "day"
     if kind == "ago":
         n = parse_number(g["num"])
@@ -202,7 +217,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, pub: dt.date | None
         else:
             year = _month_year(month, pub, _future(text, m.start(), m.end()))
         return f"{year:04d}-{month:02d}", "month"
-    if kind in ("year", "yearalone"):
+    if kind in ("year", "yearalone", "yearof"):
         return g["year"], "year"
     return None
 
@@ -223,11 +238,11 @@ _LEAD_IN = re.compile(r"(?:\b(?:on|since|in|during|by|until)\s+)$", re.I)
 # Every date expression holds a trigger of its pattern's kind; each pattern runs only near
 # its triggers, which spares it from trying a match at each character of long articles.
 _TRIGGER = re.compile(rf"(?P<mon>{_MON})|(?P<wd>{_WD})|(?P<digit>\d+)|(?i:(?P<ago>ago)|"
-                      r"(?P<relday>yesterday|today|tomorrow|tonight|night)|"
+                      r"(?P<relday>yesterday|today|tomorrow|tonight|night|morning|afternoon|evening)|"
                       r"(?P<unit>week|month|year))")
 _TRIGGER_OF = {"mdy": "mon", "dmy": "mon", "md": "mon", "dm": "mon", "my": "mon",
                "month": "mon", "iso": "digit", "numeric": "digit", "year": "digit",
-               "yearalone": "digit", "relday": "relday", "ago": "ago", "relunit": "unit",
+               "yearalone": "digit", "yearof": "digit", "relday": "relday", "ago": "ago", "relunit": "unit",
                "weekday": "wd"}
 _REACH = 48  # characters a pattern may extend before or after its trigger
 
@@ -262,6 +277,8 @@ def find_dates(text: str, published: str | dt.date | None = None,
             if resolved is None:
                 continue
             value, granularity = resolved
+            if kind == "yearof":
+                start = m.start("year")  # "the" and "its" only told us it is a year
             # "since" / "in" read as part of the expression: "since last year"
             lead = _LEAD_IN.search(text, max(0, start - 8), start)
             if lead and kind == "relunit" and lead.end() == start:

@@ -22,6 +22,11 @@ from extract.numbers import parse_number
     ("The war began in 2011.", "2011", "year"),
     ("Voters will go to the polls on Sunday.", "2015-05-17", "day"),
     ("Last December the bridge fell.", "2014-12", "month"),
+    ("The governor spoke this morning in the square.", "2015-05-15", "day"),
+    # a past verb right before the weekday wins over a "will" in the clause after it
+    ("The ministry announced Monday that it will rebuild the bridge.", "2015-05-11", "day"),
+    ("The army said Tuesday it would reopen the road.", "2015-05-12", "day"),
+    ("The inquiry is set to open on Wednesday in the capital.", "2015-05-20", "day"),
 ])
 def test_dates_resolve_against_publication(sentence, value, gran):
     dates = find_dates(sentence, "2015-05-15")
@@ -31,6 +36,19 @@ def test_dates_resolve_against_publication(sentence, value, gran):
 def test_relative_dates_without_publication_keep_value_null():
     dates = find_dates("It happened on Friday and last year.", None)
     assert [d["value"] for d in dates] == [None, None]
+
+
+@pytest.mark.parametrize("sentence,years", [
+    ("Talks broke the 1994 accord between the two sides.", ["1994"]),
+    ("Fans returned for its 2012 season after the repairs.", ["2012"]),
+    ("Security was tight before the 2010 World Cup opened.", ["2010"]),
+    ("Leaders met at Summit 2009\nThe talks ran late.", ["2009"]),
+    # counts, not years
+    ("Police held the 2000 protesters overnight.", []),
+    ("The 2000 soldiers crossed at dawn.", []),
+])
+def test_years_that_name_a_thing_but_not_counts(sentence, years):
+    assert [d["text"] for d in find_dates(sentence, "2015-05-15")] == years
 
 
 @pytest.mark.parametrize("sentence", [
