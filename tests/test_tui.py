@@ -430,3 +430,19 @@ async def test_the_reused_reader_follows_a_theme_changed_while_it_was_away(seede
         await pilot.pause()
         assert app.screen is reader
         assert reader.query_one(ArticleView).styles.background != dark_background
+
+
+async def test_a_narrow_key_bar_drops_keys_from_the_right_but_keeps_help(seeded_db):
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        shown = _text_of(bar)
+        assert len(shown) <= 80 and "…" not in shown
+        assert shown.rstrip().endswith("? Keys")
+        assert "n Next" in shown and "commands" not in shown
+        await pilot.resize_terminal(200, 40)
+        await pilot.pause()
+        wide = _text_of(bar)
+        assert "q Quit" in wide and "^p commands" in wide
