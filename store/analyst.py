@@ -162,15 +162,37 @@ class AnalystWork:
                        span_id: int | None = None) -> int:
         """action: note | accept | reject | relabel | add | fix | speaker."""
         with self.action(analyst, f"annotate ({action})") as act:
-            return act.insert("annotations", {
+            annotation_id = act.insert("annotations", {
                 "article_id": article_id, "span_id": span_id, "action": action, "kind": kind,
                 "start": start, "end": end, "label": label, "note": note,
                 "attrs": json.dumps(attrs or {}, ensure_ascii=False), "analyst": analyst,
                 "created_at": _now()})
+            if kind == "casualty" and action != "note":
+                self._recount_figures(act, article_id)
+            return annotation_id
 
     def delete_annotation(self, annotation_id: int, analyst: str) -> bool:
         with self.action(analyst, "delete annotation") as act:
-            return act.delete("annotations", {"id": annotation_id})
+            row = _row(act.conn, "annotations", {"id": annotation_id},
+                       ["article_id", "kind", "action"])
+            deleted = act.delete("annotations", {"id": annotation_id})
+            if deleted and row and row["kind"] == "casualty" and row["action"] != "note":
+                self._recount_figures(act, row["article_id"])
+            return deleted
+
+    def corrected_figures(self, article_id: int) -> tuple[int, int]:
+        """(figures, killed) of an article once analysts' corrections are applied."""
+        from store.store import killed_total
+
+        figures = [s for s in self.corrected_spans(article_id) if s.kind == "casualty"]
+        return len(figures), killed_total({**s.attrs, "kind": s.label} for s in figures)
+
+    def _recount_figures(self, act: Action, article_id: int) -> None:
+        """The list's figures and killed columns follow the analysts' corrections. Written in
+        the same action, so an undo puts the old counts back with the correction."""
+        n_figures, killed = self.corrected_figures(article_id)
+        act.update("articles", {"id": article_id},
+                   {"n_figures": n_figures, "killed_min": killed})
 
     def annotations(self, article_id: int) -> list[dict[str, Any]]:
         cur = self.conn.execute(

@@ -9,7 +9,7 @@ import re
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -330,6 +330,8 @@ class Store(AnalystWork):
         with self.write() as conn:
             conn.execute("DELETE FROM spans WHERE article_id = ?", [article_id])
             self._insert_spans(conn, article_id, extraction, version)
+            # analysts' figure corrections still hold for the new spans (found by offsets)
+            stats["figures"], stats["killed"] = self.corrected_figures(article_id)
             conn.execute(
                 "UPDATE articles SET n_entities = ?, n_quotes = ?, n_figures = ?, killed_min = ?,"
                 " extractor_version = ? WHERE id = ?",
@@ -661,12 +663,16 @@ _SPAN_GROUPS = (
 )
 
 
+def killed_total(figures: Iterable[Mapping[str, Any]]) -> int:
+    """The article's death toll: the least number killed, counting neither a figure inside
+    another ("including three children") nor one repeated."""
+    return sum((f.get("min") or 0) for f in figures
+               if f.get("kind") == "killed" and not f.get("subset") and not f.get("repeat"))
+
+
 def _extraction_stats(extraction: Mapping[str, Any]) -> dict[str, int]:
     figures = extraction.get("casualties", [])
-    killed = sum(
-        (f.get("min") or 0) for f in figures
-        if f.get("kind") == "killed" and not f.get("subset") and not f.get("repeat")
-    )
+    killed = killed_total(figures)
     return {
         "entities": len({e.get("canonical") or e["text"] for e in extraction.get("entities", [])}),
         "quotes": len(extraction.get("quotes", [])),
