@@ -72,7 +72,7 @@ _FUTURE_CUE = re.compile(r"\b(?:will|shall|would|next|upcoming|scheduled|due|pla
 # whatever the clause after it says
 _PAST_VERB_BEFORE = re.compile(r"\b(?:\w+ed|said|told|was|were|had|began|took|came|went|made|"
                                r"gave|saw|met|won|lost|left|held|fled|struck|shot|hit|broke|"
-                               r"spoke|wrote|found|sent|fell|rose|led|began)\s+(?:on\s+)?$", re.I)
+                               r"spoke|wrote|found|sent|fell|rose|led)\s+(?:on\s+)?$", re.I)
 
 
 def _parse_published(published: str | dt.date | None) -> dt.date | None:
@@ -238,12 +238,13 @@ _LEAD_IN = re.compile(r"(?:\b(?:on|since|in|during|by|until)\s+)$", re.I)
 # Every date expression holds a trigger of its pattern's kind; each pattern runs only near
 # its triggers, which spares it from trying a match at each character of long articles.
 _TRIGGER = re.compile(rf"(?P<mon>{_MON})|(?P<wd>{_WD})|(?P<digit>\d+)|(?i:(?P<ago>ago)|"
-                      r"(?P<relday>yesterday|today|tomorrow|tonight|night|morning|afternoon|evening)|"
+                      r"(?P<relday>yesterday|today|tomorrow|tonight|night|morning|afternoon|"
+                      r"evening)|"
                       r"(?P<unit>week|month|year))")
 _TRIGGER_OF = {"mdy": "mon", "dmy": "mon", "md": "mon", "dm": "mon", "my": "mon",
                "month": "mon", "iso": "digit", "numeric": "digit", "year": "digit",
-               "yearalone": "digit", "yearof": "digit", "relday": "relday", "ago": "ago", "relunit": "unit",
-               "weekday": "wd"}
+               "yearalone": "digit", "yearof": "digit", "relday": "relday", "ago": "ago",
+               "relunit": "unit", "weekday": "wd"}
 _REACH = 48  # characters a pattern may extend before or after its trigger
 
 

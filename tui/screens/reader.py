@@ -87,7 +87,7 @@ class ReaderScreen(Screen[None]):
         self.article_id = article_id
         self.list_filter = list_filter or ArticleFilter()
         self.sort = sort
-        self._styled_with: tuple[str, int] | None = None
+        self._styled_with: tuple[str, object] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-header")
@@ -109,9 +109,10 @@ class ReaderScreen(Screen[None]):
         self.show(self.article_id)
         self.view.focus()
 
-    def _style_inputs(self) -> tuple[str, int]:
+    def _style_inputs(self) -> tuple[str, object]:
         # what this screen's styles depend on from outside it: the theme and the parsed CSS
-        return self.app.theme, id(self.app.stylesheet.rules)
+        # (the rules list itself, held so that a new one can never reuse its id)
+        return self.app.theme, self.app.stylesheet.rules
 
     def on_screen_suspend(self) -> None:
         self._styled_with = self._style_inputs()
@@ -120,7 +121,8 @@ class ReaderScreen(Screen[None]):
         # Textual restyles every widget of a pushed screen (~7 ms here, most of it the
         # TextArea's and OptionLists' component classes); the reader is reused, so skip that
         # unless the theme or CSS changed while it was away. Runs before Screen's own handler.
-        if self._styled_with == self._style_inputs():
+        theme, rules = self._style_inputs()
+        if self._styled_with and self._styled_with[0] == theme and self._styled_with[1] is rules:
             event.refresh_styles = False
         self.view.focus()
 
