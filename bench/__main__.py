@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import extract
+from newsdesk import extract
 from bench.corpus import build_big_store, conll_sized, seed_articles, varied
-from ingest import ingest_items
-from store import ArticleFilter, Store
+from newsdesk.ingest import ingest_items
+from newsdesk.store import ArticleFilter, Store
 
 OUT = Path(__file__).resolve().parent / "out"
 BIG = OUT / "big.db"
@@ -111,8 +111,8 @@ async def _pilot_timings(db: Path, runs: int) -> list[dict]:
 
     CPU time of the whole step (handling the key, querying, laying out and rendering the
     frame): wall time would add the fixed waits of the test pilot, which a user never has."""
-    from tui.app import NewsdeskApp
-    from tui.widgets.article_table import ArticleTable
+    from newsdesk.tui.app import NewsdeskApp
+    from newsdesk.tui.widgets.article_table import ArticleTable
 
     os.environ["NEWSDESK_STATE"] = str(OUT / "bench-state.json")
     app = NewsdeskApp(db, seed_if_empty=False)

@@ -8,10 +8,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import extract
-from ingest import Article, iter_paths
-from seeds import SEED_DIR
-from store import Store
+from newsdesk import extract
+from newsdesk.ingest import Article, iter_paths
+from newsdesk.seeds import SEED_DIR
+from newsdesk.store import Store
 
 # CoNLL-2003's development documents average 1,275 characters
 CONLL_DOC_CHARS = 1275

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from extract.text import (
+from newsdesk.extract.text import (
     clean_text,
     first_dateline_date,
     heading_spans,
@@ -33,10 +33,10 @@ def extract(text: str, published: str | dt.date | None = None, *,
             rules: str = "default") -> Extraction:
     """Everything newsdesk finds in one article's text."""
     # imported here: the reader needs `extract.text` at start-up, not these patterns
-    from extract.casualties import find_casualties
-    from extract.dates import find_dates
-    from extract.entities import find_entities
-    from extract.quotes import find_quotes
+    from newsdesk.extract.casualties import find_casualties
+    from newsdesk.extract.dates import find_dates
+    from newsdesk.extract.entities import find_entities
+    from newsdesk.extract.quotes import find_quotes
 
     headings, datelines = _layout_skips(text)
     if published is None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from extract.numbers import NUMBER_PATTERN, NUMBER_WORDS, VAGUE, parse_number, vague_min
+from newsdesk.extract.numbers import NUMBER_PATTERN, NUMBER_WORDS, VAGUE, parse_number, vague_min
 
 KIND_WORDS = {
     "killed": r"killed|killing|kills|kill|dead|died|die|dies|deaths?|slain|murdered|"

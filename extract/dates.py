@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from extract.numbers import NUMBER_PATTERN, parse_number
+from newsdesk.extract.numbers import NUMBER_PATTERN, parse_number
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from extract.lexicon import (
+from newsdesk.extract.lexicon import (
     COMMON_WORDS, COMPASS_WORDS, COUNTRY_CODES, DEMONYMS, KNOWN_ORGS, LOC_CUES_BEFORE,
     LOC_NAME_HEADS, LOC_OPENERS, LOC_TRAILING_HEADS, NAME_PARTICLES, NOT_NAMES, ORG_HEADS,
     ORG_OPENERS, ORG_TRAILING_HEADS, PER_TITLES, RELIGIONS, TITLES_KEPT, countries, fold,
     places,
 )
-from extract.text import sentence_spans
+from newsdesk.extract.text import sentence_spans
 
 # Words (with inner hyphens and apostrophes) and dotted abbreviations ("U.S.").
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w]|[-'’&](?=\w))*|\d[\d,.]*|\S", re.UNICODE)

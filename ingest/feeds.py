@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from extract.text import clean_text
-from ingest.article import Article, Failure
-from ingest.dates import iso_date
-from ingest.html import fragment_text
+from newsdesk.extract.text import clean_text
+from newsdesk.ingest.article import Article, Failure
+from newsdesk.ingest.dates import iso_date
+from newsdesk.ingest.html import fragment_text
 
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)

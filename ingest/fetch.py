@@ -7,7 +7,7 @@ import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ingest.plaintext import MAX_TEXT_BYTES
+from newsdesk.ingest.plaintext import MAX_TEXT_BYTES
 
 TIMEOUT = 20.0
 USER_AGENT = "newsdesk (+https://github.com/newsdesk; news reader)"

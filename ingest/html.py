@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from extract.text import clean_text
-from ingest.article import Article, Failure
-from ingest.dates import iso_date
+from newsdesk.extract.text import clean_text
+from newsdesk.ingest.article import Article, Failure
+from newsdesk.ingest.dates import iso_date
 
 # a page under this many characters of main text is a menu, an index or an error page
 MIN_TEXT_CHARS = 200

@@ -4,10 +4,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import extract
-from extract.text import clean_text, heading_spans
-from ingest.article import Article, Failure, IngestReport
-from store import Store
+from newsdesk import extract
+from newsdesk.extract.text import clean_text, heading_spans
+from newsdesk.ingest.article import Article, Failure, IngestReport
+from newsdesk.store import Store
 
 Progress = Callable[[int, str], None]
 
@@ -72,7 +72,7 @@ def _store_pending(store: Store, pending: list[tuple[str, dict[str, Any]]],
 
 def ingest_seeds(store: Store) -> IngestReport:
     """Fill a new store with the sample articles shipped in seeds/."""
-    from ingest.sources import iter_paths
-    from seeds import SEED_DIR
+    from newsdesk.ingest.sources import iter_paths
+    from newsdesk.seeds import SEED_DIR
 
     return ingest_items(store, iter_paths([SEED_DIR]), tags=["seed"])

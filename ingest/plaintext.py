@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from extract.text import DATELINE, clean_text, dateline_date
-from ingest.article import Article, Failure
+from newsdesk.extract.text import DATELINE, clean_text, dateline_date
+from newsdesk.ingest.article import Article, Failure
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 # A folder may carry one JSON line per file: {"file": ..., "published": ..., "url": ...}

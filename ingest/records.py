@@ -10,8 +10,8 @@ import io
 import json
 from collections.abc import Iterator, Mapping
 
-from ingest.article import Article, Failure
-from ingest.dates import iso_date
+from newsdesk.ingest.article import Article, Failure
+from newsdesk.ingest.dates import iso_date
 
 FIELDS = ("title", "text", "published", "url", "source")
 # the usual names for each field, tried in order (case-insensitive)

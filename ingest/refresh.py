@@ -4,12 +4,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ingest.article import Failure, IngestReport
-from ingest.feeds import read_feed
-from ingest.fetch import FetchError, Response, fetch
-from ingest.pipeline import ingest_items
-from ingest.sources import read_bytes
-from store import Store
+from newsdesk.ingest.article import Failure, IngestReport
+from newsdesk.ingest.feeds import read_feed
+from newsdesk.ingest.fetch import FetchError, Response, fetch
+from newsdesk.ingest.pipeline import ingest_items
+from newsdesk.ingest.sources import read_bytes
+from newsdesk.store import Store
 
 Fetcher = Callable[..., Response]
 

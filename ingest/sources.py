@@ -7,10 +7,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ingest.article import Article, Failure
-from ingest.feeds import looks_like_feed, read_feed
-from ingest.html import read_html
-from ingest.plaintext import (
+from newsdesk.ingest.article import Article, Failure
+from newsdesk.ingest.feeds import looks_like_feed, read_feed
+from newsdesk.ingest.html import read_html
+from newsdesk.ingest.plaintext import (
     MAX_TEXT_BYTES,
     METADATA_FILES,
     ReadError,
@@ -19,7 +19,7 @@ from ingest.plaintext import (
     folder_metadata,
     parse_text,
 )
-from ingest.records import read_records
+from newsdesk.ingest.records import read_records
 
 FORMATS = ("text", "html", "feed", "json", "jsonl", "csv")
 SUFFIXES = {

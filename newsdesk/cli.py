@@ -17,7 +17,7 @@ from newsdesk.config import ConfigError, default_db_path, load_config, resolve_a
 
 
 def _open_store(db: Path):
-    from store import Store, StoreError
+    from newsdesk.store import Store, StoreError
 
     try:
         return Store(db)
@@ -67,7 +67,7 @@ def cli(ctx: click.Context, db: Path | None, analyst: str | None) -> None:
 @click.pass_context
 def tui(ctx: click.Context, db: Path | None) -> None:
     """Open the reader (the default command)."""
-    from tui.app import NewsdeskApp  # Textual loads only here
+    from newsdesk.tui.app import NewsdeskApp  # Textual loads only here
 
     path = db or ctx.obj["db"]
     store = _open_store(path)  # fail with one line before the screen switches
@@ -99,10 +99,10 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], db: Path | None, publis
     JSON, JSONL and CSV records. A URL may be a page, a feed or a data file.
     Re-ingesting an article already stored (same URL or text) is reported as a duplicate.
     """
-    from ingest import IngestReport, ingest_items, iter_paths, read_bytes
-    from ingest.fetch import is_url
-    from ingest.records import MappingError, parse_map
-    from ingest.refresh import ingest_url
+    from newsdesk.ingest import IngestReport, ingest_items, iter_paths, read_bytes
+    from newsdesk.ingest.fetch import is_url
+    from newsdesk.ingest.records import MappingError, parse_map
+    from newsdesk.ingest.refresh import ingest_url
 
     if not sources:
         raise click.UsageError("give one or more files, folders or URLs, or '-' for stdin")
@@ -180,7 +180,7 @@ def feeds() -> None:
 @click.pass_context
 def feeds_add(ctx: click.Context, url: str, tag: str | None, db: Path | None) -> None:
     """Subscribe to an RSS or Atom feed."""
-    from ingest.fetch import is_url
+    from newsdesk.ingest.fetch import is_url
 
     if not is_url(url):
         raise click.BadParameter(f"{url!r} is not an http(s) URL")
@@ -224,7 +224,7 @@ def refresh(ctx: click.Context, db: Path | None) -> None:
 
     Uses ETag and Last-Modified, so an unchanged feed costs one small request.
     """
-    from ingest.refresh import refresh_feeds
+    from newsdesk.ingest.refresh import refresh_feeds
 
     with _open_store(db or ctx.obj["db"]) as store:
         results = refresh_feeds(store, analyst=ctx.obj["analyst"])
@@ -254,7 +254,7 @@ def export() -> None:
 @click.pass_context
 def export_events(ctx: click.Context, fmt: str, output: Path | None, db: Path | None) -> None:
     """Events with ACLED-like columns, ranges, analyst and evidence."""
-    from store.export import events_csv, events_jsonl
+    from newsdesk.store.export import events_csv, events_jsonl
 
     with _open_store(db or ctx.obj["db"]) as store:
         text = events_csv(store) if fmt == "csv" else events_jsonl(store)
@@ -271,7 +271,7 @@ def export_events(ctx: click.Context, fmt: str, output: Path | None, db: Path | 
 def export_annotations(ctx: click.Context, fmt: str, output: Path | None,
                        db: Path | None) -> None:
     """Annotations and tags: JSONL, brat standoff (.txt + .ann) or W3C Web Annotation JSON."""
-    from store.export import annotations_jsonl, wadm, write_brat
+    from newsdesk.store.export import annotations_jsonl, wadm, write_brat
 
     with _open_store(db or ctx.obj["db"]) as store:
         if fmt == "brat":
@@ -307,8 +307,8 @@ def _emit(text: str, output: Path | None) -> None:
 def extract_cmd(file: Path | None, published: str | None, as_json: bool, as_jsonl: bool,
                 rules: str) -> None:
     """Print what newsdesk finds in a text: entities, casualty figures, quotes, dates."""
-    import extract
-    from ingest.plaintext import ReadError, decode
+    from newsdesk import extract
+    from newsdesk.ingest.plaintext import ReadError, decode
 
     if as_jsonl:
         for n, line in enumerate(sys.stdin, 1):

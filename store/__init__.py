@@ -1,5 +1,5 @@
 """The SQLite store: the only code in newsdesk that speaks SQL."""
-from store.store import (
+from newsdesk.store.store import (
     PAGE_SIZE,
     SORTS,
     ArticleFilter,

@@ -28,7 +28,7 @@ EVENT_FIELDS = ("event_date", "time_precision", "event_type", "sub_event_type", 
 
 
 def _now() -> str:
-    from store.store import utc_now
+    from newsdesk.store.store import utc_now
 
     return utc_now()
 
@@ -182,7 +182,7 @@ class AnalystWork:
 
     def corrected_figures(self, article_id: int) -> tuple[int, int]:
         """(figures, killed) of an article once analysts' corrections are applied."""
-        from store.store import killed_total
+        from newsdesk.store.store import killed_total
 
         figures = [s for s in self.corrected_spans(article_id) if s.kind == "casualty"]
         return len(figures), killed_total({**s.attrs, "kind": s.label} for s in figures)
@@ -319,7 +319,7 @@ def apply_corrections(machine: list, annotations: list[dict[str, Any]]) -> list:
     sets a quote's speaker; accept marks it checked; add creates a span the machine
     missed (negative id: the annotation's). Later annotations win.
     """
-    from store.store import StoredSpan
+    from newsdesk.store.store import StoredSpan
 
     by_id = {s.id: StoredSpan(s.id, s.kind, s.label, s.start, s.end, s.text, dict(s.attrs))
              for s in machine}

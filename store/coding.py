@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from store.store import StoredSpan
+from newsdesk.store.store import StoredSpan
 
 # ACLED's event types and sub-event types (codebook 2023)
 ACLED_TYPES: dict[str, list[str]] = {

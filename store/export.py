@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from store.store import Store
+from newsdesk.store.store import Store
 
 EVENT_COLUMNS = (
     "event_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",

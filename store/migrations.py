@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from store.steps import LIST_KEY, MIGRATION_SET
+from newsdesk.store.steps import LIST_KEY, MIGRATION_SET
 migrations = Migrations(MIGRATION_SET)
 
 

@@ -11,7 +11,7 @@ import re
 import shlex
 from dataclasses import replace
 
-from store.store import ArticleFilter
+from newsdesk.store.store import ArticleFilter
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 TOKEN_HELP = "tag: source: from: to: is:unread is:flagged has:casualties"

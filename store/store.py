@@ -15,8 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from store.analyst import AnalystWork
-from store.steps import KNOWN_STEPS, LIST_KEY, LIST_KEY_SPAN, MIGRATION_SET
+from newsdesk.store.analyst import AnalystWork
+from newsdesk.store.steps import KNOWN_STEPS, LIST_KEY, LIST_KEY_SPAN, MIGRATION_SET
 
 BUSY_TIMEOUT_MS = 15_000
 WRITE_ATTEMPTS = 5
@@ -182,7 +182,7 @@ class Store(AnalystWork):
             )
         if tuple(applied) == KNOWN_STEPS:
             return  # up to date: the usual case, and no migration code is loaded
-        from store.migrations import migrations
+        from newsdesk.store.migrations import migrations
 
         if applied and backup and self.path is not None:
             self.backup(self.path.with_name(

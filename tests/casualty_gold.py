@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract import extract
-from seeds import SEED_DIR
+from newsdesk.extract import extract
+from newsdesk.seeds import SEED_DIR
 
 GOLD = Path(__file__).parent / "data" / "casualty_gold.jsonl"
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest import ingest_seeds
-from store import Store
+from newsdesk.ingest import ingest_seeds
+from newsdesk.store import Store
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
 """Analyst work in the store: audited writes, persistent per-analyst undo and redo."""
-from store import Store
+from newsdesk.store import Store
 
 
 def _article(s: Store) -> int:
@@ -68,7 +68,7 @@ def test_awkward_strings_are_stored_and_found_as_typed(store):
         store.add_annotation(a, "ana", note=text)
     assert set(store.tags(a)) == {t.strip() for t in nasty}
     assert [n["note"] for n in store.annotations(a)] == nasty
-    from store import ArticleFilter
+    from newsdesk.store import ArticleFilter
     for text in nasty:
         assert store.count_articles(ArticleFilter(query=text)) >= 0  # no FTS syntax error
         assert store.count_articles(ArticleFilter(tag=text.strip())) == 1
@@ -76,7 +76,7 @@ def test_awkward_strings_are_stored_and_found_as_typed(store):
 
 
 def test_the_list_killed_column_follows_figure_corrections_and_their_undo(store):
-    import extract
+    from newsdesk import extract
 
     body = "Gunmen killed 5 civilians in Ramadi. A bomb killed 12 soldiers in Hit."
     a, _ = store.add_article(title="T", body=body, extraction=extract.extract(body, None))

@@ -5,11 +5,11 @@ import io
 from click.testing import CliRunner
 
 from newsdesk.cli import cli
-from store import Store
+from newsdesk.store import Store
 from tests.test_tui import _open_ramadi
-from tui.app import NewsdeskApp
-from tui.screens.forms import FormDialog, PickDialog
-from tui.widgets.article_view import ArticleView
+from newsdesk.tui.app import NewsdeskApp
+from newsdesk.tui.screens.forms import FormDialog, PickDialog
+from newsdesk.tui.widgets.article_view import ArticleView
 
 
 async def _to_sentence(pilot, view: ArticleView, opening: str) -> None:
@@ -205,7 +205,7 @@ async def test_selection_motions(seeded_db):
         assert view.text.startswith("forces", view.offset(view.cursor_location))
         await pilot.press("escape")                    # nothing selected: back to the list
         await pilot.pause()
-        from tui.screens.article_list import ArticleListScreen
+        from newsdesk.tui.screens.article_list import ArticleListScreen
         assert isinstance(app.screen, ArticleListScreen)
 
 

@@ -1,7 +1,7 @@
 """The seed casualty gold set: issue #4's bar is 90% found and 90% correct."""
 import json
 
-from seeds import SEED_DIR
+from newsdesk.seeds import SEED_DIR
 from tests.casualty_gold import GOLD, score
 
 

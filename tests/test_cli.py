@@ -4,8 +4,8 @@ import pytest
 from click.testing import CliRunner
 
 from newsdesk.cli import cli
-from seeds import SEED_DIR
-from store import Store
+from newsdesk.seeds import SEED_DIR
+from newsdesk.store import Store
 
 SEED = SEED_DIR / "000_5d3a6b7b1f57e4be.txt"
 

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from newsdesk.cli import cli
-from ingest import Article, ingest_items
-from store import Store
-from store.export import events_csv, neutralise, wadm, write_brat
+from newsdesk.ingest import Article, ingest_items
+from newsdesk.store import Store
+from newsdesk.store.export import events_csv, neutralise, wadm, write_brat
 
 
 def _annotate(s: Store) -> list[int]:

@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract import extract
-from extract.casualties import find_casualties
-from extract.dates import find_dates
-from extract.numbers import parse_number
+from newsdesk.extract import extract
+from newsdesk.extract.casualties import find_casualties
+from newsdesk.extract.dates import find_dates
+from newsdesk.extract.numbers import parse_number
 
 
 @pytest.mark.parametrize("sentence,value,gran", [

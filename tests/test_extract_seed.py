@@ -3,8 +3,8 @@ from collections import defaultdict
 
 import pytest
 
-from extract import extract
-from seeds import SEED_DIR
+from newsdesk.extract import extract
+from newsdesk.seeds import SEED_DIR
 
 TEXT = (SEED_DIR / "000_5d3a6b7b1f57e4be.txt").read_text(encoding="utf-8")
 

@@ -13,7 +13,8 @@ def _loaded_after_import(module: str) -> set[str]:
     return set(json.loads(out.stdout))
 
 
-@pytest.mark.parametrize("module", ["store", "extract", "ingest", "ingest.pipeline"])
+@pytest.mark.parametrize("module", ["newsdesk.store", "newsdesk.extract", "newsdesk.ingest",
+                                    "newsdesk.ingest.pipeline"])
 def test_core_packages_do_not_import_ui(module):
     loaded = _loaded_after_import(module)
     assert "textual" not in loaded
@@ -26,4 +27,4 @@ def test_cli_module_does_not_import_textual():
 
 def test_extract_does_not_import_dateparser_until_needed():
     # dateparser costs ~0.5 s to import; only numeric dates need it
-    assert "dateparser" not in _loaded_after_import("extract")
+    assert "dateparser" not in _loaded_after_import("newsdesk.extract")

@@ -1,10 +1,10 @@
 from pathlib import Path
 
-from ingest import Failure, ingest_items, ingest_seeds, iter_paths, read_stream
-from ingest.article import Article
-from ingest.pipeline import WRITE_BATCH
-from ingest.plaintext import parse_text
-from seeds import SEED_DIR
+from newsdesk.ingest import Failure, ingest_items, ingest_seeds, iter_paths, read_stream
+from newsdesk.ingest.article import Article
+from newsdesk.ingest.pipeline import WRITE_BATCH
+from newsdesk.ingest.plaintext import parse_text
+from newsdesk.seeds import SEED_DIR
 
 
 def _write(path: Path, text: str | bytes) -> Path:

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ingest import Article, Failure, ingest_items, iter_paths, read_bytes
-from ingest.fetch import FetchError, fetch
-from ingest.records import MappingError, parse_map
-from ingest.refresh import ingest_url, refresh_feeds
+from newsdesk.ingest import Article, Failure, ingest_items, iter_paths, read_bytes
+from newsdesk.ingest.fetch import FetchError, fetch
+from newsdesk.ingest.records import MappingError, parse_map
+from newsdesk.ingest.refresh import ingest_url, refresh_feeds
 from newsdesk.cli import cli
-from store import Store
+from newsdesk.store import Store
 
 PARA = ("A car bomb killed 12 people in the central market of Kirkuk on Tuesday, police said. "
         "The blast also wounded dozens of shoppers and destroyed several stalls near the gate. ")

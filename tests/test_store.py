@@ -2,7 +2,7 @@ import sqlite3
 
 import pytest
 
-from store import ArticleFilter, Store, StoreError, content_hash, fts_query
+from newsdesk.store import ArticleFilter, Store, StoreError, content_hash, fts_query
 
 EXPECTED_TABLES = {
     "articles", "spans", "tags", "annotations", "events", "event_evidence", "audit",
@@ -171,7 +171,7 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path):
 def test_an_old_store_is_backed_up_before_migrating(tmp_path):
     from sqlite_utils import Database, Migrations
 
-    from store.migrations import m0001_initial
+    from newsdesk.store.migrations import m0001_initial
 
     path = tmp_path / "old.db"
     first_release = Migrations("newsdesk")  # a store made before 0002 existed
@@ -203,7 +203,7 @@ def test_toggle_flag_flips_and_reports(store):
 
 
 def test_search_box_tokens_become_filters():
-    from store.search import parse_search
+    from newsdesk.store.search import parse_search
 
     flt, problems = parse_search('Ramadi tag:seed source:"Al Jazeera" from:2015-05 to:2015 '
                                  "is:unread has:casualties")
@@ -220,7 +220,7 @@ def test_search_box_tokens_become_filters():
 
 
 def test_filters_by_tag_source_dates_and_casualties(seeded_db):
-    from store.search import parse_search
+    from newsdesk.store.search import parse_search
 
     with Store(seeded_db) as s:
         def count(text):
@@ -238,7 +238,7 @@ def test_filters_by_tag_source_dates_and_casualties(seeded_db):
 def test_keyset_pages_and_neighbours_agree_with_the_full_order(store, sort):
     import random
 
-    from store import SORTS  # noqa: F401  (every sort is covered by the parametrisation)
+    from newsdesk.store import SORTS  # noqa: F401  (every sort is covered by the parametrisation)
 
     rng = random.Random(sort)
     for i in range(57):
@@ -272,7 +272,7 @@ def test_keyset_pages_and_neighbours_agree_with_the_full_order(store, sort):
 def test_search_reads_newest_first_from_the_index_like_the_plain_order(store, query, extra):
     import random
 
-    from store import ArticleFilter
+    from newsdesk.store import ArticleFilter
 
     rng = random.Random(query)
     for i in range(80):
@@ -303,7 +303,7 @@ def test_search_reads_newest_first_from_the_index_like_the_plain_order(store, qu
 def test_step_names_match_the_migrations():
     from sqlite_utils import Database
 
-    from store.migrations import migrations
-    from store.steps import KNOWN_STEPS
+    from newsdesk.store.migrations import migrations
+    from newsdesk.store.steps import KNOWN_STEPS
 
     assert tuple(m.name for m in migrations.pending(Database(memory=True))) == KNOWN_STEPS

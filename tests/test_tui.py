@@ -3,16 +3,16 @@ import pytest
 from textual.widgets import Input, Static
 
 from newsdesk.config import load_config
-from store import Store
-from tui.app import NewsdeskApp
-from tui.screens.article_list import ArticleListScreen
-from tui.screens.help import HelpScreen
-from tui.screens.reader import ReaderScreen
-from tui.screens.span_details import SpanDetailsScreen
-from tui.widgets.article_view import ArticleView
-from tui.widgets.found_panels import PANELS, FoundPanels, PanelList, PanelTabs
-from tui.widgets.key_bar import KeyBar
-from tui.widgets.article_table import ArticleTable
+from newsdesk.store import Store
+from newsdesk.tui.app import NewsdeskApp
+from newsdesk.tui.screens.article_list import ArticleListScreen
+from newsdesk.tui.screens.help import HelpScreen
+from newsdesk.tui.screens.reader import ReaderScreen
+from newsdesk.tui.screens.span_details import SpanDetailsScreen
+from newsdesk.tui.widgets.article_view import ArticleView
+from newsdesk.tui.widgets.found_panels import PANELS, FoundPanels, PanelList, PanelTabs
+from newsdesk.tui.widgets.key_bar import KeyBar
+from newsdesk.tui.widgets.article_table import ArticleTable
 
 
 def _text_of(static: Static) -> str:

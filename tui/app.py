@@ -12,13 +12,13 @@ from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import Screen
 
-from extract.text import safe_for_terminal
+from newsdesk.extract.text import safe_for_terminal
 from newsdesk.config import Config, load_state, save_state
-from store import Store
-from tui.messages import ArticlesChanged, IngestProgress
-from tui.screens.article_list import ArticleListScreen
-from tui.screens.help import HelpScreen
-from tui.layers import LAYERS
+from newsdesk.store import Store
+from newsdesk.tui.messages import ArticlesChanged, IngestProgress
+from newsdesk.tui.screens.article_list import ArticleListScreen
+from newsdesk.tui.screens.help import HelpScreen
+from newsdesk.tui.layers import LAYERS
 
 
 class GoToArticle(Provider):
@@ -76,7 +76,7 @@ class NewsdeskApp(App[None]):
 
     @work(thread=True, exclusive=True, group="ingest", exit_on_error=False)
     def load_seeds(self) -> None:
-        from ingest import ingest_seeds
+        from newsdesk.ingest import ingest_seeds
 
         # an SQLite connection belongs to its thread: the worker opens its own
         with Store(self.db_path) as store:
@@ -92,9 +92,9 @@ class NewsdeskApp(App[None]):
     def _ingest_worker(self, source: str) -> None:
         import time
 
-        from ingest import ingest_items, iter_paths
-        from ingest.fetch import is_url
-        from ingest.refresh import ingest_url
+        from newsdesk.ingest import ingest_items, iter_paths
+        from newsdesk.ingest.fetch import is_url
+        from newsdesk.ingest.refresh import ingest_url
 
         last = 0.0
 
@@ -138,8 +138,8 @@ class NewsdeskApp(App[None]):
     def open_article(self, article_id: int, list_filter=None, sort: str = "published") -> None:
         """Show an article in the reader. One reader screen is built, then reused: building
         its panels and styles costs far more than filling them."""
-        from store import ArticleFilter
-        from tui.screens.reader import ReaderScreen
+        from newsdesk.store import ArticleFilter
+        from newsdesk.tui.screens.reader import ReaderScreen
 
         if self.store is None:
             return
@@ -174,7 +174,7 @@ class NewsdeskApp(App[None]):
         import datetime as dt
         import json
 
-        from store import export
+        from newsdesk.store import export
 
         stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S}"
         target = Path.cwd() / f"newsdesk-{what}-{stamp}.{'json' if fmt == 'wadm' else fmt}"

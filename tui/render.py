@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-from extract.text import safe_for_terminal
+from newsdesk.extract.text import safe_for_terminal
 
 
 def plain(text: str | None, style: str | Style = "") -> Text:

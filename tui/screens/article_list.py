@@ -12,11 +12,11 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from extract.text import safe_for_terminal
-from store import SORTS, ArticleFilter, Store
-from store.search import TOKEN_HELP, parse_search
-from tui.widgets.article_table import ArticleTable
-from tui.widgets.key_bar import KeyBar
+from newsdesk.extract.text import safe_for_terminal
+from newsdesk.store import SORTS, ArticleFilter, Store
+from newsdesk.store.search import TOKEN_HELP, parse_search
+from newsdesk.tui.widgets.article_table import ArticleTable
+from newsdesk.tui.widgets.key_bar import KeyBar
 
 SORT_CYCLE = list(SORTS)
 
@@ -160,7 +160,7 @@ class ArticleListScreen(Screen[None]):
         return True
 
     def action_ingest(self) -> None:
-        from tui.screens.ingest_dialog import IngestDialog
+        from newsdesk.tui.screens.ingest_dialog import IngestDialog
 
         def start(source: str | None) -> None:
             if source:

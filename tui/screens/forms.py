@@ -16,7 +16,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from tui.render import plain
+from newsdesk.tui.render import plain
 
 
 @dataclass

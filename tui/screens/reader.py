@@ -9,14 +9,14 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Static
 
-from store import ArticleFilter, Store, StoredSpan
-from store.coding import ACLED_TYPES, prefill_event
-from tui.render import plain
-from tui.screens.forms import Field, FormDialog, PickDialog, range_check
-from tui.screens.span_details import SpanDetailsScreen
-from tui.widgets.article_view import LAYERS, ArticleView
-from tui.widgets.found_panels import FoundPanels, PanelList
-from tui.widgets.key_bar import KeyBar
+from newsdesk.store import ArticleFilter, Store, StoredSpan
+from newsdesk.store.coding import ACLED_TYPES, prefill_event
+from newsdesk.tui.render import plain
+from newsdesk.tui.screens.forms import Field, FormDialog, PickDialog, range_check
+from newsdesk.tui.screens.span_details import SpanDetailsScreen
+from newsdesk.tui.widgets.article_view import LAYERS, ArticleView
+from newsdesk.tui.widgets.found_panels import FoundPanels, PanelList
+from newsdesk.tui.widgets.key_bar import KeyBar
 
 EVENT_CHECK = range_check(("fatalities_min", "fatalities_max"), ("wounded_min", "wounded_max"),
                           ("captured_min", "captured_max"))
@@ -386,7 +386,7 @@ class ReaderScreen(Screen[None]):
             context="relative dates (\"on Friday\", \"last year\") resolve against it"), done)
 
     def _reresolve_dates(self) -> None:
-        from extract.dates import find_dates
+        from newsdesk.extract.dates import find_dates
 
         article = self.store.article(self.article_id)
         dates = find_dates(article["body"], article["published"], skip=article["headings"])
@@ -452,7 +452,7 @@ class ReaderScreen(Screen[None]):
             self.notify("select the evidence first (> selects sentence by sentence, W word by word)",
                         timeout=4)
             return
-        from extract.lexicon import country_of
+        from newsdesk.extract.lexicon import country_of
 
         values, evidence = prefill_event(self.view.spans, rng[0], rng[1], self.article_id,
                                          country_of=country_of)

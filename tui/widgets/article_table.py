@@ -15,8 +15,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store import PAGE_SIZE, ArticleFilter, ArticleRow, Store
-from tui.render import plain
+from newsdesk.store import PAGE_SIZE, ArticleFilter, ArticleRow, Store
+from newsdesk.tui.render import plain
 
 # (label, key, width); the title takes what the others leave. Every text cell keeps one
 # blank column on its right and numbers are right-aligned.

@@ -18,9 +18,9 @@ from textual.reactive import Reactive, reactive
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection, TextAreaTheme
 
-from extract.text import safe_for_terminal, sentence_spans
-from store import StoredSpan
-from tui.layers import LAYERS
+from newsdesk.extract.text import safe_for_terminal, sentence_spans
+from newsdesk.store import StoredSpan
+from newsdesk.tui.layers import LAYERS
 
 # Colour plus an attribute for each layer, so they stay apart in the ansi themes and on
 # 16-colour or monochrome terminals: people bold, organisations underlined, places

@@ -16,10 +16,10 @@ from textual.content import Content
 from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
-from extract.text import sentence_spans
-from store import StoredSpan
-from tui.render import plain
-from tui.widgets.article_view import HIGHLIGHT_STYLES, highlight_name
+from newsdesk.extract.text import sentence_spans
+from newsdesk.store import StoredSpan
+from newsdesk.tui.render import plain
+from newsdesk.tui.widgets.article_view import HIGHLIGHT_STYLES, highlight_name
 
 PANELS = (("entity", "Entities"), ("casualty", "Figures"), ("quote", "Quotes"), ("date", "Dates"),
           ("event", "Events"), ("note", "Notes"))
