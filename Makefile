@@ -22,7 +22,7 @@ run: $(VENV)/.run-installed
 	$(BIN)/newsdesk $(ARGS)
 
 test: $(VENV)/.test-installed
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n auto $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python -m bench $(ARGS)

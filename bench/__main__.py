@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from newsdesk import extract
 from bench.corpus import build_big_store, conll_sized, seed_articles, varied
+from newsdesk import extract
 from newsdesk.ingest import ingest_items
 from newsdesk.store import ArticleFilter, Store
 

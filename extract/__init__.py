@@ -29,6 +29,22 @@ def _layout_skips(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int
     return heading_spans(text), datelines
 
 
+def article_date(text: str, published: str | dt.date | None) -> str | dt.date | None:
+    """The date relative dates resolve against: the given publication date, else a dated
+    line under the title (the one place this is decided, for ingest and extraction)."""
+    return published if published is not None else first_dateline_date(text)
+
+
+def extract_dates(text: str, published: str | dt.date | None = None) -> list[dict[str, Any]]:
+    """Only the dates, with exactly the rules `extract()` uses (the reader re-resolves them
+    when an analyst changes the publication date)."""
+    from newsdesk.extract.dates import find_dates
+
+    headings, datelines = _layout_skips(text)
+    # a dateline is the date of the article, not a date in it
+    return find_dates(text, article_date(text, published), skip=headings + datelines)
+
+
 def extract(text: str, published: str | dt.date | None = None, *,
             rules: str = "default") -> Extraction:
     """Everything newsdesk finds in one article's text."""
@@ -39,15 +55,12 @@ def extract(text: str, published: str | dt.date | None = None, *,
     from newsdesk.extract.quotes import find_quotes
 
     headings, datelines = _layout_skips(text)
-    if published is None:
-        # a dated line under the title is the article's own date: relative dates resolve
-        published = first_dateline_date(text)
     skip = headings + datelines
     entities = find_entities(text, skip)
-    dates = find_dates(text, published, skip=skip)  # a dateline is the date of the article, not in it
+    dates = find_dates(text, article_date(text, published), skip=skip)
     casualties = find_casualties(text, rules=rules)
     quotes = find_quotes(text, entities)
     return {"entities": entities, "casualties": casualties, "quotes": quotes, "dates": dates}
 
 
-__all__ = ["VERSION", "Extraction", "clean_text", "extract"]
+__all__ = ["VERSION", "Extraction", "article_date", "clean_text", "extract", "extract_dates"]

@@ -237,7 +237,8 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
                 continue
             victims = (g.get("victims") or "").strip() or None
             num_end = m.end("num")
-            following = re.match(r"[ \t\w-]*", text[num_end:num_end + 40]).group().split()[:3]
+            # [ \t\w-]* matches the empty string too, so there is always a match
+            following = re.match(r"[ \t\w-]*", text[num_end:num_end + 40]).group().split()[:3]  # type: ignore[union-attr]
             if name != "the_one" and any(_NOT_PEOPLE.match(w) for w in following):
                 continue
             if victims and victims.split()[0].lower() in _STOP_VICTIMS:
@@ -263,6 +264,8 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
                 victims = re.sub(r"\s+(?:were|was|have|had|are|is)$", "", victims) or None
             num_words = g["num"]
             vague = bool(g.get("vague"))
+            vmin: int | None
+            vmax: int | None
             if vague:
                 vmin, vmax, approx = vague_min(num_words, rules), None, True
             else:
@@ -273,7 +276,7 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
                     continue  # "killed in 2014", "2019 ... killed": a year, not a count
                 vmin, vmax, approx = _range(g.get("qual"), value)
                 if g.get("more") or g.get("over"):
-                    vmin, vmax = (vmin + 1 if g.get("over") else vmin), None
+                    vmin, vmax = (vmin + 1 if g.get("over") and vmin is not None else vmin), None
             if victims and re.search(r"\b(?:families|households)$", victims):
                 vmin = vmax = None  # families, not persons: the count of people is unknown
             start, end = m.start(), m.end()
@@ -320,6 +323,8 @@ def _item(m: re.Match[str], text: str, kind: str, rules: str, subset: bool,
           bare: bool = False) -> dict[str, Any] | None:
     """One figure of a list: "killing 5 civilians and 2 soldiers"."""
     victims = m.groupdict().get("victims")
+    vmin: int | None
+    vmax: int | None
     if m.group("vague"):
         vmin, vmax, approx = vague_min(m.group("num"), rules), None, True
     else:
@@ -369,6 +374,8 @@ def _list_items(text: str, found: list[dict[str, Any]], taken: list[tuple[int, i
             pos = m.start()
     for b in _BREAKDOWN.finditer(text):
         kind = _kind(b.group("verb"))
+        if kind is None:
+            continue
         earlier = any(f["kind"] == kind and f["end"] <= b.start() for f in found)
         m = re.compile(rf"(?:the\s+)?{_ITEM}(?=[\s.,;:)]|$)", re.IGNORECASE).match(text, b.end())
         while m and add(_item(m, text, kind, rules, earlier)):

@@ -41,7 +41,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("numeric", re.compile(r"\b(?:[0-3]?\d)[/.](?:[01]?\d)[/.](?:19|20)\d\d\b")),
     # "May 15", "Friday, May 15" (year from context)
     ("md", re.compile(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?P<mon>{_MON})\s+(?P<day>{_DAYNUM})\b(?!\s*,?\s*\d)")),
-    ("dm", re.compile(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?(?P<mon>{_MON})\b(?!,?\s+\d{{4}})")),
+    ("dm", re.compile(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+"
+                      rf"(?:of\s+)?(?P<mon>{_MON})\b(?!,?\s+\d{{4}})")),
     # "May 2015", "in May of 2015"
     ("my", re.compile(rf"\b(?:(?:early|mid|late)[-\s])?(?P<mon>{_MON})\s+(?:of\s+)?(?P<year>{_YEAR})\b")),
     ("relday", re.compile(r"\b(?P<rel>yesterday|today|tomorrow|tonight|last\s+night|"

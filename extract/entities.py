@@ -7,9 +7,25 @@ from functools import lru_cache
 from typing import Any
 
 from newsdesk.extract.lexicon import (
-    COMMON_WORDS, COMPASS_WORDS, COUNTRY_CODES, DEMONYMS, KNOWN_ORGS, LOC_CUES_BEFORE,
-    LOC_NAME_HEADS, LOC_OPENERS, LOC_TRAILING_HEADS, NAME_PARTICLES, NOT_NAMES, ORG_HEADS,
-    ORG_OPENERS, ORG_TRAILING_HEADS, PER_TITLES, RELIGIONS, TITLES_KEPT, countries, fold,
+    COMMON_WORDS,
+    COMPASS_WORDS,
+    COUNTRY_CODES,
+    DEMONYMS,
+    KNOWN_ORGS,
+    LOC_CUES_BEFORE,
+    LOC_NAME_HEADS,
+    LOC_OPENERS,
+    LOC_TRAILING_HEADS,
+    NAME_PARTICLES,
+    NOT_NAMES,
+    ORG_HEADS,
+    ORG_OPENERS,
+    ORG_TRAILING_HEADS,
+    PER_TITLES,
+    RELIGIONS,
+    TITLES_KEPT,
+    countries,
+    fold,
     places,
 )
 from newsdesk.extract.text import sentence_spans

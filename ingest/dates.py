@@ -24,7 +24,7 @@ def iso_date(value: object) -> str | None:
             return None
     if isinstance(value, (int, float)):
         try:
-            return dt.datetime.fromtimestamp(value, dt.timezone.utc).date().isoformat()
+            return dt.datetime.fromtimestamp(value, dt.UTC).date().isoformat()
         except (OverflowError, OSError, ValueError):
             return None
     if not isinstance(value, str):

@@ -8,7 +8,6 @@ from newsdesk.ingest.article import Article, Failure
 from newsdesk.ingest.dates import iso_date
 from newsdesk.ingest.html import fragment_text
 
-
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
@@ -49,7 +48,7 @@ def read_feed(data: bytes, origin: str, content_type: str | None = None
         full = max((c.get("value") or "" for c in content), key=len, default="")
         summary = entry.get("summary") or ""
         body = fragment_text(full or summary)
-        title = clean_text(entry.get("title") or "").strip()
+        title = (entry.get("title") or "").strip()  # cleaned once, by the pipeline
         if not body:
             items.append(Failure(where, "feed entry has no text"))
             continue

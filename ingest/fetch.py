@@ -66,7 +66,7 @@ def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_TEXT_BYTES
         if isinstance(reason, (socket.timeout, TimeoutError)):
             raise FetchError(f"timed out after {timeout:g} s") from exc
         raise FetchError(f"cannot connect ({reason})") from exc
-    except (socket.timeout, TimeoutError) as exc:
+    except TimeoutError as exc:
         raise FetchError(f"timed out after {timeout:g} s") from exc
     except (ConnectionError, OSError) as exc:
         raise FetchError(f"connection failed ({exc})") from exc

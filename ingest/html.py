@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from newsdesk.extract.text import clean_text
 from newsdesk.ingest.article import Article, Failure
 from newsdesk.ingest.dates import iso_date
 
@@ -23,8 +22,9 @@ def read_html(data: bytes | str, origin: str, url: str | None = None) -> Article
     if doc is None:
         return Failure(origin, "no article text found in the page")
     meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    text = clean_text(meta.get("text") or "").strip()
-    title = clean_text(meta.get("title") or "").strip()
+    # cleaned once, by the pipeline
+    text = (meta.get("text") or "").strip()
+    title = (meta.get("title") or "").strip()
     if len(text) < MIN_TEXT_CHARS:
         return Failure(origin, f"no article text found in the page ({len(text)} characters)")
     lines = text.split("\n")
@@ -55,5 +55,5 @@ def fragment_text(fragment: str) -> str:
         text = root.text_content()
     except Exception:  # not HTML after all, or markup lxml refuses: keep the characters
         text = re.sub(r"<[^>]{0,500}>", " ", marked)
-    lines = (" ".join(line.split()) for line in clean_text(text).split("\n"))
+    lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)

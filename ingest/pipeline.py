@@ -7,7 +7,7 @@ from typing import Any
 from newsdesk import extract
 from newsdesk.extract.text import clean_text, heading_spans
 from newsdesk.ingest.article import Article, Failure, IngestReport
-from newsdesk.store import Store
+from newsdesk.store import Store, content_hash
 
 Progress = Callable[[int, str], None]
 
@@ -32,10 +32,16 @@ def ingest_items(store: Store, items: Iterable[Article | Failure], *,
         origin = item.origin or "?"
         if progress:
             progress(n, origin)
+        # the one place article text is cleaned: every reader's output passes here
         title = clean_text(item.title).strip()
         body = clean_text(item.body)
-        pub = published or item.published
-        if store.find_duplicate(title, body, item.url) is not None:
+        if not title or not body.strip():
+            report.failed.append(Failure(origin, "no title or no body once control"
+                                         " characters are removed"))
+            continue
+        pub = extract.article_date(body, published or item.published)
+        digest = content_hash(title, body)
+        if store.find_duplicate(title, body, item.url, digest=digest) is not None:
             report.duplicates.append(origin)
             continue
         try:
@@ -44,7 +50,7 @@ def ingest_items(store: Store, items: Iterable[Article | Failure], *,
             report.failed.append(Failure(origin, f"extraction failed: {exc!r}"))
             continue
         pending.append((origin, dict(
-            title=title, body=body, published=pub, url=item.url,
+            title=title, body=body, published=_iso(pub), url=item.url, digest=digest,
             source=source or item.source, language=item.language, origin=origin,
             headings=heading_spans(body), extraction=found,
             extractor_version=extract.VERSION, tags=[*(tags or []), *item.tags],
@@ -54,6 +60,10 @@ def ingest_items(store: Store, items: Iterable[Article | Failure], *,
             _store_pending(store, pending, report)
     _store_pending(store, pending, report)
     return report
+
+
+def _iso(day: object) -> str | None:
+    return day.isoformat() if hasattr(day, "isoformat") else day  # type: ignore[return-value]
 
 
 def _store_pending(store: Store, pending: list[tuple[str, dict[str, Any]]],

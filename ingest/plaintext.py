@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newsdesk.extract.text import DATELINE, clean_text, dateline_date
 from newsdesk.ingest.article import Article, Failure
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -34,19 +33,15 @@ def decode(data: bytes) -> str:
 
 
 def parse_text(raw: str, origin: str) -> Article:
-    text = clean_text(raw).strip("\n")
-    lines = text.split("\n")
+    """Title and body only: the pipeline cleans the text and finds a dateline's date."""
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
     title = lines[0].strip()
     body = "\n".join(lines[1:]).strip("\n")
     if not title:
         raise ReadError("no title on the first line")
     if not body.strip():
         raise ReadError("no body after the title line")
-    published = None
-    first = body.split("\n", 1)[0]
-    if DATELINE.match(first):
-        published = dateline_date(first)
-    return Article(title=title, body=body, published=published, origin=origin)
+    return Article(title=title, body=body, origin=origin)
 
 
 def folder_metadata(folder: Path) -> dict[str, dict]:

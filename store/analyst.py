@@ -11,7 +11,9 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from newsdesk.store.records import StoredSpan, inserted_id, killed_total, utc_now
 
 # the columns that identify a row of each audited table
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
@@ -25,12 +27,6 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
 EVENT_FIELDS = ("event_date", "time_precision", "event_type", "sub_event_type", "actor1",
                 "actor2", "location", "admin1", "country", "fatalities_min", "fatalities_max",
                 "wounded_min", "wounded_max", "captured_min", "captured_max", "notes")
-
-
-def _now() -> str:
-    from newsdesk.store.store import utc_now
-
-    return utc_now()
 
 
 def _q(name: str) -> str:
@@ -82,11 +78,11 @@ class Action:
         cur = self.conn.execute(
             "INSERT INTO audit (analyst, at, action, table_name, row_key, before, after, undone,"
             " batch) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
-            [self.analyst, _now(), self.name, table, json.dumps(key),
+            [self.analyst, utc_now(), self.name, table, json.dumps(key),
              None if before is None else json.dumps(before),
              None if after is None else json.dumps(after), self.batch])
         if self.batch is None:
-            self.batch = cur.lastrowid
+            self.batch = inserted_id(cur)
             self.conn.execute("UPDATE audit SET batch = ? WHERE id = ?", [self.batch, self.batch])
 
     def insert(self, table: str, row: dict[str, Any]) -> int:
@@ -94,11 +90,11 @@ class Action:
         cur = self.conn.execute(
             f"INSERT INTO {_q(table)} ({', '.join(map(_q, cols))})"
             f" VALUES ({', '.join('?' for _ in cols)})", [row[c] for c in cols])
-        key = ({"id": cur.lastrowid} if TABLE_KEYS[table] == ("id",)
+        key = ({"id": inserted_id(cur)} if TABLE_KEYS[table] == ("id",)
                else {k: row[k] for k in TABLE_KEYS[table]})
         after = _row(self.conn, table, key)
         self._log(table, key, None, after)
-        return cur.lastrowid
+        return inserted_id(cur)
 
     def update(self, table: str, key: dict[str, Any], changes: dict[str, Any]) -> bool:
         before = _row(self.conn, table, key, list(changes))
@@ -124,6 +120,10 @@ class AnalystWork:
 
     conn: sqlite3.Connection
 
+    if TYPE_CHECKING:  # provided by Store
+        def write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
+        def spans(self, article_id: int, kind: str | None = None) -> list[StoredSpan]: ...
+
     @contextlib.contextmanager
     def action(self, analyst: str, name: str) -> Iterator[Action]:
         with self.write() as conn:
@@ -142,7 +142,7 @@ class AnalystWork:
             if _row(act.conn, "tags", {"article_id": article_id, "tag": tag}):
                 return False
             act.insert("tags", {"article_id": article_id, "tag": tag, "analyst": analyst,
-                                "created_at": _now()})
+                                "created_at": utc_now()})
             return True
 
     def remove_tag(self, article_id: int, tag: str, analyst: str) -> bool:
@@ -166,7 +166,7 @@ class AnalystWork:
                 "article_id": article_id, "span_id": span_id, "action": action, "kind": kind,
                 "start": start, "end": end, "label": label, "note": note,
                 "attrs": json.dumps(attrs or {}, ensure_ascii=False), "analyst": analyst,
-                "created_at": _now()})
+                "created_at": utc_now()})
             if kind == "casualty" and action != "note":
                 self._recount_figures(act, article_id)
             return annotation_id
@@ -182,8 +182,6 @@ class AnalystWork:
 
     def corrected_figures(self, article_id: int) -> tuple[int, int]:
         """(figures, killed) of an article once analysts' corrections are applied."""
-        from newsdesk.store.store import killed_total
-
         figures = [s for s in self.corrected_spans(article_id) if s.kind == "casualty"]
         return len(figures), killed_total({**s.attrs, "kind": s.label} for s in figures)
 
@@ -207,7 +205,7 @@ class AnalystWork:
             out.append(item)
         return out
 
-    def corrected_spans(self, article_id: int) -> list:
+    def corrected_spans(self, article_id: int) -> list[StoredSpan]:
         """Machine spans with every analyst correction applied (see `apply_corrections`)."""
         return apply_corrections(self.spans(article_id), self.annotations(article_id))
 
@@ -223,7 +221,7 @@ class AnalystWork:
         if unknown:
             raise ValueError(f"unknown event fields: {', '.join(sorted(unknown))}")
         with self.action(analyst, "code event") as act:
-            event_id = act.insert("events", {**fields, "analyst": analyst, "coded_at": _now()})
+            event_id = act.insert("events", {**fields, "analyst": analyst, "coded_at": utc_now()})
             for ev in evidence:
                 act.insert("event_evidence", {**ev, "event_id": event_id})
             return event_id
@@ -235,7 +233,7 @@ class AnalystWork:
         with self.action(analyst, "edit event") as act:
             changed = act.update("events", {"id": event_id}, changes)
             if changed:
-                act.update("events", {"id": event_id}, {"updated_at": _now()})
+                act.update("events", {"id": event_id}, {"updated_at": utc_now()})
             return changed
 
     def add_evidence(self, event_id: int, analyst: str, evidence: list[dict[str, Any]]) -> int:
@@ -312,15 +310,14 @@ class AnalystWork:
                 for b, at, a, act, u in self.conn.execute(sql, args)]
 
 
-def apply_corrections(machine: list, annotations: list[dict[str, Any]]) -> list:
+def apply_corrections(machine: list[StoredSpan],
+                      annotations: list[dict[str, Any]]) -> list[StoredSpan]:
     """The machine's spans as the analysts corrected them (what the reader shows).
 
     reject hides a span; relabel changes its label; fix replaces figure fields; speaker
     sets a quote's speaker; accept marks it checked; add creates a span the machine
     missed (negative id: the annotation's). Later annotations win.
     """
-    from newsdesk.store.store import StoredSpan
-
     by_id = {s.id: StoredSpan(s.id, s.kind, s.label, s.start, s.end, s.text, dict(s.attrs))
              for s in machine}
     # after a re-extraction the span ids are new: a correction finds its span by offsets

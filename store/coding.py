@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsdesk.store.store import StoredSpan
+from newsdesk.store.records import StoredSpan
 
 # ACLED's event types and sub-event types (codebook 2023)
 ACLED_TYPES: dict[str, list[str]] = {
@@ -35,10 +35,10 @@ def _sum_range(figures: list[StoredSpan]) -> tuple[int | None, int | None]:
     counted = [f for f in figures if not f.attrs.get("repeat") and not f.attrs.get("subset")]
     if not counted:
         return None, None
-    lows = [f.attrs.get("min") for f in counted]
+    lows: list[int | None] = [f.attrs.get("min") for f in counted]
     highs = [f.attrs.get("max") for f in counted]
     low = sum(x for x in lows if x is not None) if any(x is not None for x in lows) else None
-    high = None if any(x is None for x in highs) else sum(highs)
+    high = None if any(x is None for x in highs) else sum(x for x in highs if x is not None)
     if low is not None and high is not None and high < low:
         high = low
     return low, high

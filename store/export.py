@@ -125,8 +125,7 @@ def write_brat(store: Store, folder: Path) -> list[Path]:
     for record in annotation_records(store):
         records.setdefault(record["article_id"], []).append(record)
     for article_id, items in records.items():
-        article = store.article(article_id)
-        body = article["body"]
+        body = store.body(article_id)
         lines = []
         t = n = 0
         for record in items:
@@ -155,7 +154,7 @@ def wadm(store: Store, base: str = "urn:newsdesk:article:") -> dict[str, Any]:
     for record in annotation_records(store):
         article_id = record["article_id"]
         if article_id not in bodies:
-            bodies[article_id] = store.article(article_id)["body"]
+            bodies[article_id] = store.body(article_id)
         source = record["url"] or f"{base}{article_id}"
         target: dict[str, Any] = {"source": source}
         if record["start"] is not None and record["end"] is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlite_utils import Database, Migrations
 
 from newsdesk.store.steps import LIST_KEY, MIGRATION_SET
+
 migrations = Migrations(MIGRATION_SET)
 
 
@@ -151,7 +152,7 @@ def m0001_initial(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX idx_audit_analyst ON audit(analyst, id)")
-    db["articles"].enable_fts(
+    db.table("articles").enable_fts(
         ["title", "body"],
         create_triggers=True,
         tokenize="porter unicode61 remove_diacritics 2",

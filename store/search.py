@@ -10,8 +10,9 @@ import datetime as dt
 import re
 import shlex
 from dataclasses import replace
+from typing import Any
 
-from newsdesk.store.store import ArticleFilter
+from newsdesk.store.records import ArticleFilter
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 TOKEN_HELP = "tag: source: from: to: is:unread is:flagged has:casualties"
@@ -55,9 +56,9 @@ def parse_search(text: str, base: ArticleFilter | None = None) -> tuple[ArticleF
         parts = _split(text + '"')  # typing a quoted value: read it as if already closed
     words: list[str] = []
     problems: list[str] = []
-    changes: dict[str, object] = {"tag": None, "source": None, "date_from": None, "date_to": None,
+    changes: dict[str, Any] = {"tag": None, "source": None, "date_from": None, "date_to": None,
                                   "has_casualties": False}
-    flags = {"unread": base.unread, "flagged": base.flagged}
+    flags: dict[str, Any] = {"unread": base.unread, "flagged": base.flagged}
     for part in parts:
         key, sep, value = part.partition(":")
         key = key.lower()

@@ -3,126 +3,31 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
-import re
 import sqlite3
 import time
-import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from newsdesk.store.analyst import AnalystWork
-from newsdesk.store.steps import KNOWN_STEPS, LIST_KEY, LIST_KEY_SPAN, MIGRATION_SET
+from newsdesk.store.listing import ArticleListing
+from newsdesk.store.records import (
+    SPAN_GROUPS,
+    StoredSpan,
+    StoreError,
+    content_hash,
+    inserted_id,
+    killed_total,
+    utc_now,
+)
+from newsdesk.store.steps import KNOWN_STEPS, MIGRATION_SET
 
 BUSY_TIMEOUT_MS = 15_000
 WRITE_ATTEMPTS = 5
-PAGE_SIZE = 100
-
-# sort name -> (key expressions, direction). Every order ends on the unique id, so pages are
-# stable and a page can start right after a given article (keyset paging); each has an
-# index (migration 0004). Undated articles come last both ways.
-SORT_KEYS: dict[str, tuple[tuple[str, ...], str]] = {
-    "published": (("coalesce(a.published, '')", "a.id"), "DESC"),
-    "oldest": (("coalesce(a.published, '9999')", "a.id"), "ASC"),
-    "title": (("a.title COLLATE NOCASE", "a.id"), "ASC"),
-    "killed": (("a.killed_min", "a.id"), "DESC"),
-    "ingested": (("a.id",), "DESC"),
-}
-SORTS: dict[str, str] = {name: ", ".join(f"{k} {d}" for k in keys)
-                         for name, (keys, d) in SORT_KEYS.items()}
-# counting every match of a common word costs more than it tells: past this, "10,000+"
-COUNT_CAP = 10_000
-FILTERED_SEARCH_CAP = 1_000
 
 
-
-class StoreError(Exception):
-    """A store problem worth one clear line to the user."""
-
-
-def utc_now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-@lru_cache(maxsize=8)  # ingest asks twice per article: before extracting, and on insert
-def content_hash(title: str, body: str) -> str:
-    """Hash of the text as a reader sees it: case, spacing and Unicode form do not count."""
-    norm = unicodedata.normalize("NFC", f"{title}\n{body}").casefold()
-    norm = re.sub(r"\s+", " ", norm).strip()
-    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
-
-
-_FTS_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def fts_query(user_text: str, prefix_last: bool = True) -> str | None:
-    """Turn anything a user types into a safe FTS5 query: words ANDed, each quoted.
-
-    FTS5 syntax in the input (quotes, NEAR, column filters, stray operators)
-    is taken literally, so no search string can raise a syntax error.
-    """
-    words = _FTS_WORD.findall(user_text)
-    if not words:
-        return None
-    parts = [f'"{w}"' for w in words]
-    if prefix_last:
-        parts[-1] += "*"
-    return " ".join(parts)
-
-
-def _day_after(day: str) -> str:
-    try:
-        return (dt.date.fromisoformat(day[:10]) + dt.timedelta(days=1)).isoformat()
-    except ValueError:
-        return day + "\uffff"  # not a date: compare as text, after everything that starts with it
-
-
-@dataclass(frozen=True)
-class ArticleFilter:
-    query: str = ""
-    tag: str | None = None
-    source: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    unread: bool = False
-    flagged: bool = False
-    has_casualties: bool = False
-
-
-@dataclass(frozen=True)
-class ArticleRow:
-    """One line of the article list (no body: the list never loads text)."""
-
-    id: int
-    title: str
-    source: str | None
-    published: str | None
-    n_entities: int
-    n_quotes: int
-    n_figures: int
-    killed_min: int
-    n_annotations: int
-    n_tags: int
-    read: bool
-    flagged: bool
-
-
-@dataclass
-class StoredSpan:
-    id: int
-    kind: str
-    label: str | None
-    start: int
-    end: int
-    text: str
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-
-class Store(AnalystWork):
+class Store(ArticleListing, AnalystWork):
     """One store file. Open it per thread: an SQLite connection stays on its thread."""
 
     def __init__(self, path: str | Path | None = None, *, backup_before_migrate: bool = True):
@@ -243,10 +148,12 @@ class Store(AnalystWork):
     def is_empty(self) -> bool:
         return self.conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
 
-    def find_duplicate(self, title: str, body: str, url: str | None = None) -> int | None:
-        """The id of an article with the same text (or the same URL), if stored."""
+    def find_duplicate(self, title: str, body: str, url: str | None = None, *,
+                       digest: str | None = None) -> int | None:
+        """The id of an article with the same text (or the same URL), if stored.
+        `digest`: the text's `content_hash`, when the caller has it already."""
         row = self.conn.execute(
-            "SELECT id FROM articles WHERE content_hash = ?", [content_hash(title, body)]
+            "SELECT id FROM articles WHERE content_hash = ?", [digest or content_hash(title, body)]
         ).fetchone()
         if row is None and url:
             row = self.conn.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
@@ -270,13 +177,15 @@ class Store(AnalystWork):
         author: str | None = None,
         site_name: str | None = None,
         summary_only: bool = False,
+        digest: str | None = None,
     ) -> tuple[int, bool]:
         """Store an article with its machine spans in one transaction.
 
         Returns (id, created); an article already stored (same text or URL)
-        is left as it is and returns (its id, False).
+        is left as it is and returns (its id, False). `digest`: the text's `content_hash`,
+        when the caller has it already.
         """
-        digest = content_hash(title, body)
+        digest = digest or content_hash(title, body)
         with self.write() as conn:
             dup = conn.execute(
                 "SELECT id FROM articles WHERE content_hash = ?"
@@ -296,7 +205,7 @@ class Store(AnalystWork):
                  stats["figures"], stats["killed"], extractor_version, author, site_name,
                  int(summary_only)],
             )
-            article_id = cur.lastrowid
+            article_id = inserted_id(cur)
             if extraction:
                 self._insert_spans(conn, article_id, extraction, extractor_version or "")
             for tag in tags or []:
@@ -343,7 +252,7 @@ class Store(AnalystWork):
     def _insert_spans(conn: sqlite3.Connection, article_id: int,
                       extraction: Mapping[str, Any], version: str) -> None:
         rows = []
-        for group, kind, label_key in _SPAN_GROUPS:
+        for group, kind, label_key in SPAN_GROUPS:
             for item in extraction.get(group, []):
                 attrs = {k: v for k, v in item.items()
                          if k not in ("start", "end", "text", label_key)}
@@ -374,6 +283,12 @@ class Store(AnalystWork):
         out["tags"] = self.tags(article_id)
         return out
 
+    def body(self, article_id: int) -> str:
+        row = self.conn.execute("SELECT body FROM articles WHERE id = ?", [article_id]).fetchone()
+        if row is None:
+            raise StoreError(f"article {article_id} is not in the store")
+        return row[0]
+
     def spans(self, article_id: int, kind: str | None = None) -> list[StoredSpan]:
         sql = ('SELECT id, kind, label, start, "end", text, attrs FROM spans'
                " WHERE article_id = ?")
@@ -385,66 +300,6 @@ class Store(AnalystWork):
         return [StoredSpan(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]))
                 for r in self.conn.execute(sql, args)]
 
-    def _where(self, flt: ArticleFilter) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        args: list[Any] = []
-        match = fts_query(flt.query) if flt.query else None
-        if flt.query and match is None:
-            clauses.append("0")  # only punctuation typed: nothing can match
-        if match:
-            clauses.append(f"a.id IN (SELECT rowid % {LIST_KEY_SPAN} FROM articles_fts"
-                           " WHERE articles_fts MATCH ?)")
-            args.append(match)
-        if flt.tag:
-            clauses.append("a.id IN (SELECT article_id FROM tags WHERE tag = ?)")
-            args.append(flt.tag)
-        if flt.source:
-            clauses.append("a.source = ? COLLATE NOCASE")
-            args.append(flt.source)
-        if flt.date_from:
-            clauses.append("a.published >= ?")
-            args.append(flt.date_from)
-        if flt.date_to:
-            # inclusive of the whole last day, whatever time of day `published` carries
-            clauses.append("a.published < ?")
-            args.append(_day_after(flt.date_to))
-        if flt.unread:
-            clauses.append("a.read_at IS NULL")
-        if flt.flagged:
-            clauses.append("a.flagged = 1")
-        if flt.has_casualties:
-            clauses.append("a.n_figures > 0")
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
-
-    def page_articles(self, flt: ArticleFilter | None = None, *, sort: str = "published",
-                      offset: int = 0, limit: int = PAGE_SIZE,
-                      after: int | None = None) -> list[ArticleRow]:
-        """One page of the list, never all rows. `after`: start right after that article
-        (keyset paging: as fast deep in the list as at its top)."""
-        flt = flt or ArticleFilter()
-        if sort not in SORTS:
-            raise StoreError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
-        match = fts_query(flt.query) if flt.query else None
-        if match and sort == "published" and offset == 0:
-            return self._rows(self._search_ids(match, flt, after, limit, forward=True))
-        where, args = self._where(flt)
-        if after is not None:
-            clause, key_args = self._after(after, sort, forward=True)
-            where = f"{where} AND {clause}" if where else f" WHERE {clause}"
-            args = [*args, *key_args]
-        sql = f"""
-            SELECT a.id, a.title, a.source, a.published, a.n_entities, a.n_quotes, a.n_figures,
-                   a.killed_min,
-                   (SELECT count(*) FROM annotations n
-                     WHERE n.article_id = a.id AND n.deleted_at IS NULL),
-                   (SELECT count(*) FROM tags t WHERE t.article_id = a.id),
-                   a.read_at IS NOT NULL, a.flagged
-            FROM articles a {where}
-            ORDER BY {SORTS[sort]}
-            LIMIT ? OFFSET ?"""
-        rows = self.conn.execute(sql, [*args, limit, offset]).fetchall()
-        return [ArticleRow(*r[:10], bool(r[10]), bool(r[11])) for r in rows]
-
     # feed subscriptions
     def add_feed(self, url: str, tag: str | None = None) -> tuple[int, bool]:
         with self.write() as conn:
@@ -454,7 +309,7 @@ class Store(AnalystWork):
                 return row[0], False
             cur = conn.execute("INSERT INTO feeds (url, tag, added_at) VALUES (?, ?, ?)",
                                [url, tag, utc_now()])
-            return cur.lastrowid, True
+            return inserted_id(cur), True
 
     def remove_feed(self, url: str) -> bool:
         with self.write() as conn:
@@ -474,137 +329,6 @@ class Store(AnalystWork):
                 "UPDATE feeds SET last_status = ?, checked_at = ?, etag = coalesce(?, etag),"
                 " last_modified = coalesce(?, last_modified), title = coalesce(?, title)"
                 " WHERE id = ?", [status, utc_now(), etag, last_modified, title, feed_id])
-
-    def find_titles(self, words: str, limit: int = 40) -> list[tuple[int, str, str | None]]:
-        """(id, title, published) of articles whose title holds every word, newest first."""
-        terms = [w for w in words.split() if w][:8]
-        if not terms:
-            return []
-        clauses = " AND ".join("title LIKE ? ESCAPE '\\'" for _ in terms)
-        args = ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                for t in terms]
-        sql = (f"SELECT id, title, published FROM articles WHERE {clauses} "
-               "ORDER BY published DESC, id DESC LIMIT ?")
-        return [tuple(r) for r in self.conn.execute(sql, [*args, limit])]
-
-
-    _ROW_COLUMNS = """a.id, a.title, a.source, a.published, a.n_entities, a.n_quotes,
-        a.n_figures, a.killed_min,
-        (SELECT count(*) FROM annotations n WHERE n.article_id = a.id AND n.deleted_at IS NULL),
-        (SELECT count(*) FROM tags t WHERE t.article_id = a.id),
-        a.read_at IS NOT NULL, a.flagged"""
-
-    def _rows(self, ids: list[int]) -> list[ArticleRow]:
-        """List rows for these ids, in this order."""
-        if not ids:
-            return []
-        found = {r[0]: r for r in self.conn.execute(
-            f"SELECT {self._ROW_COLUMNS} FROM articles a WHERE a.id IN"
-            f" ({', '.join('?' for _ in ids)})", ids)}
-        return [ArticleRow(*r[:10], bool(r[10]), bool(r[11])) for r in (found.get(i) for i in ids)
-                if r is not None]
-
-    def _search_ids(self, match: str, flt: ArticleFilter, after: int | None, limit: int,
-                    *, forward: bool) -> list[int]:
-        """Ids of matching articles newest first (or oldest first backwards from `after`),
-        read in the search index's own order and filtered a batch at a time: a common word
-        costs no more than a rare one."""
-        rest = replace(flt, query="")
-        where, wargs = self._where(rest)
-        op, order = ("<", "DESC") if forward else (">", "ASC")
-        bound = None
-        if after is not None:
-            row = self.conn.execute(
-                f"SELECT {LIST_KEY.format('a')} FROM articles a WHERE a.id = ?", [after]).fetchone()
-            if row is None:
-                raise StoreError(f"article {after} is not in the store")
-            bound = row[0]
-        batch = limit if not where else max(4 * limit, 200)
-        ids: list[int] = []
-        while len(ids) < limit:
-            sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
-            args: list[Any] = [match]
-            if bound is not None:
-                sql += f" AND rowid {op} ?"
-                args.append(bound)
-            keys = [r[0] for r in self.conn.execute(f"{sql} ORDER BY rowid {order} LIMIT ?",
-                                                    [*args, batch])]
-            if not keys:
-                break
-            candidates = [k % LIST_KEY_SPAN for k in keys]
-            if where:
-                kept = {r[0] for r in self.conn.execute(
-                    f"SELECT a.id FROM articles a {where} AND a.id IN"
-                    f" ({', '.join('?' for _ in candidates)})", [*wargs, *candidates])}
-                candidates = [c for c in candidates if c in kept]
-            ids.extend(candidates)
-            if len(keys) < batch:
-                break
-            bound = keys[-1]
-        return ids[:limit]
-
-    def _after(self, article_id: int, sort: str, *, forward: bool) -> tuple[str, list[Any]]:
-        """SQL that keeps the articles after (or before) one article in a sort order."""
-        keys, direction = SORT_KEYS[sort]
-        values = self.conn.execute(f"SELECT {', '.join(keys)} FROM articles a WHERE a.id = ?",
-                                   [article_id]).fetchone()
-        if values is None:
-            raise StoreError(f"article {article_id} is not in the store")
-        op = "<" if (direction == "DESC") == forward else ">"
-        if len(keys) == 1:
-            return f"{keys[0]} {op} ?", list(values)
-        # Spelled out rather than as a row value `(k, id) < (?, ?)`: SQLite seeks the sort
-        # index for `k <= ?` but scans it from the top for a row value, which costs ~3 ms
-        # 50,000 rows deep instead of 0.03 ms.
-        key, tie = keys
-        return (f"{key} {op}= ? AND ({key} {op} ? OR {tie} {op} ?)",
-                [values[0], values[0], values[1]])
-
-    def count_for_list(self, flt: ArticleFilter) -> tuple[int, bool]:
-        """(count, whether it stopped at a cap): exact for small results; a search with
-        other filters stops at FILTERED_SEARCH_CAP, anything else at COUNT_CAP."""
-        match = fts_query(flt.query) if flt.query else None
-        if match and replace(flt, query="") != ArticleFilter():
-            n = len(self._search_ids(match, flt, None, FILTERED_SEARCH_CAP + 1, forward=True))
-            return min(n, FILTERED_SEARCH_CAP), n > FILTERED_SEARCH_CAP
-        n = self.count_articles(flt, cap=COUNT_CAP)
-        return min(n, COUNT_CAP), n > COUNT_CAP
-
-    def count_articles(self, flt: ArticleFilter | None = None, cap: int | None = None) -> int:
-        """How many articles the filter keeps; with `cap`, stops counting at cap + 1."""
-        flt = flt or ArticleFilter()
-        match = fts_query(flt.query) if flt.query else None
-        if match and replace(flt, query="") == ArticleFilter():
-            # words only: the search index can count without touching the articles
-            sql = "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?"
-            return self.conn.execute(sql + (" LIMIT ?)" if cap is not None else ")"),
-                                     [match, cap + 1] if cap is not None else [match]
-                                     ).fetchone()[0]
-        where, args = self._where(flt)
-        if cap is None:
-            return self.conn.execute(f"SELECT count(*) FROM articles a {where}",
-                                     args).fetchone()[0]
-        return self.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM articles a {where}"
-                                 " LIMIT ?)", [*args, cap + 1]).fetchone()[0]
-
-    def neighbour(self, article_id: int, step: int, flt: ArticleFilter | None = None,
-                  sort: str = "published") -> int | None:
-        """The article `step` places away from `article_id` in the list's order."""
-        flt = flt or ArticleFilter()
-        match = fts_query(flt.query) if flt.query else None
-        if match and sort == "published":
-            ids = self._search_ids(match, flt, article_id, abs(step), forward=step > 0)
-            return ids[abs(step) - 1] if len(ids) >= abs(step) else None
-        keys, direction = SORT_KEYS[sort]
-        where, args = self._where(flt)
-        clause, key_args = self._after(article_id, sort, forward=step > 0)
-        where = f"{where} AND {clause}" if where else f" WHERE {clause}"
-        flip = {"ASC": "DESC", "DESC": "ASC"}
-        order = ", ".join(f"{k} {direction if step > 0 else flip[direction]}" for k in keys)
-        row = self.conn.execute(
-            f"SELECT a.id FROM articles a {where} ORDER BY {order} LIMIT 1 OFFSET ?",
-            [*args, *key_args, abs(step) - 1]).fetchone()
-        return row[0] if row else None
 
     def mark_read(self, article_id: int) -> None:
         with self.write() as conn:
@@ -652,22 +376,6 @@ class Store(AnalystWork):
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-
-# (extraction group, span kind, the field stored as the span's label)
-_SPAN_GROUPS = (
-    ("entities", "entity", "label"),
-    ("casualties", "casualty", "kind"),
-    ("quotes", "quote", "kind"),
-    ("dates", "date", "granularity"),
-)
-
-
-def killed_total(figures: Iterable[Mapping[str, Any]]) -> int:
-    """The article's death toll: the least number killed, counting neither a figure inside
-    another ("including three children") nor one repeated."""
-    return sum((f.get("min") or 0) for f in figures
-               if f.get("kind") == "killed" and not f.get("subset") and not f.get("repeat"))
 
 
 def _extraction_stats(extraction: Mapping[str, Any]) -> dict[str, int]:

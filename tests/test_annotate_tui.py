@@ -6,10 +6,10 @@ from click.testing import CliRunner
 
 from newsdesk.cli import cli
 from newsdesk.store import Store
-from tests.test_tui import _open_ramadi
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.screens.forms import FormDialog, PickDialog
 from newsdesk.tui.widgets.article_view import ArticleView
+from tests.test_tui import _open_ramadi
 
 
 async def _to_sentence(pilot, view: ArticleView, opening: str) -> None:

@@ -94,15 +94,16 @@ def test_a_bad_file_among_good_ones_is_reported_and_the_good_ones_land(tmp_path,
     assert all("\n" not in f.line() for f in report.failed)
 
 
-def test_dateline_gives_the_publication_date():
+def test_dateline_gives_the_publication_date(store):
     article = parse_text("Title\n\nThursday, January 12, 2006\n\nBody.", "x")
-    assert article.published == "2006-01-12"
+    report = ingest_items(store, [article])
+    assert store.article(report.new[0])["published"] == "2006-01-12"
 
 
 def test_control_characters_are_stripped_at_ingest(store):
     item = read_stream(b"Evil \x1b]52;c;aGk=\x07title\r\n\r\nBody \x1b[31mred\x1b[0m\rnext\x00?")
     assert isinstance(item, Failure)  # NUL bytes: refused as binary
-    item = read_stream("Evil \x1b]52;c;aGk=\x07title\r\n\r\nBody \x1b[31mred\x1b[0m\rnext".encode())
+    item = read_stream(b"Evil \x1b]52;c;aGk=\x07title\r\n\r\nBody \x1b[31mred\x1b[0m\rnext")
     report = ingest_items(store, [item])
     article = store.article(report.new[0])
     for field in ("title", "body"):

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from newsdesk.cli import cli
 from newsdesk.ingest import Article, Failure, ingest_items, iter_paths, read_bytes
 from newsdesk.ingest.fetch import FetchError, fetch
 from newsdesk.ingest.records import MappingError, parse_map
 from newsdesk.ingest.refresh import ingest_url, refresh_feeds
-from newsdesk.cli import cli
 from newsdesk.store import Store
 
 PARA = ("A car bomb killed 12 people in the central market of Kirkuk on Tuesday, police said. "
@@ -39,8 +39,9 @@ HTML_ARTICLE = f"""<!doctype html><html><head><title>Kirkuk blast | Daily Planet
 </body></html>"""
 
 HTML_JSONLD = """<html><head><title>Flood report</title>
-<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Floods displace thousands",
-"datePublished": "2022-08-30", "author": {"@type": "Person", "name": "Ali Reza"}}</script>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+"headline": "Floods displace thousands", "datePublished": "2022-08-30",
+"author": {"@type": "Person", "name": "Ali Reza"}}</script>
 </head><body><div class="menu"><a href="/">Front page</a> | <a href="/about">About</a></div>
 <div class="story"><h2>Floods displace thousands in the delta</h2>
 <p>Floods have forced hundreds of families to flee their villages in the delta, officials said on

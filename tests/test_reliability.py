@@ -87,7 +87,7 @@ def test_four_analysts_and_an_ingest_write_at_once(tmp_path):
     procs = [_python(WRITER, str(path), f"analyst{i}") for i in range(4)]
     procs.append(_python(INGESTER, str(path), str(tmp_path / "incoming")))
     results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
-    for code, out, err in results:
+    for code, _out, err in results:
         # a library's warning on stderr is no failure; a traceback or an error line is
         assert code == 0, err
         assert "Traceback" not in err and not any(

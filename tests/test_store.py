@@ -242,7 +242,8 @@ def test_keyset_pages_and_neighbours_agree_with_the_full_order(store, sort):
 
     rng = random.Random(sort)
     for i in range(57):
-        day = None if i % 9 == 0 else f"20{10 + rng.randrange(10)}-0{1 + rng.randrange(9)}-1{rng.randrange(10)}"
+        day = None if i % 9 == 0 else (
+            f"20{10 + rng.randrange(10)}-0{1 + rng.randrange(9)}-1{rng.randrange(10)}")
         store.add_article(title=rng.choice(["alpha", "Alpha", "beta", "Gamma"]) + f" {i % 5}",
                           body=f"Body {i}", published=day)
         store.conn.execute("UPDATE articles SET killed_min = ? WHERE id = ?",
@@ -276,7 +277,8 @@ def test_search_reads_newest_first_from_the_index_like_the_plain_order(store, qu
 
     rng = random.Random(query)
     for i in range(80):
-        day = None if i % 11 == 0 else f"20{10 + rng.randrange(10)}-0{1 + rng.randrange(9)}-1{rng.randrange(10)}"
+        day = None if i % 11 == 0 else (
+            f"20{10 + rng.randrange(10)}-0{1 + rng.randrange(9)}-1{rng.randrange(10)}")
         words = " ".join(rng.choice(["floods", "Basra", "drought", "market"]) for _ in range(3))
         store.add_article(title=f"Report {i}", body=f"{words} report {i}", published=day,
                           source=rng.choice(["Wire", "Desk"]))

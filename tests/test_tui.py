@@ -9,10 +9,10 @@ from newsdesk.tui.screens.article_list import ArticleListScreen
 from newsdesk.tui.screens.help import HelpScreen
 from newsdesk.tui.screens.reader import ReaderScreen
 from newsdesk.tui.screens.span_details import SpanDetailsScreen
+from newsdesk.tui.widgets.article_table import ArticleTable
 from newsdesk.tui.widgets.article_view import ArticleView
 from newsdesk.tui.widgets.found_panels import PANELS, FoundPanels, PanelList, PanelTabs
 from newsdesk.tui.widgets.key_bar import KeyBar
-from newsdesk.tui.widgets.article_table import ArticleTable
 
 
 def _text_of(static: Static) -> str:

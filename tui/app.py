@@ -12,13 +12,13 @@ from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import Screen
 
-from newsdesk.extract.text import safe_for_terminal
 from newsdesk.config import Config, load_state, save_state
+from newsdesk.extract.text import safe_for_terminal
 from newsdesk.store import Store
+from newsdesk.tui.layers import LAYERS
 from newsdesk.tui.messages import ArticlesChanged, IngestProgress
 from newsdesk.tui.screens.article_list import ArticleListScreen
 from newsdesk.tui.screens.help import HelpScreen
-from newsdesk.tui.layers import LAYERS
 
 
 class GoToArticle(Provider):

@@ -196,6 +196,7 @@ def range_check(*pairs: tuple[str, str]) -> Validator:
     def check(values: dict[str, Any]) -> str | None:
         for lo, hi in pairs:
             if values.get(lo) is not None and values.get(hi) is not None and values[lo] > values[hi]:
-                return f"{lo.replace('_', ' ')} ({values[lo]}) is more than {hi.replace('_', ' ')} ({values[hi]})"
+                return (f"{lo.replace('_', ' ')} ({values[lo]}) is more than"
+                        f" {hi.replace('_', ' ')} ({values[hi]})")
         return None
     return check

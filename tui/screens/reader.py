@@ -386,11 +386,11 @@ class ReaderScreen(Screen[None]):
             context="relative dates (\"on Friday\", \"last year\") resolve against it"), done)
 
     def _reresolve_dates(self) -> None:
-        from newsdesk.extract.dates import find_dates
+        from newsdesk.extract import extract_dates
 
         article = self.store.article(self.article_id)
-        dates = find_dates(article["body"], article["published"], skip=article["headings"])
-        self.store.resolve_dates(self.article_id, dates)
+        self.store.resolve_dates(self.article_id,
+                                 extract_dates(article["body"], article["published"]))
 
     def action_undo(self) -> None:
         what = self.store.undo(self.analyst)

@@ -1,0 +1,260 @@
+"""The article list and search: filtered, sorted pages read a page at a time (keyset
+paging), capped counts, neighbours, title search. Mixed into `Store`; only reads."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from dataclasses import replace
+from typing import Any
+
+from newsdesk.store.records import ArticleFilter, ArticleRow, StoreError
+from newsdesk.store.steps import LIST_KEY, LIST_KEY_SPAN
+
+PAGE_SIZE = 100
+
+# sort name -> (key expressions, direction). Every order ends on the unique id, so pages are
+# stable and a page can start right after a given article (keyset paging); each has an
+# index (migration 0004). Undated articles come last both ways.
+SORT_KEYS: dict[str, tuple[tuple[str, ...], str]] = {
+    "published": (("coalesce(a.published, '')", "a.id"), "DESC"),
+    "oldest": (("coalesce(a.published, '9999')", "a.id"), "ASC"),
+    "title": (("a.title COLLATE NOCASE", "a.id"), "ASC"),
+    "killed": (("a.killed_min", "a.id"), "DESC"),
+    "ingested": (("a.id",), "DESC"),
+}
+SORTS: dict[str, str] = {name: ", ".join(f"{k} {d}" for k in keys)
+                         for name, (keys, d) in SORT_KEYS.items()}
+# counting every match of a common word costs more than it tells: past this, "10,000+"
+COUNT_CAP = 10_000
+FILTERED_SEARCH_CAP = 1_000
+
+
+
+_FTS_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(user_text: str, prefix_last: bool = True) -> str | None:
+    """Turn anything a user types into a safe FTS5 query: words ANDed, each quoted.
+
+    FTS5 syntax in the input (quotes, NEAR, column filters, stray operators)
+    is taken literally, so no search string can raise a syntax error.
+    """
+    words = _FTS_WORD.findall(user_text)
+    if not words:
+        return None
+    parts = [f'"{w}"' for w in words]
+    if prefix_last:
+        parts[-1] += "*"
+    return " ".join(parts)
+
+
+def _day_after(day: str) -> str:
+    try:
+        return (dt.date.fromisoformat(day[:10]) + dt.timedelta(days=1)).isoformat()
+    except ValueError:
+        return day + "\uffff"  # not a date: compare as text, after everything that starts with it
+
+
+
+def _article_row(r: Any) -> ArticleRow:
+    """A row of `_ROW_COLUMNS` (or the page query's same columns) as an ArticleRow."""
+    return ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
+                      bool(r[10]), bool(r[11]))
+
+
+class ArticleListing:
+    """Read-only list queries over `self.conn`."""
+
+    conn: sqlite3.Connection
+
+    def _where(self, flt: ArticleFilter) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        match = fts_query(flt.query) if flt.query else None
+        if flt.query and match is None:
+            clauses.append("0")  # only punctuation typed: nothing can match
+        if match:
+            clauses.append(f"a.id IN (SELECT rowid % {LIST_KEY_SPAN} FROM articles_fts"
+                           " WHERE articles_fts MATCH ?)")
+            args.append(match)
+        if flt.tag:
+            clauses.append("a.id IN (SELECT article_id FROM tags WHERE tag = ?)")
+            args.append(flt.tag)
+        if flt.source:
+            clauses.append("a.source = ? COLLATE NOCASE")
+            args.append(flt.source)
+        if flt.date_from:
+            clauses.append("a.published >= ?")
+            args.append(flt.date_from)
+        if flt.date_to:
+            # inclusive of the whole last day, whatever time of day `published` carries
+            clauses.append("a.published < ?")
+            args.append(_day_after(flt.date_to))
+        if flt.unread:
+            clauses.append("a.read_at IS NULL")
+        if flt.flagged:
+            clauses.append("a.flagged = 1")
+        if flt.has_casualties:
+            clauses.append("a.n_figures > 0")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def page_articles(self, flt: ArticleFilter | None = None, *, sort: str = "published",
+                      offset: int = 0, limit: int = PAGE_SIZE,
+                      after: int | None = None) -> list[ArticleRow]:
+        """One page of the list, never all rows. `after`: start right after that article
+        (keyset paging: as fast deep in the list as at its top)."""
+        flt = flt or ArticleFilter()
+        if sort not in SORTS:
+            raise StoreError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+        match = fts_query(flt.query) if flt.query else None
+        if match and sort == "published" and offset == 0:
+            return self._rows(self._search_ids(match, flt, after, limit, forward=True))
+        where, args = self._where(flt)
+        if after is not None:
+            clause, key_args = self._after(after, sort, forward=True)
+            where = f"{where} AND {clause}" if where else f" WHERE {clause}"
+            args = [*args, *key_args]
+        sql = f"""
+            SELECT a.id, a.title, a.source, a.published, a.n_entities, a.n_quotes, a.n_figures,
+                   a.killed_min,
+                   (SELECT count(*) FROM annotations n
+                     WHERE n.article_id = a.id AND n.deleted_at IS NULL),
+                   (SELECT count(*) FROM tags t WHERE t.article_id = a.id),
+                   a.read_at IS NOT NULL, a.flagged
+            FROM articles a {where}
+            ORDER BY {SORTS[sort]}
+            LIMIT ? OFFSET ?"""
+        rows = self.conn.execute(sql, [*args, limit, offset]).fetchall()
+        return [_article_row(r) for r in rows]
+
+    def find_titles(self, words: str, limit: int = 40) -> list[tuple[int, str, str | None]]:
+        """(id, title, published) of articles whose title holds every word, newest first."""
+        terms = [w for w in words.split() if w][:8]
+        if not terms:
+            return []
+        clauses = " AND ".join("title LIKE ? ESCAPE '\\'" for _ in terms)
+        args = ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                for t in terms]
+        sql = (f"SELECT id, title, published FROM articles WHERE {clauses} "
+               "ORDER BY published DESC, id DESC LIMIT ?")
+        return [tuple(r) for r in self.conn.execute(sql, [*args, limit])]
+
+
+    _ROW_COLUMNS = """a.id, a.title, a.source, a.published, a.n_entities, a.n_quotes,
+        a.n_figures, a.killed_min,
+        (SELECT count(*) FROM annotations n WHERE n.article_id = a.id AND n.deleted_at IS NULL),
+        (SELECT count(*) FROM tags t WHERE t.article_id = a.id),
+        a.read_at IS NOT NULL, a.flagged"""
+
+    def _rows(self, ids: list[int]) -> list[ArticleRow]:
+        """List rows for these ids, in this order."""
+        if not ids:
+            return []
+        found = {r[0]: r for r in self.conn.execute(
+            f"SELECT {self._ROW_COLUMNS} FROM articles a WHERE a.id IN"
+            f" ({', '.join('?' for _ in ids)})", ids)}
+        return [_article_row(r) for r in (found.get(i) for i in ids) if r is not None]
+
+    def _search_ids(self, match: str, flt: ArticleFilter, after: int | None, limit: int,
+                    *, forward: bool) -> list[int]:
+        """Ids of matching articles newest first (or oldest first backwards from `after`),
+        read in the search index's own order and filtered a batch at a time: a common word
+        costs no more than a rare one."""
+        rest = replace(flt, query="")
+        where, wargs = self._where(rest)
+        op, order = ("<", "DESC") if forward else (">", "ASC")
+        bound = None
+        if after is not None:
+            row = self.conn.execute(
+                f"SELECT {LIST_KEY.format('a')} FROM articles a WHERE a.id = ?", [after]).fetchone()
+            if row is None:
+                raise StoreError(f"article {after} is not in the store")
+            bound = row[0]
+        batch = limit if not where else max(4 * limit, 200)
+        ids: list[int] = []
+        while len(ids) < limit:
+            sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+            args: list[Any] = [match]
+            if bound is not None:
+                sql += f" AND rowid {op} ?"
+                args.append(bound)
+            keys = [r[0] for r in self.conn.execute(f"{sql} ORDER BY rowid {order} LIMIT ?",
+                                                    [*args, batch])]
+            if not keys:
+                break
+            candidates = [k % LIST_KEY_SPAN for k in keys]
+            if where:
+                kept = {r[0] for r in self.conn.execute(
+                    f"SELECT a.id FROM articles a {where} AND a.id IN"
+                    f" ({', '.join('?' for _ in candidates)})", [*wargs, *candidates])}
+                candidates = [c for c in candidates if c in kept]
+            ids.extend(candidates)
+            if len(keys) < batch:
+                break
+            bound = keys[-1]
+        return ids[:limit]
+
+    def _after(self, article_id: int, sort: str, *, forward: bool) -> tuple[str, list[Any]]:
+        """SQL that keeps the articles after (or before) one article in a sort order."""
+        keys, direction = SORT_KEYS[sort]
+        values = self.conn.execute(f"SELECT {', '.join(keys)} FROM articles a WHERE a.id = ?",
+                                   [article_id]).fetchone()
+        if values is None:
+            raise StoreError(f"article {article_id} is not in the store")
+        op = "<" if (direction == "DESC") == forward else ">"
+        if len(keys) == 1:
+            return f"{keys[0]} {op} ?", list(values)
+        # Spelled out rather than as a row value `(k, id) < (?, ?)`: SQLite seeks the sort
+        # index for `k <= ?` but scans it from the top for a row value, which costs ~3 ms
+        # 50,000 rows deep instead of 0.03 ms.
+        key, tie = keys
+        return (f"{key} {op}= ? AND ({key} {op} ? OR {tie} {op} ?)",
+                [values[0], values[0], values[1]])
+
+    def count_for_list(self, flt: ArticleFilter) -> tuple[int, bool]:
+        """(count, whether it stopped at a cap): exact for small results; a search with
+        other filters stops at FILTERED_SEARCH_CAP, anything else at COUNT_CAP."""
+        match = fts_query(flt.query) if flt.query else None
+        if match and replace(flt, query="") != ArticleFilter():
+            n = len(self._search_ids(match, flt, None, FILTERED_SEARCH_CAP + 1, forward=True))
+            return min(n, FILTERED_SEARCH_CAP), n > FILTERED_SEARCH_CAP
+        n = self.count_articles(flt, cap=COUNT_CAP)
+        return min(n, COUNT_CAP), n > COUNT_CAP
+
+    def count_articles(self, flt: ArticleFilter | None = None, cap: int | None = None) -> int:
+        """How many articles the filter keeps; with `cap`, stops counting at cap + 1."""
+        flt = flt or ArticleFilter()
+        match = fts_query(flt.query) if flt.query else None
+        if match and replace(flt, query="") == ArticleFilter():
+            # words only: the search index can count without touching the articles
+            sql = "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?"
+            return self.conn.execute(sql + (" LIMIT ?)" if cap is not None else ")"),
+                                     [match, cap + 1] if cap is not None else [match]
+                                     ).fetchone()[0]
+        where, args = self._where(flt)
+        if cap is None:
+            return self.conn.execute(f"SELECT count(*) FROM articles a {where}",
+                                     args).fetchone()[0]
+        return self.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM articles a {where}"
+                                 " LIMIT ?)", [*args, cap + 1]).fetchone()[0]
+
+    def neighbour(self, article_id: int, step: int, flt: ArticleFilter | None = None,
+                  sort: str = "published") -> int | None:
+        """The article `step` places away from `article_id` in the list's order."""
+        flt = flt or ArticleFilter()
+        match = fts_query(flt.query) if flt.query else None
+        if match and sort == "published":
+            ids = self._search_ids(match, flt, article_id, abs(step), forward=step > 0)
+            return ids[abs(step) - 1] if len(ids) >= abs(step) else None
+        keys, direction = SORT_KEYS[sort]
+        where, args = self._where(flt)
+        clause, key_args = self._after(article_id, sort, forward=step > 0)
+        where = f"{where} AND {clause}" if where else f" WHERE {clause}"
+        flip = {"ASC": "DESC", "DESC": "ASC"}
+        order = ", ".join(f"{k} {direction if step > 0 else flip[direction]}" for k in keys)
+        row = self.conn.execute(
+            f"SELECT a.id FROM articles a {where} ORDER BY {order} LIMIT 1 OFFSET ?",
+            [*args, *key_args, abs(step) - 1]).fetchone()
+        return row[0] if row else None
+

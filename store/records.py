@@ -1,0 +1,95 @@
+"""Plain records the store hands out, and the helpers every store module shares.
+
+A leaf: `store.store`, `store.analyst` and `store.listing` import it, it imports none of them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class StoreError(Exception):
+    """A store problem worth one clear line to the user."""
+
+
+def inserted_id(cur: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just made (sqlite3 types it as optional)."""
+    if cur.lastrowid is None:
+        raise StoreError("the store did not report the new row's id")
+    return cur.lastrowid
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def content_hash(title: str, body: str) -> str:
+    """Hash of the text as a reader sees it: case, spacing and Unicode form do not count."""
+    norm = unicodedata.normalize("NFC", f"{title}\n{body}").casefold()
+    norm = re.sub(r"\s+", " ", norm).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    query: str = ""
+    tag: str | None = None
+    source: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    unread: bool = False
+    flagged: bool = False
+    has_casualties: bool = False
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One line of the article list (no body: the list never loads text)."""
+
+    id: int
+    title: str
+    source: str | None
+    published: str | None
+    n_entities: int
+    n_quotes: int
+    n_figures: int
+    killed_min: int
+    n_annotations: int
+    n_tags: int
+    read: bool
+    flagged: bool
+
+
+@dataclass
+class StoredSpan:
+    id: int
+    kind: str
+    label: str | None
+    start: int
+    end: int
+    text: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+# (extraction group, span kind, the field stored as the span's label)
+SPAN_GROUPS = (
+    ("entities", "entity", "label"),
+    ("casualties", "casualty", "kind"),
+    ("quotes", "quote", "kind"),
+    ("dates", "date", "granularity"),
+)
+
+
+def killed_total(figures: Iterable[Mapping[str, Any]]) -> int:
+    """The article's death toll: the least number killed, counting neither a figure inside
+    another ("including three children") nor one repeated."""
+    return sum((f.get("min") or 0) for f in figures
+               if f.get("kind") == "killed" and not f.get("subset") and not f.get("repeat"))
+
+
