@@ -36,6 +36,14 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
+def export_dir() -> Path:
+    """Where exports from the app land (the CLI writes where it is told)."""
+    override = os.environ.get("NEWSDESK_EXPORT_DIR")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "exports"
+
+
 def state_path() -> Path:
     """Small UI preferences that stick between runs (which highlight layers are on)."""
     override = os.environ.get("NEWSDESK_STATE")

@@ -14,6 +14,7 @@ import click
 
 from newsdesk import __version__
 from newsdesk.config import ConfigError, default_db_path, load_config, resolve_analyst
+from newsdesk.store.export import EXPORT_FORMATS
 
 
 def _open_store(db: Path):
@@ -99,10 +100,9 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], db: Path | None, publis
     JSON, JSONL and CSV records. A URL may be a page, a feed or a data file.
     Re-ingesting an article already stored (same URL or text) is reported as a duplicate.
     """
-    from newsdesk.ingest import IngestReport, ingest_items, iter_paths, read_bytes
-    from newsdesk.ingest.fetch import is_url
+    from newsdesk.ingest import IngestReport
     from newsdesk.ingest.records import MappingError, parse_map
-    from newsdesk.ingest.refresh import ingest_url
+    from newsdesk.ingest.refresh import ingest_source
 
     if not sources:
         raise click.UsageError("give one or more files, folders or URLs, or '-' for stdin")
@@ -110,20 +110,13 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], db: Path | None, publis
         mapping = parse_map(field_map)
     except MappingError as exc:
         raise click.BadParameter(str(exc)) from None
-    options = {"published": published, "source": source, "tags": list(tags),
-               "analyst": ctx.obj["analyst"]}
+    options = {"published": published, "source_name": source, "tags": list(tags),
+               "analyst": ctx.obj["analyst"], "fmt": fmt, "mapping": mapping}
     total = IngestReport()
     with _open_store(db or ctx.obj["db"]) as store, _progress(quiet) as progress:
         for item in sources:
-            if item == "-":
-                items = read_bytes(sys.stdin.buffer.read(), "stdin", fmt=fmt or "text",
-                                   mapping=mapping)
-                report = ingest_items(store, items, progress=progress, **options)
-            elif is_url(item):
-                report = ingest_url(store, item, mapping=mapping, **options)
-            else:
-                report = ingest_items(store, iter_paths([Path(item)], fmt=fmt, mapping=mapping),
-                                      progress=progress, **options)
+            stdin = sys.stdin.buffer.read() if item == "-" else None
+            report = ingest_source(store, item, stdin=stdin, progress=progress, **options)
             total.new.extend(report.new)
             total.duplicates.extend(report.duplicates)
             total.failed.extend(report.failed)
@@ -246,7 +239,7 @@ def export() -> None:
 
 
 @export.command("events")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS["events"]), default="csv",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output).")
@@ -254,15 +247,15 @@ def export() -> None:
 @click.pass_context
 def export_events(ctx: click.Context, fmt: str, output: Path | None, db: Path | None) -> None:
     """Events with ACLED-like columns, ranges, analyst and evidence."""
-    from newsdesk.store.export import events_csv, events_jsonl
+    from newsdesk.store.export import export_text
 
     with _open_store(db or ctx.obj["db"]) as store:
-        text = events_csv(store) if fmt == "csv" else events_jsonl(store)
+        text = export_text(store, "events", fmt)
     _emit(text, output)
 
 
 @export.command("annotations")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "brat", "wadm"]), default="jsonl",
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS["annotations"]), default="jsonl",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="File to write (brat: a folder, required).")
@@ -271,7 +264,7 @@ def export_events(ctx: click.Context, fmt: str, output: Path | None, db: Path | 
 def export_annotations(ctx: click.Context, fmt: str, output: Path | None,
                        db: Path | None) -> None:
     """Annotations and tags: JSONL, brat standoff (.txt + .ann) or W3C Web Annotation JSON."""
-    from newsdesk.store.export import annotations_jsonl, wadm, write_brat
+    from newsdesk.store.export import export_text, write_brat
 
     with _open_store(db or ctx.obj["db"]) as store:
         if fmt == "brat":
@@ -280,8 +273,7 @@ def export_annotations(ctx: click.Context, fmt: str, output: Path | None,
             written = write_brat(store, output)
             click.echo(f"{len(written) // 2} documents written to {output}")
             return
-        text = annotations_jsonl(store) if fmt == "jsonl" else \
-            json.dumps(wadm(store), ensure_ascii=False, indent=1) + "\n"
+        text = export_text(store, "annotations", fmt)
     _emit(text, output)
 
 

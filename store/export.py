@@ -180,3 +180,27 @@ def wadm(store: Store, base: str = "urn:newsdesk:article:") -> dict[str, Any]:
     return {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationCollection",
             "label": "newsdesk annotations", "total": len(items),
             "first": {"type": "AnnotationPage", "items": items}}
+
+
+# what can be exported, in which formats (the CLI's choices and the palette's commands)
+EXPORT_FORMATS: dict[str, tuple[str, ...]] = {
+    "events": ("csv", "jsonl"),
+    "annotations": ("jsonl", "brat", "wadm"),
+}
+
+
+def export_text(store: Store, what: str, fmt: str) -> str:
+    """One export as text; brat is a folder of files, written by `write_brat`."""
+    if fmt not in EXPORT_FORMATS.get(what, ()) or fmt == "brat":
+        raise ValueError(f"no {fmt} export of {what}")
+    if what == "events":
+        return events_csv(store) if fmt == "csv" else events_jsonl(store)
+    if fmt == "jsonl":
+        return annotations_jsonl(store)
+    return json.dumps(wadm(store), ensure_ascii=False, indent=1) + "\n"
+
+
+def export_file_name(what: str, fmt: str, stamp: str) -> str:
+    """The name an export gets in the export folder (brat: a folder)."""
+    suffix = "" if fmt == "brat" else "." + ("json" if fmt == "wadm" else fmt)
+    return f"newsdesk-{what}-{stamp}{suffix}"

@@ -15,6 +15,7 @@ def isolated_paths(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSDESK_DB", str(tmp_path / "default.db"))
     monkeypatch.setenv("NEWSDESK_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("NEWSDESK_STATE", str(tmp_path / "state.json"))
+    monkeypatch.setenv("NEWSDESK_EXPORT_DIR", str(tmp_path / "exports"))
     monkeypatch.setenv("USER", "tester")
 
 

@@ -10,6 +10,7 @@ from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.screens.forms import FormDialog, PickDialog
 from newsdesk.tui.widgets.article_view import ArticleView
 from tests.test_tui import _open_ramadi
+from tests.waiting import palette_offers, wait_until
 
 
 async def _to_sentence(pilot, view: ArticleView, opening: str) -> None:
@@ -218,8 +219,10 @@ async def test_export_from_the_command_palette(seeded_db, tmp_path, monkeypatch)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await _type(pilot, "Export events as csv")
-        await pilot.pause(0.5)
+        await wait_until(pilot, palette_offers(app, "Export events as csv"), what="the palette")
         await pilot.press("enter")
         await pilot.pause()
-    [written] = list(tmp_path.glob("newsdesk-events-*.csv"))
+    # into the user data folder (NEWSDESK_EXPORT_DIR here), not wherever the app was started
+    assert not list(tmp_path.glob("newsdesk-events-*.csv"))
+    [written] = list((tmp_path / "exports").glob("newsdesk-events-*.csv"))
     assert "2015-05-15" in written.read_text()

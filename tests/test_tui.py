@@ -13,6 +13,7 @@ from newsdesk.tui.widgets.article_table import ArticleTable
 from newsdesk.tui.widgets.article_view import ArticleView
 from newsdesk.tui.widgets.found_panels import PANELS, FoundPanels, PanelList, PanelTabs
 from newsdesk.tui.widgets.key_bar import KeyBar
+from tests.waiting import palette_offers, wait_until
 
 
 def _text_of(static: Static) -> str:
@@ -185,7 +186,7 @@ async def test_command_palette_goes_to_an_article_by_title(seeded_db):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Ramadi")
-        await pilot.pause(0.5)
+        await wait_until(pilot, palette_offers(app, "Ramadi"), what="the palette")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
@@ -306,7 +307,7 @@ async def test_markup_and_escapes_in_articles_show_literally(tmp_path):
         assert isinstance(app.screen, ReaderScreen)  # the click markup did not quit
         # the command palette shows the same title literally too
         await pilot.press("escape", "ctrl+p", *"Boom")
-        await pilot.pause(0.5)
+        await wait_until(pilot, palette_offers(app, "Boom"), what="the palette")
         from textual.command import CommandList
         options = app.screen.query_one(CommandList)
         prompt = str(options.get_option_at_index(0).prompt)

@@ -12,7 +12,7 @@ from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import Screen
 
-from newsdesk.config import Config, load_state, save_state
+from newsdesk.config import Config, export_dir, load_state, save_state
 from newsdesk.extract.text import safe_for_terminal
 from newsdesk.store import Store
 from newsdesk.tui.layers import LAYERS
@@ -92,9 +92,7 @@ class NewsdeskApp(App[None]):
     def _ingest_worker(self, source: str) -> None:
         import time
 
-        from newsdesk.ingest import ingest_items, iter_paths
-        from newsdesk.ingest.fetch import is_url
-        from newsdesk.ingest.refresh import ingest_url
+        from newsdesk.ingest.refresh import ingest_source
 
         last = 0.0
 
@@ -106,11 +104,7 @@ class NewsdeskApp(App[None]):
                 self.post_message(IngestProgress(n, origin))
 
         with Store(self.db_path) as store:
-            if is_url(source):
-                report = ingest_url(store, source, analyst=self.analyst)
-            else:
-                report = ingest_items(store, iter_paths([Path(source).expanduser()]),
-                                      analyst=self.analyst, progress=progress)
+            report = ingest_source(store, source, analyst=self.analyst, progress=progress)
         lines = [f"{source}: {report.summary()}"]
         lines += [f.line() for f in report.failed[:3]]
         if len(report.failed) > 3:
@@ -156,11 +150,12 @@ class NewsdeskApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for fmt, what in (("csv", "events"), ("jsonl", "events"), ("jsonl", "annotations"),
-                          ("wadm", "annotations"), ("brat", "annotations")):
-            yield SystemCommand(f"Export {what} as {fmt}",
-                                "written to the folder newsdesk was started in",
-                                partial(self.export, what, fmt))
+        from newsdesk.store.export import EXPORT_FORMATS
+
+        for what, formats in EXPORT_FORMATS.items():
+            for fmt in formats:
+                yield SystemCommand(f"Export {what} as {fmt}", f"written to {export_dir()}",
+                                    partial(self.export, what, fmt))
         seen = set()
         for binding, where in self._bindings_in(screen):
             if where == "app" or not binding.id or binding.id in seen:
@@ -172,24 +167,18 @@ class NewsdeskApp(App[None]):
 
     def export(self, what: str, fmt: str) -> None:
         import datetime as dt
-        import json
 
         from newsdesk.store import export
 
-        stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S}"
-        target = Path.cwd() / f"newsdesk-{what}-{stamp}.{'json' if fmt == 'wadm' else fmt}"
+        folder = export_dir()
+        target = folder / export.export_file_name(what, fmt, f"{dt.datetime.now():%Y%m%d-%H%M%S}")
         try:
+            folder.mkdir(parents=True, exist_ok=True)
             with Store(self.db_path) as store:
                 if fmt == "brat":
-                    target = target.with_suffix("")
                     export.write_brat(store, target)
-                elif what == "events":
-                    text = export.events_csv(store) if fmt == "csv" else export.events_jsonl(store)
-                    target.write_text(text, encoding="utf-8")
                 else:
-                    text = (export.annotations_jsonl(store) if fmt == "jsonl"
-                            else json.dumps(export.wadm(store), ensure_ascii=False, indent=1))
-                    target.write_text(text, encoding="utf-8")
+                    target.write_text(export.export_text(store, what, fmt), encoding="utf-8")
         except OSError as exc:
             self.notify(f"export failed: {target}: {exc.strerror or exc}", severity="error",
                         markup=False)
