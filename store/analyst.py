@@ -205,9 +205,13 @@ class AnalystWork:
             out.append(item)
         return out
 
-    def corrected_spans(self, article_id: int) -> list[StoredSpan]:
-        """Machine spans with every analyst correction applied (see `apply_corrections`)."""
-        return apply_corrections(self.spans(article_id), self.annotations(article_id))
+    def corrected_spans(self, article_id: int,
+                        annotations: list[dict[str, Any]] | None = None) -> list[StoredSpan]:
+        """Machine spans with every analyst correction applied (see `apply_corrections`).
+        `annotations`: the article's, when the caller has read them already."""
+        if annotations is None:
+            annotations = self.annotations(article_id)
+        return apply_corrections(self.spans(article_id), annotations)
 
     def set_published(self, article_id: int, published: str | None, analyst: str) -> bool:
         with self.action(analyst, "set publication date") as act:
@@ -249,23 +253,38 @@ class AnalystWork:
                 act.delete("event_evidence", {"id": ev_id})
             return act.delete("events", {"id": event_id})
 
-    def events(self, article_id: int | None = None) -> list[dict[str, Any]]:
-        """Events with their evidence; with an article, only events that cite it."""
+    def events(self, article_id: int | None = None, *,
+               event_id: int | None = None) -> list[dict[str, Any]]:
+        """Events with their evidence; with an article, only events that cite it; with an
+        event id, that one event. Two queries whatever the number of events."""
         sql = "SELECT * FROM events WHERE deleted_at IS NULL"
         args: list[Any] = []
         if article_id is not None:
             sql += " AND id IN (SELECT event_id FROM event_evidence WHERE article_id = ?)"
             args.append(article_id)
+        if event_id is not None:
+            sql += " AND id = ?"
+            args.append(event_id)
         cur = self.conn.execute(sql + " ORDER BY event_date, id", args)
         keys = [d[0] for d in cur.description]
         events = [dict(zip(keys, row)) for row in cur.fetchall()]
+        by_id = {event["id"]: event for event in events}
         for event in events:
-            ev_cur = self.conn.execute(
-                'SELECT id, article_id, field, span_id, start, "end", text FROM event_evidence'
-                " WHERE event_id = ? ORDER BY id", [event["id"]])
-            ev_keys = [d[0] for d in ev_cur.description]
-            event["evidence"] = [dict(zip(ev_keys, r)) for r in ev_cur.fetchall()]
+            event["evidence"] = []
+        if not by_id:
+            return events
+        ev_cur = self.conn.execute(
+            'SELECT id, article_id, field, span_id, start, "end", text, event_id'
+            f" FROM event_evidence WHERE event_id IN ({', '.join('?' for _ in by_id)})"
+            " ORDER BY id", list(by_id))
+        ev_keys = [d[0] for d in ev_cur.description][:-1]
+        for row in ev_cur.fetchall():
+            by_id[row[-1]]["evidence"].append(dict(zip(ev_keys, row[:-1])))
         return events
+
+    def event(self, event_id: int) -> dict[str, Any] | None:
+        found = self.events(event_id=event_id)
+        return found[0] if found else None
 
     # -- undo and redo ---------------------------------------------------------
 

@@ -77,15 +77,6 @@ class StoredSpan:
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
-# (extraction group, span kind, the field stored as the span's label)
-SPAN_GROUPS = (
-    ("entities", "entity", "label"),
-    ("casualties", "casualty", "kind"),
-    ("quotes", "quote", "kind"),
-    ("dates", "date", "granularity"),
-)
-
-
 def killed_total(figures: Iterable[Mapping[str, Any]]) -> int:
     """The article's death toll: the least number killed, counting neither a figure inside
     another ("including three children") nor one repeated."""

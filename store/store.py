@@ -10,10 +10,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from newsdesk.contract import SPAN_GROUPS
 from newsdesk.store.analyst import AnalystWork
 from newsdesk.store.listing import ArticleListing
 from newsdesk.store.records import (
-    SPAN_GROUPS,
     StoredSpan,
     StoreError,
     content_hash,

@@ -50,3 +50,10 @@ def test_ruff_finds_nothing():
     done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(ROOT)],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_contract_names_every_casualty_kind_the_extractor_finds():
+    from newsdesk.contract import CASUALTY_KINDS
+    from newsdesk.extract.casualties import KIND_WORDS
+
+    assert tuple(KIND_WORDS) == CASUALTY_KINDS

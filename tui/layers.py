@@ -1,4 +1,5 @@
 """The reader's highlight layers (keys 1-4), light enough to import at start-up."""
+from newsdesk.contract import SPAN_KINDS
 
 # span kinds, in key order
-LAYERS = ("entity", "casualty", "quote", "date")
+LAYERS = SPAN_KINDS

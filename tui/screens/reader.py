@@ -9,13 +9,14 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Static
 
+from newsdesk.contract import CASUALTY_KINDS, ENTITY_LABELS
 from newsdesk.store import ArticleFilter, Store, StoredSpan
 from newsdesk.store.coding import ACLED_TYPES, prefill_event
 from newsdesk.tui.render import plain
 from newsdesk.tui.screens.forms import Field, FormDialog, PickDialog, range_check
 from newsdesk.tui.screens.span_details import SpanDetailsScreen
 from newsdesk.tui.widgets.article_view import LAYERS, ArticleView
-from newsdesk.tui.widgets.found_panels import FoundPanels, PanelList
+from newsdesk.tui.widgets.found_panels import FoundPanels
 from newsdesk.tui.widgets.key_bar import KeyBar
 
 EVENT_CHECK = range_check(("fatalities_min", "fatalities_max"), ("wounded_min", "wounded_max"),
@@ -108,6 +109,8 @@ class ReaderScreen(Screen[None]):
         self.view.shown_layers = set(self.app.layers)
         self.show(self.article_id)
         self.view.focus()
+        # the gazetteer costs ~0.2 s to load: off the UI thread, before the event form needs it
+        self.run_worker(_load_gazetteer, thread=True, group="gazetteer", exit_on_error=False)
 
     def _style_inputs(self) -> tuple[str, object]:
         # what this screen's styles depend on from outside it: the theme and the parsed CSS
@@ -136,8 +139,9 @@ class ReaderScreen(Screen[None]):
         self.app.last_article_id = article_id
         if not keep_cursor:
             self.store.mark_read(article_id)
-        spans = self.store.corrected_spans(article_id)
-        notes = [n for n in self.store.annotations(article_id) if n["action"] == "note"]
+        annotations = self.store.annotations(article_id)
+        spans = self.store.corrected_spans(article_id, annotations)
+        notes = [n for n in annotations if n["action"] == "note"]
         self._show_header(article)
         self.view.show_article(article["body"], spans, article["headings"],
                                keep_cursor=keep_cursor)
@@ -297,9 +301,8 @@ class ReaderScreen(Screen[None]):
         span = self._target()
         if span is None:
             return
-        choices = {"entity": ["PER", "ORG", "LOC", "MISC"],
-                   "casualty": ["killed", "wounded", "captured", "kidnapped", "missing",
-                                "displaced", "arrested"]}.get(span.kind)
+        choices = {"entity": list(ENTITY_LABELS),
+                   "casualty": list(CASUALTY_KINDS)}.get(span.kind)
         if not choices:
             self.notify("only entities and figures have a type to change", timeout=3)
             return
@@ -316,7 +319,7 @@ class ReaderScreen(Screen[None]):
         if rng is None:
             self.notify("select the words first (W selects word by word)", timeout=3)
             return
-        labels = ["PER", "ORG", "LOC", "MISC"]
+        labels = list(ENTITY_LABELS)
         text = self.view.text[rng[0]:rng[1]]
 
         def done(index: int | None) -> None:
@@ -335,7 +338,7 @@ class ReaderScreen(Screen[None]):
             if span is not None:
                 self.notify("the highlight under the cursor is not a casualty figure", timeout=3)
             return
-        kinds = ["killed", "wounded", "captured", "kidnapped", "missing", "displaced", "arrested"]
+        kinds = list(CASUALTY_KINDS)
 
         def done(values: dict | None) -> None:
             if not values:
@@ -470,7 +473,7 @@ class ReaderScreen(Screen[None]):
             context=f"from “{' '.join(text.split())[:160]}”"), done)
 
     def on_found_panels_event_opened(self, message: FoundPanels.EventOpened) -> None:
-        event = next((e for e in self.store.events() if e["id"] == message.event_id), None)
+        event = self.store.event(message.event_id)
         if event is None:
             return
 
@@ -505,9 +508,8 @@ class ReaderScreen(Screen[None]):
     def on_article_view_details_requested(self, message: ArticleView.DetailsRequested) -> None:
         self.app.push_screen(SpanDetailsScreen(message.spans))
 
-    def on_tabbed_content_tab_activated(self, event) -> None:
-        pane = event.pane
-        if pane is not None:
-            panel = pane.query_one(PanelList)
-            if panel.highlighted is not None:
-                self.panels.choose(panel, panel.highlighted, advance=False)
+
+def _load_gazetteer() -> None:
+    from newsdesk.extract.lexicon import country_of
+
+    country_of("")

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
+from newsdesk.contract import ENTITY_LABELS
 from newsdesk.extract.text import sentence_spans
 from newsdesk.store import StoredSpan
 from newsdesk.tui.render import plain
@@ -159,7 +160,7 @@ class FoundPanels(Vertical):
         for s in spans:
             groups[s.label or "MISC"][s.attrs.get("canonical") or s.text].append(s)
         rows: list[tuple[Text, Row | None]] = []
-        for label in ("PER", "ORG", "LOC", "MISC"):
+        for label in ENTITY_LABELS:
             if label not in groups:
                 continue
             rows.append((Text(LABEL_NAMES[label], style="bold"), None))

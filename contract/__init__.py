@@ -1,0 +1,64 @@
+"""The extraction contract (DESIGN.md): the span kinds, labels and fields that
+`extract()` produces, the store keeps and the reader shows, named once.
+
+A leaf: extract, store and tui import it; it imports nothing of newsdesk.
+"""
+from __future__ import annotations
+
+from typing import Literal, NotRequired, TypedDict
+
+# span kinds in the reader's layer-key order (1-4)
+SPAN_KINDS = ("entity", "casualty", "quote", "date")
+SpanKind = Literal["entity", "casualty", "quote", "date"]
+
+ENTITY_LABELS = ("PER", "ORG", "LOC", "MISC")
+CASUALTY_KINDS = ("killed", "wounded", "captured", "kidnapped", "missing", "displaced",
+                  "arrested")
+
+# (extraction group, span kind, the field stored as the span's label)
+SPAN_GROUPS: tuple[tuple[str, SpanKind, str], ...] = (
+    ("entities", "entity", "label"),
+    ("casualties", "casualty", "kind"),
+    ("quotes", "quote", "kind"),
+    ("dates", "date", "granularity"),
+)
+
+
+class Span(TypedDict):
+    start: int   # Python string index into the article text
+    end: int     # exclusive
+    text: str    # text[start:end]
+
+
+class EntitySpan(Span):
+    label: str                       # one of ENTITY_LABELS
+    canonical: NotRequired[str]      # the name its aliases group under
+    aliases: NotRequired[list[str]]
+
+
+class CasualtySpan(Span):
+    kind: str                        # one of CASUALTY_KINDS
+    min: int | None                  # "more than 100": 101; "dozens": the vague floor
+    max: int | None                  # None: no upper bound
+    approx: NotRequired[bool]
+    vague: NotRequired[bool]
+    victims: NotRequired[str | None]
+    repeat: NotRequired[bool]        # the same figure reported again
+    subset: NotRequired[bool]        # inside another figure ("including three children")
+
+
+class QuoteSpan(Span):
+    kind: str                        # direct, mixed, ...
+    speaker: NotRequired[str | None]
+
+
+class DateSpan(Span):
+    granularity: str                 # day, month, year, ...
+    value: str | None                # ISO value resolved against the publication date
+
+
+class Extraction(TypedDict):
+    entities: list[EntitySpan]
+    casualties: list[CasualtySpan]
+    quotes: list[QuoteSpan]
+    dates: list[DateSpan]
