@@ -41,3 +41,4 @@ def seeded_db(seeded_template, tmp_path) -> Path:
     path = tmp_path / "seeded.db"
     shutil.copy(seeded_template, path)
     return path
+from tests.terminal import terminal  # noqa: E402,F401  (a fixture for the tmux tests)

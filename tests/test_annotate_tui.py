@@ -170,7 +170,7 @@ async def test_add_a_missed_entity_and_relabel_one(seeded_db):
             await pilot.press("w")                     # to "car"
         await pilot.press("W", "W")                    # "car bombings"
         assert view.selected_text == "car bombings"
-        await pilot.press("plus_sign")
+        await pilot.press("plus")
         await pilot.pause()
         assert isinstance(app.screen, PickDialog)
         await pilot.press("down", "down", "down", "enter")   # MISC

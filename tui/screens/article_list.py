@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -15,6 +16,7 @@ from textual.widgets import Input, Static
 from newsdesk.extract.text import safe_for_terminal
 from newsdesk.store import SORTS, ArticleFilter, Store
 from newsdesk.store.search import TOKEN_HELP, parse_search
+from newsdesk.tui.focus import focus_now
 from newsdesk.tui.widgets.article_table import ArticleTable
 from newsdesk.tui.widgets.key_bar import KeyBar
 
@@ -23,9 +25,15 @@ SORT_CYCLE = list(SORTS)
 
 class ArticleListScreen(Screen[None]):
     BINDINGS = [
-        Binding("slash", "search", "Search", id="list.search", tooltip="Full-text search as you type"),
-        Binding("escape", "clear_search", "Clear", id="list.clear", show=False,
+        # The keys that move focus between the list and the search box are priority
+        # bindings: they act when the app reads them, so the keys typed right after them
+        # (a burst over SSH, a paste) go where focus now is, not where it was.
+        Binding("slash", "search", "Search", id="list.search", priority=True,
+                tooltip="Full-text search as you type"),
+        Binding("escape", "clear_search", "Clear", id="list.clear", show=False, priority=True,
                 tooltip="Clear the search and go back to the list"),
+        Binding("enter", "leave_search", "List", id="list.leave_search", show=False,
+                priority=True, tooltip="From the search box, back to the list"),
         Binding("s", "cycle_sort", "Sort", id="list.sort", tooltip="Sort by date, title or killed"),
         Binding("u", "toggle_unread", "Unread", id="list.unread", tooltip="Show only unread articles"),
         Binding("f", "toggle_flag", "Flag", id="list.flag", tooltip="Flag or unflag the article"),
@@ -60,7 +68,7 @@ class ArticleListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
-        self.table.focus()
+        focus_now(self.table)
         self.update_status()
         ready = os.environ.get("NEWSDESK_READY_FILE")
         if ready:
@@ -111,24 +119,31 @@ class ArticleListScreen(Screen[None]):
         self.table.filter = flt
         self.reload()
 
+    def _searching(self) -> bool:
+        return self.focused is self.query_one("#search", Input)
+
     def action_search(self) -> None:
+        if self._searching():
+            raise SkipAction()  # a "/" typed into the search box
         search = self.query_one("#search", Input)
         search.display = True
-        search.focus()
+        focus_now(search)
+
+    def action_leave_search(self) -> None:
+        if not self._searching():
+            raise SkipAction()  # Enter on the list opens the article
+        focus_now(self.table)
 
     def action_clear_search(self) -> None:
         search = self.query_one("#search", Input)
         if search.value:
             search.value = ""
         search.display = False
-        self.table.focus()
+        focus_now(self.table)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.search_text = event.value
         self.apply_filter()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.table.focus()
 
     def action_cycle_sort(self) -> None:
         table = self.table

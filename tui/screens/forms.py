@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -16,6 +17,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from newsdesk.tui.focus import focus_now, keys_processed
 from newsdesk.tui.render import plain
 
 
@@ -61,9 +63,19 @@ def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
 
 
 class FormDialog(ModalScreen[dict[str, Any] | None]):
+    # Tab, Shift+Tab and Enter move focus as priority bindings: those run when the app reads
+    # the key, before it hands the next key to a widget. As ordinary bindings they ran only
+    # after the focused field had seen the key, so the rest of a burst (a paste, a laggy
+    # SSH link) was already queued for the old field and landed there.
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+        Binding("tab", "next_field", "Next field", id="form.next_field", show=False,
+                priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", id="form.previous_field",
+                show=False, priority=True),
+        Binding("enter", "submit_field", "Next field or save", id="form.submit_field",
+                show=False, priority=True),
     ]
 
     def __init__(self, title: str, fields: list[Field], *, validate: Validator | None = None,
@@ -117,7 +129,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
 
     def on_mount(self) -> None:
         first = self.query(Input).first() if not self.fields[0].kind == "choice" else None
-        (first or self.query_one(f"#field-{self.fields[0].name}")).focus()
+        focus_now(first or self.query_one(f"#field-{self.fields[0].name}"))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         # a choice that others depend on: refill them
@@ -136,14 +148,45 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
             raw[f.name] = widget.value
         return raw
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        inputs = list(self.query(Input))
-        if event.input is inputs[-1]:
-            self.action_save()
+    def _field_widgets(self) -> list[Input | Select]:
+        return [self.query_one(f"#field-{f.name}") for f in self.fields]  # type: ignore[misc]
+
+    def _focused_field(self) -> Input | Select | None:
+        """The field holding focus (a Select's open list counts as its Select)."""
+        node = self.focused
+        while node is not None and node is not self:
+            if isinstance(node, (Input, Select)) and (node.id or "").startswith("field-"):
+                return node
+            node = node.parent  # type: ignore[assignment]
+        return None
+
+    def _select_is_open(self) -> bool:
+        field = self._focused_field()
+        return isinstance(field, Select) and field.expanded
+
+    def action_next_field(self) -> None:
+        if self._select_is_open():
+            raise SkipAction()  # the open list handles its own keys
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        if self._select_is_open():
+            raise SkipAction()
+        self.focus_previous()
+
+    async def action_submit_field(self) -> None:
+        field = self._focused_field()
+        if not isinstance(field, Input):
+            raise SkipAction()  # Enter opens or picks in a choice list
+        inputs = [w for w in self._field_widgets() if isinstance(w, Input)]
+        if field is inputs[-1]:
+            await self.action_save()
         else:
             self.focus_next()
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
+        # the screen first: it hands keys on to the fields
+        await keys_processed([self, *self._field_widgets()])
         values: dict[str, Any] = {}
         errors: list[str] = []
         raw = self._raw()
@@ -182,7 +225,7 @@ class PickDialog(ModalScreen[int | None]):
                                for o in self.options], id="pick-list")
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        focus_now(self.query_one(OptionList))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option_index)

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from newsdesk.contract import CASUALTY_KINDS, ENTITY_LABELS
 from newsdesk.store import ArticleFilter, Store, StoredSpan
 from newsdesk.store.coding import ACLED_TYPES, prefill_event
+from newsdesk.tui.focus import focus_now
 from newsdesk.tui.render import plain
 from newsdesk.tui.screens.forms import Field, FormDialog, PickDialog, range_check
 from newsdesk.tui.screens.span_details import SpanDetailsScreen
@@ -65,7 +66,7 @@ class ReaderScreen(Screen[None]):
                 tooltip="Reject the highlight under the cursor (it disappears)"),
         Binding("L", "relabel", "Relabel", id="reader.relabel", show=False,
                 tooltip="Change the type of the entity or the kind of the figure under the cursor"),
-        Binding("plus_sign", "add_entity", "Add", id="reader.add_entity", show=False,
+        Binding("plus", "add_entity", "Add", id="reader.add_entity", show=False,
                 tooltip="Mark the selection as an entity the machine missed"),
         Binding("F", "fix_figure", "Fix fig", id="reader.fix_figure", show=False,
                 tooltip="Correct the kind or range of the figure under the cursor"),
@@ -108,7 +109,7 @@ class ReaderScreen(Screen[None]):
     def on_mount(self) -> None:
         self.view.shown_layers = set(self.app.layers)
         self.show(self.article_id)
-        self.view.focus()
+        focus_now(self.view)
         # the gazetteer costs ~0.2 s to load: off the UI thread, before the event form needs it
         self.run_worker(_load_gazetteer, thread=True, group="gazetteer", exit_on_error=False)
 
@@ -127,7 +128,7 @@ class ReaderScreen(Screen[None]):
         theme, rules = self._style_inputs()
         if self._styled_with and self._styled_with[0] == theme and self._styled_with[1] is rules:
             event.refresh_styles = False
-        self.view.focus()
+        focus_now(self.view)
 
     def show(self, article_id: int, *, keep_cursor: bool = False) -> None:
         article = self.store.article(article_id)
@@ -172,7 +173,7 @@ class ReaderScreen(Screen[None]):
 
     def action_back(self) -> None:
         if not self.view.has_focus:
-            self.view.focus()
+            focus_now(self.view)
             return
         self.app.pop_screen()
 
@@ -182,7 +183,7 @@ class ReaderScreen(Screen[None]):
             self.notify("no more articles that way", timeout=2)
             return
         self.show(target)
-        self.view.focus()
+        focus_now(self.view)
 
     def action_toggle_flag(self) -> None:
         self.store.toggle_flag(self.article_id)
@@ -198,7 +199,7 @@ class ReaderScreen(Screen[None]):
     def action_panel(self, kind: str) -> None:
         self.panels.active = kind
         panel = self.panels.list_for(kind)
-        panel.focus()
+        focus_now(panel)
         if panel.highlighted is None:
             first = next((i for i, row in enumerate(panel.rows) if row is not None), None)
             if first is not None:

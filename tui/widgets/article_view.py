@@ -89,8 +89,15 @@ class ArticleView(TextArea):
         if not self.is_mounted:
             return
         wrapped = self.wrapped_document
-        rows = [wrapped.location_to_offset(loc).y
-                for loc in (*previous_selection, *selection)]
+        document = self.document
+        # the previous selection may belong to the article shown before this one: its rows
+        # can lie past the end of this text, and then the whole view is new anyway
+        locations = (*previous_selection, *selection)
+        if not all(row < document.line_count and column <= len(document[row])
+                   for row, column in locations):
+            self.refresh()
+            return
+        rows = [wrapped.location_to_offset(loc).y for loc in locations]
         self.refresh_lines(min(rows), max(rows) - min(rows) + 1)
 
     class DetailsRequested(Message):
