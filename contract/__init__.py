@@ -24,6 +24,17 @@ SPAN_GROUPS: tuple[tuple[str, SpanKind, str], ...] = (
 )
 
 
+def range_words(lo: int | None, hi: int | None) -> str:
+    """A figure's range as an analyst reads it: '7', '101 or more', 'up to 32', '?'."""
+    if lo is None and hi is None:
+        return "unknown number"
+    if lo is None:
+        return f"up to {hi}"
+    if hi is None:
+        return f"{lo} or more"
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
 class Span(TypedDict):
     start: int   # Python string index into the article text
     end: int     # exclusive

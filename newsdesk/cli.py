@@ -271,7 +271,8 @@ def export_annotations(ctx: click.Context, fmt: str, output: Path | None,
             if output is None:
                 raise click.UsageError("brat needs --output FOLDER")
             written = write_brat(store, output)
-            click.echo(f"{len(written) // 2} documents written to {output}")
+            documents = sum(1 for path in written if path.suffix == ".ann")
+            click.echo(f"{documents} documents written to {output}, with annotation.conf")
             return
         text = export_text(store, "annotations", fmt)
     _emit(text, output)

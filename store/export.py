@@ -9,13 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from newsdesk.contract import CASUALTY_KINDS, ENTITY_LABELS, range_words
+from newsdesk.store.records import StoredSpan
 from newsdesk.store.store import Store
 
 EVENT_COLUMNS = (
     "event_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
     "actor2", "location", "admin1", "country", "fatalities", "fatalities_min",
     "fatalities_max", "wounded_min", "wounded_max", "captured_min", "captured_max", "source",
-    "notes", "analyst", "coded_at", "evidence")
+    "source_titles", "source_urls", "notes", "analyst", "coded_at", "evidence")
 # a spreadsheet runs a cell that starts with one of these as a formula
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,7 +33,8 @@ def event_rows(store: Store) -> Iterator[dict[str, Any]]:
     titles: dict[int, dict[str, Any]] = {}
     for event in store.events():
         evidence = []
-        sources = []
+        sources: list[str] = []
+        cited: list[dict[str, Any]] = []  # each article once, in the order first cited
         for ev in event["evidence"]:
             article = titles.get(ev["article_id"])
             if article is None:
@@ -40,6 +43,8 @@ def event_rows(store: Store) -> Iterator[dict[str, Any]]:
             src = article.get("source") or article.get("title") or f"article {ev['article_id']}"
             if src not in sources:
                 sources.append(src)
+            if article and article not in cited:
+                cited.append(article)
             evidence.append({"article_id": ev["article_id"], "field": ev["field"],
                              "start": ev["start"], "end": ev["end"], "text": ev["text"]})
         yield {
@@ -53,7 +58,10 @@ def event_rows(store: Store) -> Iterator[dict[str, Any]]:
             "fatalities_min": event["fatalities_min"], "fatalities_max": event["fatalities_max"],
             "wounded_min": event["wounded_min"], "wounded_max": event["wounded_max"],
             "captured_min": event["captured_min"], "captured_max": event["captured_max"],
-            "source": "; ".join(sources), "notes": event["notes"], "analyst": event["analyst"],
+            "source": "; ".join(sources),
+            "source_titles": "; ".join(a["title"] for a in cited),
+            "source_urls": "; ".join(a["url"] or f"urn:newsdesk:article:{a['id']}" for a in cited),
+            "notes": event["notes"], "analyst": event["analyst"],
             "coded_at": event["coded_at"], "evidence": evidence,
         }
 
@@ -111,40 +119,97 @@ def annotations_jsonl(store: Store) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in annotation_records(store))
 
 
-def _brat_label(record: dict[str, Any]) -> str:
-    label = record["label"] or record["kind"] or record["action"]
+# brat's entity types: the contract's labels and kinds, plus quotes, dates and notes
+BRAT_TYPES = (*ENTITY_LABELS, *CASUALTY_KINDS, "Quote", "Date", "Note")
+
+
+def _brat_type(name: Any) -> str:
     # brat types are one token of letters, digits, - and _
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in str(label)) or "Note"
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in str(name)) or "Note"
+
+
+def _span_note(span: StoredSpan) -> str:
+    """What brat's AnnotatorNotes say of a span: its value, and who made or checked it."""
+    attrs = span.attrs
+    parts = []
+    if span.kind == "casualty":
+        parts.append(f"{span.label} {range_words(attrs.get('min'), attrs.get('max'))}"
+                     + (" (vague)" if attrs.get("vague") else ""))
+    elif span.kind == "date" and attrs.get("value"):
+        parts.append(f"value {attrs['value']}")
+    elif span.kind == "quote" and attrs.get("speaker"):
+        parts.append(f"speaker {attrs['speaker']}")
+    elif span.kind == "entity" and attrs.get("canonical"):
+        parts.append(f"canonical {attrs['canonical']}")
+    if attrs.get("added"):
+        parts.append(f"added by {attrs.get('analyst')}")
+    elif attrs.get("corrected_by"):
+        parts.append(f"corrected by {attrs['corrected_by']}")
+    elif attrs.get("accepted_by"):
+        parts.append(f"accepted by {attrs['accepted_by']}")
+    else:
+        parts.append("machine")
+    return "; ".join(parts)
+
+
+def _brat_span_type(span: StoredSpan) -> str:
+    if span.kind == "quote":
+        return "Quote"
+    if span.kind == "date":
+        return "Date"
+    return _brat_type(span.label or ("MISC" if span.kind == "entity" else "killed"))
 
 
 def write_brat(store: Store, folder: Path) -> list[Path]:
-    """One `<article id>.txt` (the body) and `.ann` (text-bound annotations and notes)."""
+    """For each article analysts worked on: `<id>.txt` (the body) and `<id>.ann`, the spans
+    as the analysts corrected them (a rejected span is not there, a relabelled one has its
+    new type, a fixed figure its new range in the notes) and their notes; plus the
+    collection's `annotation.conf`, which brat needs to load it."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    records: dict[int, list[dict[str, Any]]] = {}
-    for record in annotation_records(store):
-        records.setdefault(record["article_id"], []).append(record)
-    for article_id, items in records.items():
+    types = set(BRAT_TYPES)
+    for article_id in _annotated_articles(store):
         body = store.body(article_id)
+        annotations = store.annotations(article_id)
+        items = [(_brat_span_type(s), s.start, s.end, _span_note(s))
+                 for s in store.corrected_spans(article_id, annotations)]
+        items += [("Note", a["start"], a["end"],
+                   " ".join(filter(None, [a["label"], a["note"], f"by {a['analyst']}"])))
+                  for a in annotations if a["action"] == "note" and a["start"] is not None]
         lines = []
-        t = n = 0
-        for record in items:
-            if record["start"] is None or record["end"] is None:
-                continue  # brat has no document-level annotations: tags go to jsonl and wadm
-            text = body[record["start"]:record["end"]]
-            if "\n" in text:
+        t = 0
+        for kind, start, end, detail in sorted(items, key=lambda i: (i[1], i[2], i[0])):
+            text = body[start:end]
+            if "\n" in text or start >= end:
                 continue  # brat's discontinuous spans are out of scope: skip multi-line ones
             t += 1
-            lines.append(f"T{t}\t{_brat_label(record)} {record['start']} {record['end']}\t{text}")
-            detail = record["note"] or (f"{record['action']} by {record['analyst']}")
-            n += 1
-            lines.append(f"#{n}\tAnnotatorNotes T{t}\t{' '.join(str(detail).split())}")
+            types.add(kind)
+            lines.append(f"T{t}\t{kind} {start} {end}\t{text}")
+            lines.append(f"#{t}\tAnnotatorNotes T{t}\t{' '.join(str(detail).split())}")
         txt = folder / f"{article_id}.txt"
         txt.write_text(body, encoding="utf-8")
         ann = folder / f"{article_id}.ann"
         ann.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
         written += [txt, ann]
+    conf = folder / "annotation.conf"
+    ordered = [*BRAT_TYPES, *sorted(types - set(BRAT_TYPES))]
+    conf.write_text("[entities]\n" + "\n".join(ordered) + "\n\n[relations]\n\n[events]\n\n"
+                    "[attributes]\n", encoding="utf-8")
+    written.append(conf)
     return written
+
+
+def _correction(record: dict[str, Any]) -> str | None:
+    """A correction's new value in words (the WADM body that carries it)."""
+    attrs = record["attrs"] or {}
+    if record["action"] == "fix":
+        return (f"{record['label'] or attrs.get('kind') or 'figure'}"
+                f" {range_words(attrs.get('min'), attrs.get('max'))}")
+    if record["action"] == "speaker":
+        return f"speaker {attrs.get('speaker')}"
+    if record["action"] in ("relabel", "add"):
+        return record["label"]
+    return None
 
 
 def wadm(store: Store, base: str = "urn:newsdesk:article:") -> dict[str, Any]:
@@ -168,6 +233,14 @@ def wadm(store: Store, base: str = "urn:newsdesk:article:") -> dict[str, Any]:
         body_items = [{"type": "TextualBody", "purpose": "tagging" if record["action"] in
                        ("tag", "relabel", "add") else "commenting",
                        "value": record["note"] or record["label"] or record["action"]}]
+        corrected = _correction(record)
+        if corrected is not None and record["action"] in ("fix", "speaker"):
+            # the corrected value, with the figure's range as data too
+            attrs = record["attrs"] or {}
+            body_items.append({"type": "TextualBody", "purpose": "editing", "value": corrected,
+                               **({"newsdesk:min": attrs.get("min"),
+                                   "newsdesk:max": attrs.get("max")}
+                                  if record["action"] == "fix" else {})})
         items.append({
             "id": f"urn:newsdesk:annotation:{record['action']}:{article_id}:"
                   f"{record['id'] if record['id'] is not None else record['label']}",

@@ -200,6 +200,13 @@ async def test_selection_motions(seeded_db):
         assert view.selected_text.endswith("security forces.")
         await pilot.press("escape")
         assert view.selected_range is None
+        # from the cursor, not from the start of its sentence
+        view.move_cursor(view.location(view.text.index("infamous")))
+        await pilot.press("greater_than_sign")
+        assert view.selected_text.startswith("infamous black flag")
+        assert view.selected_text.endswith("security forces.")
+        await pilot.press("escape")
+        view.move_cursor((0, 0))
         await pilot.press("right_curly_bracket")
         assert view.text.startswith("The militant group", view.offset(view.cursor_location))
         await pilot.press("b")

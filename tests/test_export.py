@@ -117,3 +117,51 @@ def test_export_commands(annotated, tmp_path):
     assert res.exit_code == 0 and json.loads((tmp_path / "w.json").read_text())["total"] > 0
     res = runner.invoke(cli, ["export", "events", "--format", "jsonl", "--db", str(annotated)])
     assert res.exit_code == 0
+
+
+def test_brat_holds_the_corrected_view_and_its_conf(seeded_db, tmp_path):
+    with Store(seeded_db) as s:
+        article_id = s.page_articles(limit=1)[0].id
+        entity = s.spans(article_id, "entity")[0]
+        figure = s.spans(article_id, "casualty")[0]
+        s.add_annotation(article_id, "bo", action="reject", kind="entity", span_id=entity.id,
+                         start=entity.start, end=entity.end)
+        s.add_annotation(article_id, "bo", action="fix", kind="casualty", span_id=figure.id,
+                         start=figure.start, end=figure.end, label="killed",
+                         attrs={"min": 7, "max": 9})
+        written = write_brat(s, tmp_path / "brat")
+        doc = wadm(s)
+    ann = (tmp_path / "brat" / f"{article_id}.ann").read_text(encoding="utf-8").splitlines()
+    bound = {tuple(line.split("\t")[1].split(" ")[1:]): line for line in ann
+             if line.startswith("T")}
+    # the rejected entity is no positive annotation; other machine entities are there
+    rejected = [line for key, line in bound.items()
+                if key == (str(entity.start), str(entity.end)) and line.split("\t")[1]
+                .startswith(entity.label + " ")]
+    assert not rejected
+    fixed_t = bound[(str(figure.start), str(figure.end))].split("\t")[0]
+    [note] = [line for line in ann if line.startswith("#") and line.split("\t")[1].endswith(
+        f" {fixed_t}")]
+    assert "killed 7–9" in note and "corrected by bo" in note
+    conf = tmp_path / "brat" / "annotation.conf"
+    assert conf in written
+    declared = set(conf.read_text().split("[relations]")[0].split()[1:])
+    assert {line.split("\t")[1].split(" ")[0] for line in ann if line.startswith("T")} <= declared
+    [fix] = [i for i in doc["first"]["items"] if ":fix:" in i["id"]]
+    [editing] = [b for b in fix["body"] if b["purpose"] == "editing"]
+    assert editing["value"] == "killed 7–9"
+    assert (editing["newsdesk:min"], editing["newsdesk:max"]) == (7, 9)
+
+
+def test_events_csv_names_each_source_article_title_and_url(seeded_db):
+    with Store(seeded_db) as s:
+        a, b = (r.id for r in s.page_articles(limit=2))
+        s.create_event("ana", {"event_date": "2020-01-01"},
+                       [{"article_id": a, "field": "selection", "start": 0, "end": 4, "text": "x"},
+                        {"article_id": b, "field": "actor1", "start": 0, "end": 4, "text": "y"},
+                        {"article_id": a, "field": "location", "start": 5, "end": 9, "text": "z"}])
+        titles = [s.article(i)["title"] for i in (a, b)]
+        urls = [s.article(i)["url"] or f"urn:newsdesk:article:{i}" for i in (a, b)]
+        [row] = list(csv.DictReader(io.StringIO(events_csv(s))))
+    assert row["source_titles"] == "; ".join(titles)
+    assert row["source_urls"] == "; ".join(urls)

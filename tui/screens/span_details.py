@@ -8,9 +8,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from newsdesk.contract import range_words
 from newsdesk.store import StoredSpan
 from newsdesk.tui.render import plain
-from newsdesk.tui.widgets.found_panels import range_words
 
 KIND_NAMES = {"entity": "Entity", "casualty": "Casualty figure", "quote": "Quote", "date": "Date"}
 

@@ -262,12 +262,12 @@ class ArticleView(TextArea):
         current = self.selected_range
         pos = self.offset(self.cursor_location)
         anchor, end = current if current else (pos, pos)
-        if current is None:
-            # start on the word or sentence the cursor is in
-            starts = self._stops(unit)
-            i = bisect_right(starts, pos) - 1
-            if i >= 0 and (unit != "word" or self._word_ends[i] > pos):
-                anchor = starts[i]
+        if current is None and unit == "word":
+            # a word is taken whole: start on the word the cursor is in. A sentence starts
+            # at the cursor, as help says (`.` first to take one whole)
+            i = bisect_right(self._words, pos) - 1
+            if i >= 0 and self._word_ends[i] > pos:
+                anchor = self._words[i]
         ends = self._stops(unit, ends=True)
         if direction > 0:
             i = bisect_right(ends, end)

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsdesk.contract import ENTITY_LABELS
+from newsdesk.contract import ENTITY_LABELS, range_words
 from newsdesk.extract.text import sentence_spans
 from newsdesk.store import StoredSpan
 from newsdesk.tui.render import plain
@@ -34,17 +34,6 @@ class Row:
     spans: list[StoredSpan]
     next_mention: int = 0
     event_id: int | None = None
-
-
-def range_words(lo: int | None, hi: int | None) -> str:
-    """A figure's range as an analyst reads it: '7', '101 or more', 'up to 32', '?'."""
-    if lo is None and hi is None:
-        return "unknown number"
-    if lo is None:
-        return f"up to {hi}"
-    if hi is None:
-        return f"{lo} or more"
-    return str(lo) if lo == hi else f"{lo}–{hi}"
 
 
 class PanelList(OptionList):
