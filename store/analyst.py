@@ -28,6 +28,14 @@ EVENT_FIELDS = ("event_date", "time_precision", "event_type", "sub_event_type", 
                 "actor2", "location", "admin1", "country", "fatalities_min", "fatalities_max",
                 "wounded_min", "wounded_max", "captured_min", "captured_max", "notes")
 
+# evidence field -> the event columns it supports
+EVIDENCE_FIELDS: dict[str, tuple[str, ...]] = {
+    "event_date": ("event_date", "time_precision"), "location": ("location", "admin1", "country"),
+    "actor1": ("actor1",), "actor2": ("actor2",),
+    "fatalities": ("fatalities_min", "fatalities_max"), "wounded": ("wounded_min", "wounded_max"),
+    "captured": ("captured_min", "captured_max"),
+}
+
 
 def _q(name: str) -> str:
     """A quoted identifier (column names come from our own tables, never from input)."""
@@ -230,15 +238,38 @@ class AnalystWork:
                 act.insert("event_evidence", {**ev, "event_id": event_id})
             return event_id
 
-    def update_event(self, event_id: int, analyst: str, changes: dict[str, Any]) -> bool:
+    def update_event(self, event_id: int, analyst: str, changes: dict[str, Any],
+                     evidence: list[dict[str, Any]] | None = None) -> bool:
+        """Edit an event. Evidence follows the edit: the rows citing a field whose value
+        changed go (they supported the old value), and `evidence` rows for the changed
+        fields come in; all in one undoable action."""
         unknown = set(changes) - set(EVENT_FIELDS)
         if unknown:
             raise ValueError(f"unknown event fields: {', '.join(sorted(unknown))}")
         with self.action(analyst, "edit event") as act:
+            before = _row(act.conn, "events", {"id": event_id}, list(changes))
             changed = act.update("events", {"id": event_id}, changes)
-            if changed:
-                act.update("events", {"id": event_id}, {"updated_at": utc_now()})
-            return changed
+            if not changed or before is None:
+                return False
+            act.update("events", {"id": event_id}, {"updated_at": utc_now()})
+            stale = {name for name, columns in EVIDENCE_FIELDS.items()
+                     if any(c in changes and changes[c] != before[c] for c in columns)}
+            if stale & {"actor1", "actor2"}:
+                stale.add("actor")  # evidence coded before actors were told apart
+            if stale:
+                marks = ", ".join("?" for _ in stale)
+                for (ev_id,) in act.conn.execute(
+                        f"SELECT id FROM event_evidence WHERE event_id = ? AND field IN ({marks})",
+                        [event_id, *sorted(stale)]).fetchall():
+                    act.delete("event_evidence", {"id": ev_id})
+            for ev in evidence or []:
+                if ev["field"] in stale:
+                    act.insert("event_evidence", {**ev, "event_id": event_id})
+            return True
+
+    def update_note(self, annotation_id: int, analyst: str, note: str) -> bool:
+        with self.action(analyst, "edit note") as act:
+            return act.update("annotations", {"id": annotation_id}, {"note": note})
 
     def add_evidence(self, event_id: int, analyst: str, evidence: list[dict[str, Any]]) -> int:
         with self.action(analyst, "attach evidence") as act:

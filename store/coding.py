@@ -44,9 +44,28 @@ def _sum_range(figures: list[StoredSpan]) -> tuple[int | None, int | None]:
     return low, high
 
 
+# a date this far before the selection, in the same paragraph, still dates its events
+NEAR_DATE_CHARS = 400
+
+
+def _event_date(value: str) -> str | None:
+    """An ISO date value at any granularity as the event form's day."""
+    if len(value) == 10:
+        return value
+    if len(value) == 7:  # a month: its first day, at month precision
+        return f"{value}-01"
+    if len(value) == 4:
+        return f"{value}-01-01"
+    return None
+
+
 def prefill_event(spans: list[StoredSpan], start: int, end: int, article_id: int,
-                  country_of=None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(field values, evidence rows) from the spans inside [start, end) of one article."""
+                  country_of=None, *, text: str = "", published: str | None = None
+                  ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(field values, evidence rows) from the spans inside [start, end) of one article.
+
+    The date is the first date inside the selection, else the nearest one before it in
+    its paragraph, else the publication date (the day the report was filed)."""
     inside = [s for s in spans if start <= s.start and s.end <= end]
     fields: dict[str, Any] = {}
     evidence: list[dict[str, Any]] = []
@@ -56,19 +75,22 @@ def prefill_event(spans: list[StoredSpan], start: int, end: int, article_id: int
                          "span_id": span.id if span.id > 0 else None,
                          "start": span.start, "end": span.end, "text": span.text})
 
-    dates = [s for s in inside if s.kind == "date" and s.attrs.get("value")]
+    dates = [s for s in inside if s.kind == "date" and s.attrs.get("value")
+             and _event_date(s.attrs["value"])]
+    if not dates:
+        paragraph_start = text.rfind("\n", 0, start) + 1 if text else 0
+        before = [s for s in spans if s.kind == "date" and s.attrs.get("value")
+                  and _event_date(s.attrs["value"]) and s.end <= start
+                  and s.start >= max(paragraph_start, start - NEAR_DATE_CHARS)]
+        dates = before[-1:]
     if dates:
         first = dates[0]
-        value = first.attrs["value"]
-        granularity = first.label or "day"
-        if len(value) == 10:
-            fields["event_date"] = value
-        elif len(value) == 7:  # a month: its first day, at month precision
-            fields["event_date"] = f"{value}-01"
-        elif len(value) == 4:
-            fields["event_date"] = f"{value}-01-01"
-        fields["time_precision"] = PRECISION_OF_GRANULARITY.get(granularity, 3)
+        fields["event_date"] = _event_date(first.attrs["value"])
+        fields["time_precision"] = PRECISION_OF_GRANULARITY.get(first.label or "day", 3)
         cite("event_date", first)
+    elif published and _event_date(published[:10]):
+        fields["event_date"] = _event_date(published[:10])
+        fields["time_precision"] = 1 if len(published) >= 10 else 3
     places = [s for s in inside if s.kind == "entity" and s.label == "LOC"]
     if places:
         place = places[0]
@@ -79,15 +101,15 @@ def prefill_event(spans: list[StoredSpan], start: int, end: int, article_id: int
                             if (c := country_of(p.attrs.get("canonical") or p.text))), None)
             if country:
                 fields["country"] = country
-    actors = []
+    actors: list[tuple[str, StoredSpan]] = []
     for s in inside:
         if s.kind == "entity" and s.label in ("ORG", "PER"):
             name = s.attrs.get("canonical") or s.text
-            if name not in actors:
-                actors.append(name)
-                cite("actor", s)
-    for key, name in zip(("actor1", "actor2"), actors):
+            if name not in (n for n, _ in actors):
+                actors.append((name, s))
+    for key, (name, span) in zip(("actor1", "actor2"), actors):
         fields[key] = name
+        cite(key, span)
     for kind, prefix in FIGURE_FIELDS.items():
         figures = [s for s in inside if s.kind == "casualty" and s.label == kind]
         low, high = _sum_range(figures)
@@ -97,3 +119,21 @@ def prefill_event(spans: list[StoredSpan], start: int, end: int, article_id: int
             for f in figures:
                 cite(prefix, f)
     return fields, evidence
+
+
+def evidence_for(spans: list[StoredSpan], values: dict[str, Any], article_id: int
+                 ) -> list[dict[str, Any]]:
+    """Evidence for an edited event's names (actors, location): the first mention in this
+    article of the entity each now names. Fields whose value no span names get none."""
+    out = []
+    for field in ("actor1", "actor2", "location"):
+        value = values.get(field)
+        if not value:
+            continue
+        span = next((s for s in spans if s.kind == "entity"
+                     and value in (s.attrs.get("canonical"), s.text)), None)
+        if span is not None:
+            out.append({"article_id": article_id, "field": field,
+                        "span_id": span.id if span.id > 0 else None,
+                        "start": span.start, "end": span.end, "text": span.text})
+    return out

@@ -102,3 +102,36 @@ def test_the_list_killed_column_follows_figure_corrections_and_their_undo(store)
     store.redo("ana")
     store.replace_spans(a, extract.extract(body, None), "again")
     assert listed() == (2, 18)
+
+
+def test_evidence_follows_an_edited_event_and_undo_brings_it_back(store):
+    article_id, _ = store.add_article(title="T", body="Gunmen of Group A attacked Town B.")
+    old = {"article_id": article_id, "field": "actor1", "span_id": None, "start": 10,
+           "end": 17, "text": "Group A"}
+    place = {"article_id": article_id, "field": "location", "span_id": None, "start": 27,
+             "end": 33, "text": "Town B"}
+    event_id = store.create_event("ana", {"actor1": "Group A", "location": "Town B"},
+                                  [old, place])
+    new = {**old, "start": 0, "end": 6, "text": "Gunmen"}
+    assert store.update_event(event_id, "ana", {"actor1": "Gunmen"}, [new, place])
+    evidence = store.event(event_id)["evidence"]
+    # the old actor's evidence is gone, the new one's is there, the place's is untouched
+    assert sorted((e["field"], e["text"]) for e in evidence) == [
+        ("actor1", "Gunmen"), ("location", "Town B")]
+    store.undo("ana")
+    event = store.event(event_id)
+    assert event["actor1"] == "Group A"
+    assert sorted((e["field"], e["text"]) for e in event["evidence"]) == [
+        ("actor1", "Group A"), ("location", "Town B")]
+
+
+def test_a_note_is_edited_and_deleted_undoably(store):
+    article_id, _ = store.add_article(title="T", body="Some text here.")
+    note_id = store.add_annotation(article_id, "ana", note="first", start=0, end=4)
+    assert store.update_note(note_id, "ana", "second")
+    assert [n["note"] for n in store.annotations(article_id)] == ["second"]
+    assert store.delete_annotation(note_id, "ana")
+    assert store.annotations(article_id) == []
+    store.undo("ana")
+    store.undo("ana")
+    assert [n["note"] for n in store.annotations(article_id)] == ["first"]

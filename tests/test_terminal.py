@@ -39,8 +39,11 @@ def test_a_short_article_after_the_cursor_went_deep_in_a_long_one(seeded_db, ter
     term.wait_for("Short one")
     term.keys("Down", "Enter")                  # the newest seed: a long article
     term.wait_for("Entities")
+    opened = term.settle()
+    assert "╭" not in opened, f"a dialog opened with the article:\n{opened}"
     term.keys("PageDown", "PageDown", "PageDown", "End")
-    term.settle()
+    paged = term.settle()
+    assert "╭" not in paged and "Entities" in paged, f"after paging:\n{paged}"
     term.keys("p")                              # the short one, newer in the list
     term.wait_for("Two killed in Kabul")
     term.keys("Escape", "Down", "Enter", "Down", "Down", "Down", "Escape", "Up", "Enter")
@@ -101,3 +104,67 @@ def test_hostile_text_leaves_the_terminal_alone(tmp_path, terminal):
     buffers = __import__("subprocess").run(["tmux", "list-buffers"], capture_output=True,
                                            text=True).stdout
     assert "aGk" not in buffers  # OSC 52 never reached tmux's clipboard
+
+
+@pytest.mark.parametrize(("start", "end"), [((80, 24), (200, 60)), ((200, 60), (80, 24))],
+                         ids=["grow", "shrink"])
+def test_a_resize_in_the_reader_redraws_every_line(seeded_db, terminal, start, end):
+    term = terminal(seeded_db, size=start)
+    _open_ramadi(term)
+    term.settle()
+    term.resize(*end)
+    resized = term.settle(quiet_s=0.5)
+    assert max(len(line) for line in resized.splitlines()) > end[0] - 10  # uses the width
+    assert len(resized.splitlines()) == end[1]
+    term.keys("1")
+    term.settle()
+    term.keys("1")                                 # a layer off and on repaints everything
+    repainted = term.settle(quiet_s=0.5)
+    assert resized == repainted
+
+
+def test_events_and_notes_are_edited_and_deleted_from_their_panels(seeded_db, terminal):
+    term = terminal(seeded_db, size=(120, 40))
+    _open_ramadi(term)
+    term.keys(">", "E")
+    term.wait_for("Code an event")
+    term.keys("C-s")
+    term.wait_for("event coded")
+    [(event_id, actor1)] = _rows(seeded_db, "SELECT id, actor1 FROM events")
+    term.keys("v", "Enter")                      # edit the event from the Events panel
+    term.wait_for(f"Event {event_id}")
+    for _ in range(4):
+        term.keys("Tab")
+    term.type("Iraqi security forces")           # actor 1, its prefill selected: replaced
+    term.keys("C-s")
+    term.wait_for("event updated")
+    assert _rows(seeded_db, "SELECT actor1 FROM events") == [("Iraqi security forces",)]
+    # the old actor's evidence went with the old value
+    assert ("actor1", actor1) not in _rows(seeded_db, "SELECT field, text FROM event_evidence")
+    term.keys("X")                               # X on the event deletes it, not a date span
+    term.wait_for("deleted")
+    assert _rows(seeded_db, "SELECT count(*) FROM events") == [(0,)]
+    assert _rows(seeded_db, "SELECT count(*) FROM annotations WHERE action = 'reject'") == [(0,)]
+    term.keys("u")
+    term.wait_for("undone: delete event")
+    assert _rows(seeded_db, "SELECT actor1 FROM events") == [("Iraqi security forces",)]
+    # a note: add, edit from the Notes panel, delete
+    term.keys("Escape")                          # from the panel back to the text
+    term.settle()
+    term.keys("W", "a")
+    term.wait_for("Annotate")
+    term.type("claim")
+    term.keys("Tab")
+    term.type("check this")
+    term.keys("Enter")
+    term.wait_for("note added")
+    term.keys("N", "Enter")
+    term.wait_for("Edit the note")
+    term.type("checked: wrong")
+    term.keys("Enter")
+    term.wait_for("note edited")
+    assert _rows(seeded_db, "SELECT note FROM annotations WHERE action = 'note'") == [
+        ("checked: wrong",)]
+    term.keys("X")
+    term.wait_for("note deleted")
+    assert _rows(seeded_db, "SELECT count(*) FROM annotations WHERE action = 'note'") == [(0,)]

@@ -1,16 +1,19 @@
 """The app: opens the store, routes between screens, runs background work."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import Screen
+from textual.widgets import Input
 
 from newsdesk.config import Config, export_dir, load_state, save_state
 from newsdesk.extract.text import safe_for_terminal
@@ -37,6 +40,10 @@ class GoToArticle(Provider):
                       text=shown, help=f"open the article · {published or 'undated'}")
 
 
+# how long a key waits for the dialog it follows to be built (far more than it takes)
+SCREEN_MOUNT_WAIT_S = 5.0
+
+
 class NewsdeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "newsdesk"
@@ -47,6 +54,34 @@ class NewsdeskApp(App[None]):
         Binding("ctrl+p", "command_palette", "Commands", id="app.commands", show=False,
                 tooltip="Search the app's actions and go to an article by title"),
     ]
+
+    async def on_event(self, event: events.Event) -> None:
+        """Each key takes effect before the next is read.
+
+        Textual hands a key to the focused widget's queue and runs its binding only when
+        the key has bubbled back up, against whatever has focus by then; the keys behind it
+        are handed on meanwhile to the widget that had focus when they were read. In a burst
+        (a paste, keys queued on a laggy SSH link) `2015-05-15⇥AAA` left AAA in the date
+        field and the keys after an Enter that opens an article went to the list. Here a
+        key's binding runs when the key is read, and a character goes straight into the
+        text field that has focus; anything else goes the usual way. A key read while a
+        dialog it opened is still being built waits for it (a moment; never for ever).
+        """
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.app_focus = True
+            screen = self.screen
+            if not screen.is_mounted:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(screen._mounted_event.wait(), SCREEN_MOUNT_WAIT_S)
+            if await self._check_bindings(event.key, priority=True):
+                return
+            focused = self.focused
+            if isinstance(focused, Input) and event.is_printable:
+                await focused._on_key(event)  # Input's own handling of a character
+                return
+            if await self._check_bindings(event.key):
+                return
+        await super().on_event(event)
 
     def __init__(self, db_path: Path, *, analyst: str = "analyst", config: Config | None = None,
                  seed_if_empty: bool = True) -> None:

@@ -32,10 +32,13 @@ class ArticleListScreen(Screen[None]):
                 tooltip="Full-text search as you type"),
         Binding("escape", "clear_search", "Clear", id="list.clear", show=False, priority=True,
                 tooltip="Clear the search and go back to the list"),
-        Binding("enter", "leave_search", "List", id="list.leave_search", show=False,
-                priority=True, tooltip="From the search box, back to the list"),
+        Binding("enter", "enter", "Open", id="list.open", priority=True,
+                tooltip="Open the article (from the search box: back to the list)"),
         Binding("s", "cycle_sort", "Sort", id="list.sort", tooltip="Sort by date, title or killed"),
-        Binding("u", "toggle_unread", "Unread", id="list.unread", tooltip="Show only unread articles"),
+        # U, not u: u is undo in the reader, and a key should not mean two things
+        Binding("U", "toggle_unread", "Unread", id="list.unread", tooltip="Show only unread articles"),
+        Binding("u", "undo_hint", "Undo", id="list.undo", show=False,
+                tooltip="Undo is in the reader: open an article, then u"),
         Binding("f", "toggle_flag", "Flag", id="list.flag", tooltip="Flag or unflag the article"),
         Binding("F", "toggle_flagged_filter", "Flagged", id="list.flagged", show=False,
                 tooltip="Show only flagged articles"),
@@ -129,10 +132,15 @@ class ArticleListScreen(Screen[None]):
         search.display = True
         focus_now(search)
 
-    def action_leave_search(self) -> None:
-        if not self._searching():
-            raise SkipAction()  # Enter on the list opens the article
-        focus_now(self.table)
+    def action_enter(self) -> None:
+        if self._searching():
+            focus_now(self.table)
+            return
+        article_id = self.table.current_id
+        if article_id is None:
+            raise SkipAction()
+        # opened here and now, not through a message: the keys after Enter are the reader's
+        self.app.open_article(article_id, self.table.filter, self.table.sort)
 
     def action_clear_search(self) -> None:
         search = self.query_one("#search", Input)
@@ -149,6 +157,10 @@ class ArticleListScreen(Screen[None]):
         table = self.table
         table.sort = SORT_CYCLE[(SORT_CYCLE.index(table.sort) + 1) % len(SORT_CYCLE)]
         self.reload()
+
+    def action_undo_hint(self) -> None:
+        self.notify("undo (u) and redo (ctrl+r) work in the reader: open an article first;"
+                    " U shows only unread", timeout=4)
 
     def action_toggle_unread(self) -> None:
         self.only_unread = not self.only_unread

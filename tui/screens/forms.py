@@ -14,7 +14,9 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Select, Static
+from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
 from newsdesk.tui.focus import focus_now, keys_processed
@@ -109,8 +111,11 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
         value = "" if f.value is None else str(f.value)
         suggester = SuggestFromList(f.suggestions, case_sensitive=False) if f.suggestions else None
         # compact (no border): a whole event form fits an 80x24 terminal
+        # select_on_focus is done by `_enter` at once: Textual's waits for the Focus event,
+        # which a burst of keys overtakes (the typed text got selected, then overwritten)
         return Input(value=value, placeholder=f.hint, id=f"field-{f.name}", suggester=suggester,
-                     type="integer" if f.kind == "int" else "text", compact=True)
+                     type="integer" if f.kind == "int" else "text", compact=True,
+                     select_on_focus=False)
 
     def _initial_values(self) -> dict[str, Any]:
         """Field values as the form opens: a required choice with no value shows its first."""
@@ -129,7 +134,21 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
 
     def on_mount(self) -> None:
         first = self.query(Input).first() if not self.fields[0].kind == "choice" else None
-        focus_now(first or self.query_one(f"#field-{self.fields[0].name}"))
+        self._enter(first or self.query_one(f"#field-{self.fields[0].name}"))
+
+    def _enter(self, widget: Widget | None) -> None:
+        """Focus a field; a text field's text is selected, so typing replaces it."""
+        if widget is None:
+            return
+        focus_now(widget)
+        if isinstance(widget, Input):
+            widget.selection = Selection(0, len(widget.value))
+
+    def _step_field(self, step: int) -> None:
+        fields = self._field_widgets()
+        current = self._focused_field()
+        index = fields.index(current) if current in fields else -1
+        self._enter(fields[(index + step) % len(fields)])
 
     def on_select_changed(self, event: Select.Changed) -> None:
         # a choice that others depend on: refill them
@@ -167,12 +186,12 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
     def action_next_field(self) -> None:
         if self._select_is_open():
             raise SkipAction()  # the open list handles its own keys
-        self.focus_next()
+        self._step_field(1)
 
     def action_previous_field(self) -> None:
         if self._select_is_open():
             raise SkipAction()
-        self.focus_previous()
+        self._step_field(-1)
 
     async def action_submit_field(self) -> None:
         field = self._focused_field()
@@ -182,7 +201,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
         if field is inputs[-1]:
             await self.action_save()
         else:
-            self.focus_next()
+            self._step_field(1)
 
     async def action_save(self) -> None:
         # the screen first: it hands keys on to the fields

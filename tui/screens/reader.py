@@ -6,12 +6,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from newsdesk.contract import CASUALTY_KINDS, ENTITY_LABELS
 from newsdesk.store import ArticleFilter, Store, StoredSpan
-from newsdesk.store.coding import ACLED_TYPES, prefill_event
+from newsdesk.store.coding import ACLED_TYPES, evidence_for, prefill_event
 from newsdesk.tui.focus import focus_now
 from newsdesk.tui.render import plain
 from newsdesk.tui.screens.forms import Field, FormDialog, PickDialog, range_check
@@ -120,6 +120,8 @@ class ReaderScreen(Screen[None]):
 
     def on_screen_suspend(self) -> None:
         self._styled_with = self._style_inputs()
+        # over a dialog the analyst comes back to the panel row they were on
+        self._under_dialog = isinstance(self.app.screen, ModalScreen)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Textual restyles every widget of a pushed screen (~7 ms here, most of it the
@@ -128,7 +130,8 @@ class ReaderScreen(Screen[None]):
         theme, rules = self._style_inputs()
         if self._styled_with and self._styled_with[0] == theme and self._styled_with[1] is rules:
             event.refresh_styles = False
-        focus_now(self.view)
+        if not (getattr(self, "_under_dialog", False) and self.focused is not None):
+            focus_now(self.view)
 
     def show(self, article_id: int, *, keep_cursor: bool = False) -> None:
         article = self.store.article(article_id)
@@ -292,6 +295,10 @@ class ReaderScreen(Screen[None]):
             end=span.end, span_id=span.id if span.id > 0 else None, **fields)
 
     def action_correct(self, action: str) -> None:
+        focused = self.panels.focused_row()
+        if action == "reject" and focused is not None and focused[0] in ("event", "note"):
+            self._delete(*focused)  # X on an event or a note takes it away
+            return
         span = self._target()
         if span is None:
             return
@@ -459,7 +466,8 @@ class ReaderScreen(Screen[None]):
         from newsdesk.extract.lexicon import country_of
 
         values, evidence = prefill_event(self.view.spans, rng[0], rng[1], self.article_id,
-                                         country_of=country_of)
+                                         country_of=country_of, text=self.view.text,
+                                         published=self.article["published"])
         text = self.view.text[rng[0]:rng[1]]
         evidence.append({"article_id": self.article_id, "field": "selection", "span_id": None,
                          "start": rng[0], "end": rng[1], "text": text})
@@ -473,18 +481,47 @@ class ReaderScreen(Screen[None]):
             "Code an event", self._event_fields(values), validate=EVENT_CHECK,
             context=f"from “{' '.join(text.split())[:160]}”"), done)
 
+    def _delete(self, kind: str, row) -> None:
+        if kind == "event" and row.event_id is not None:
+            if self.store.delete_event(row.event_id, self.analyst):
+                self._changed(f"event {row.event_id} deleted (u undoes)")
+        elif kind == "note" and row.note_id is not None:
+            if self.store.delete_annotation(row.note_id, self.analyst):
+                self._changed("note deleted (u undoes)")
+
+    def on_found_panels_note_opened(self, message: FoundPanels.NoteOpened) -> None:
+        note = next((n for n in self.store.annotations(self.article_id)
+                     if n["id"] == message.note_id), None)
+        if note is None:
+            return
+
+        def done(values: dict | None) -> None:
+            if values is not None and self.store.update_note(note["id"], self.analyst,
+                                                             values["note"] or ""):
+                self._changed("note edited")
+
+        self.app.push_screen(FormDialog("Edit the note", [Field("note", "Note", note["note"])],
+                                        context="X on the note in the Notes panel deletes it"),
+                             done)
+
     def on_found_panels_event_opened(self, message: FoundPanels.EventOpened) -> None:
         event = self.store.event(message.event_id)
         if event is None:
             return
 
         def done(result: dict | None) -> None:
-            if result and self.store.update_event(event["id"], self.analyst,
-                                                  self._event_values(result)):
+            if not result:
+                return
+            values = self._event_values(result)
+            # evidence follows the edit: a new actor or place is cited where this text names it
+            evidence = evidence_for(self.view.spans, values, self.article_id)
+            if self.store.update_event(event["id"], self.analyst, values, evidence):
                 self._changed("event updated")
 
         self.app.push_screen(FormDialog(f"Event {event['id']}", self._event_fields(event),
-                                        validate=EVENT_CHECK), done)
+                                        validate=EVENT_CHECK,
+                                        context="X on the event in the Events panel deletes it"),
+                             done)
 
     def action_attach_evidence(self) -> None:
         rng = self.view.selected_range

@@ -34,6 +34,7 @@ class Row:
     spans: list[StoredSpan]
     next_mention: int = 0
     event_id: int | None = None
+    note_id: int | None = None
 
 
 class PanelList(OptionList):
@@ -83,6 +84,13 @@ class FoundPanels(Vertical):
         def __init__(self, event_id: int) -> None:
             super().__init__()
             self.event_id = event_id
+
+    class NoteOpened(Message):
+        """Enter on a note row: edit its text."""
+
+        def __init__(self, note_id: int) -> None:
+            super().__init__()
+            self.note_id = note_id
 
     class SpanChosen(Message):
         """A panel row was moved onto (or Enter cycled to another mention)."""
@@ -135,6 +143,9 @@ class FoundPanels(Vertical):
 
     @staticmethod
     def _fill(panel: PanelList, rows: list[tuple[Text, Row | None]]) -> None:
+        # the panel the analyst is in keeps its row through a refresh (after an edit, X
+        # still means the same event)
+        keep = panel.highlighted if panel.has_focus else None
         panel.clear_options()
         panel.rows = [row for _, row in rows]
         if not rows:
@@ -142,6 +153,10 @@ class FoundPanels(Vertical):
             panel.rows = [None]
             return
         panel.add_options([Option(prompt, disabled=row is None) for prompt, row in rows])
+        if keep is not None:
+            keep = min(keep, len(rows) - 1)
+            if panel.rows[keep] is not None:
+                panel.highlighted = keep
 
     @staticmethod
     def _entity_rows(spans: list[StoredSpan]) -> list[tuple[Text, Row | None]]:
@@ -186,7 +201,7 @@ class FoundPanels(Vertical):
         return line, Row([span])
 
     @staticmethod
-    def _note_row(note: dict, body: str) -> tuple[Text, Row | None]:
+    def _note_row(note: dict, body: str) -> tuple[Text, Row]:
         start, end = note["start"], note["end"]
         line = Text()
         line.append_text(plain(note["label"] or "note", "bold"))
@@ -195,12 +210,12 @@ class FoundPanels(Vertical):
         line.append_text(plain(f" · {note['analyst']}", "dim"))
         if start is None or end is None:
             line.append(" (whole article)", style="dim")
-            return line, None
+            return line, Row([], note_id=note["id"])
         words = " ".join(body[start:end].split())
         line.append_text(plain(f"\n  “{words[:60]}{'…' if len(words) > 60 else ''}”", "dim"))
         span = StoredSpan(-note["id"], "note", note["label"], start, end, body[start:end],
                           {"note": note["note"], "analyst": note["analyst"]})
-        return line, Row([span])
+        return line, Row([span], note_id=note["id"])
 
     @staticmethod
     def _event_row(event: dict, figures: list[StoredSpan], article_id: int | None
@@ -255,6 +270,15 @@ class FoundPanels(Vertical):
             line.append(f" ({span.label})", style="dim")
         return line, Row([span])
 
+    def focused_row(self) -> tuple[str, Row] | None:
+        """(panel kind, row) under the highlight of the panel that has focus, if one has."""
+        panel = self.list_for(self.active)
+        if not panel.has_focus or panel.highlighted is None:
+            return None
+        if panel.highlighted >= len(panel.rows) or panel.rows[panel.highlighted] is None:
+            return None
+        return self.active, panel.rows[panel.highlighted]  # type: ignore[return-value]
+
     def choose(self, panel: PanelList, index: int | None, advance: bool) -> None:
         """Mark a row's span in the text; `advance` (Enter) moves to its next mention."""
         if index is None or index >= len(panel.rows):
@@ -264,6 +288,9 @@ class FoundPanels(Vertical):
             return
         if row.event_id is not None and advance:
             self.post_message(self.EventOpened(row.event_id))
+            return
+        if row.note_id is not None and advance:
+            self.post_message(self.NoteOpened(row.note_id))
             return
         if not row.spans:
             return
