@@ -90,7 +90,9 @@ def read_records(data: str, origin: str, fmt: str, mapping: Mapping[str, str]
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield Failure(f"{origin}:{n}", f"not JSON ({exc.msg} at column {exc.colno})")
+                # json's messages can end in "at" already ("Unterminated string starting at")
+                where = "" if exc.msg.endswith(" at") else " at"
+                yield Failure(f"{origin}:{n}", f"not JSON ({exc.msg}{where} column {exc.colno})")
                 continue
             yield record_article(record, f"{origin}:{n}", mapping)
     elif fmt == "json":

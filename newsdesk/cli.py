@@ -169,17 +169,38 @@ def feeds() -> None:
 @feeds.command("add")
 @click.argument("url")
 @click.option("--tag", help="Tag every article that comes from this feed.")
+@click.option("--no-check", is_flag=True,
+              help="Subscribe without fetching the feed first (it is offline now).")
 @db_option
 @click.pass_context
-def feeds_add(ctx: click.Context, url: str, tag: str | None, db: Path | None) -> None:
-    """Subscribe to an RSS or Atom feed."""
+def feeds_add(ctx: click.Context, url: str, tag: str | None, no_check: bool,
+              db: Path | None) -> None:
+    """Subscribe to an RSS or Atom feed (fetched once first: a dead link is refused)."""
     from newsdesk.ingest.fetch import is_url
 
     if not is_url(url):
         raise click.BadParameter(f"{url!r} is not an http(s) URL")
+    about = "" if no_check else _check_feed(url)
     with _open_store(db or ctx.obj["db"]) as store:
         _, created = store.add_feed(url, tag)
-    click.echo(f"{'added' if created else 'already subscribed'}: {url}")
+    click.echo(f"{'added' if created else 'already subscribed'}: {url}{about}")
+
+
+def _check_feed(url: str) -> str:
+    """' (title, N entries)' for a feed that answers; a one-line error for one that does not."""
+    from newsdesk.ingest.feeds import read_feed
+    from newsdesk.ingest.fetch import FetchError, fetch
+
+    try:
+        resp = fetch(url)
+    except FetchError as exc:
+        raise click.ClickException(
+            f"not added: {url}: {exc} (--no-check adds it anyway)") from None
+    info, items = read_feed(resp.body, url, resp.content_type)
+    if not info:
+        reason = items[0].reason if items else "not an RSS or Atom feed"
+        raise click.ClickException(f"not added: {url}: {reason}")
+    return f" ({info.get('title') or 'untitled'}, {len(items)} entries)"
 
 
 @feeds.command("list")

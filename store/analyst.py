@@ -168,15 +168,26 @@ class AnalystWork:
                        end: int | None = None, label: str | None = None,
                        note: str | None = None, attrs: dict[str, Any] | None = None,
                        span_id: int | None = None) -> int:
-        """action: note | accept | reject | relabel | add | fix | speaker."""
+        """action: note | accept | reject | relabel | add | fix | speaker.
+
+        A correction that repeats the span's latest one (A pressed three times) is not
+        stored again: the id of the one standing is returned."""
+        attrs_json = json.dumps(attrs or {}, ensure_ascii=False)
+        if action != "note":
+            latest = self.conn.execute(
+                'SELECT id, action, label, attrs FROM annotations WHERE article_id = ?'
+                " AND action != 'note' AND deleted_at IS NULL AND coalesce(kind, '') = ?"
+                ' AND start IS ? AND "end" IS ? ORDER BY id DESC LIMIT 1',
+                [article_id, kind or "", start, end]).fetchone()
+            if latest is not None and latest[1:] == (action, label, attrs_json):
+                return latest[0]
         with self.action(analyst, f"annotate ({action})") as act:
             annotation_id = act.insert("annotations", {
                 "article_id": article_id, "span_id": span_id, "action": action, "kind": kind,
                 "start": start, "end": end, "label": label, "note": note,
-                "attrs": json.dumps(attrs or {}, ensure_ascii=False), "analyst": analyst,
-                "created_at": utc_now()})
-            if kind == "casualty" and action != "note":
-                self._recount_figures(act, article_id)
+                "attrs": attrs_json, "analyst": analyst, "created_at": utc_now()})
+            if action != "note":
+                self._recount(act, article_id)
             return annotation_id
 
     def delete_annotation(self, annotation_id: int, analyst: str) -> bool:
@@ -184,21 +195,27 @@ class AnalystWork:
             row = _row(act.conn, "annotations", {"id": annotation_id},
                        ["article_id", "kind", "action"])
             deleted = act.delete("annotations", {"id": annotation_id})
-            if deleted and row and row["kind"] == "casualty" and row["action"] != "note":
-                self._recount_figures(act, row["article_id"])
+            if deleted and row and row["action"] != "note":
+                self._recount(act, row["article_id"])
             return deleted
 
-    def corrected_figures(self, article_id: int) -> tuple[int, int]:
-        """(figures, killed) of an article once analysts' corrections are applied."""
-        figures = [s for s in self.corrected_spans(article_id) if s.kind == "casualty"]
-        return len(figures), killed_total({**s.attrs, "kind": s.label} for s in figures)
+    def corrected_counts(self, article_id: int) -> dict[str, int]:
+        """The list's columns (entities, quotes, figures, killed) of an article once analysts'
+        corrections are applied: the same counts the reader's panels show."""
+        spans = self.corrected_spans(article_id)
+        figures = [s for s in spans if s.kind == "casualty"]
+        return {
+            "n_entities": len({s.attrs.get("canonical") or s.text for s in spans
+                               if s.kind == "entity"}),
+            "n_quotes": sum(s.kind == "quote" for s in spans),
+            "n_figures": len(figures),
+            "killed_min": killed_total({**s.attrs, "kind": s.label} for s in figures),
+        }
 
-    def _recount_figures(self, act: Action, article_id: int) -> None:
-        """The list's figures and killed columns follow the analysts' corrections. Written in
-        the same action, so an undo puts the old counts back with the correction."""
-        n_figures, killed = self.corrected_figures(article_id)
-        act.update("articles", {"id": article_id},
-                   {"n_figures": n_figures, "killed_min": killed})
+    def _recount(self, act: Action, article_id: int) -> None:
+        """The list's counts follow the analysts' corrections. Written in the same action,
+        so an undo puts the old counts back with the correction."""
+        act.update("articles", {"id": article_id}, self.corrected_counts(article_id))
 
     def annotations(self, article_id: int) -> list[dict[str, Any]]:
         cur = self.conn.execute(

@@ -49,6 +49,10 @@ def fts_query(user_text: str, prefix_last: bool = True) -> str | None:
     return " ".join(parts)
 
 
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _day_after(day: str) -> str:
     try:
         return (dt.date.fromisoformat(day[:10]) + dt.timedelta(days=1)).isoformat()
@@ -82,8 +86,9 @@ class ArticleListing:
             clauses.append("a.id IN (SELECT article_id FROM tags WHERE tag = ?)")
             args.append(flt.tag)
         if flt.source:
-            clauses.append("a.source = ? COLLATE NOCASE")
-            args.append(flt.source)
+            # as the list shows it: "al-araby" finds "al-Araby al-Jadeed (The New Arab)"
+            clauses.append("a.source LIKE ? ESCAPE '\\'")
+            args.append(_like_escape(flt.source) + "%")
         if flt.date_from:
             clauses.append("a.published >= ?")
             args.append(flt.date_from)
@@ -134,8 +139,7 @@ class ArticleListing:
         if not terms:
             return []
         clauses = " AND ".join("title LIKE ? ESCAPE '\\'" for _ in terms)
-        args = ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                for t in terms]
+        args = ["%" + _like_escape(t) + "%" for t in terms]
         sql = (f"SELECT id, title, published FROM articles WHERE {clauses} "
                "ORDER BY published DESC, id DESC LIMIT ?")
         return [tuple(r) for r in self.conn.execute(sql, [*args, limit])]

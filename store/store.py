@@ -235,17 +235,16 @@ class Store(ArticleListing, AnalystWork):
 
     def replace_spans(self, article_id: int, extraction: Mapping[str, Any], version: str) -> None:
         """Re-extraction: machine spans change, analyst tables are not touched."""
-        stats = _extraction_stats(extraction)
         with self.write() as conn:
             conn.execute("DELETE FROM spans WHERE article_id = ?", [article_id])
             self._insert_spans(conn, article_id, extraction, version)
-            # analysts' figure corrections still hold for the new spans (found by offsets)
-            stats["figures"], stats["killed"] = self.corrected_figures(article_id)
+            # analysts' corrections still hold for the new spans (found by offsets)
+            counts = self.corrected_counts(article_id)
             conn.execute(
                 "UPDATE articles SET n_entities = ?, n_quotes = ?, n_figures = ?, killed_min = ?,"
                 " extractor_version = ? WHERE id = ?",
-                [stats["entities"], stats["quotes"], stats["figures"], stats["killed"],
-                 version, article_id],
+                [counts["n_entities"], counts["n_quotes"], counts["n_figures"],
+                 counts["killed_min"], version, article_id],
             )
 
     @staticmethod

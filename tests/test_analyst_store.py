@@ -135,3 +135,26 @@ def test_a_note_is_edited_and_deleted_undoably(store):
     store.undo("ana")
     store.undo("ana")
     assert [n["note"] for n in store.annotations(article_id)] == ["first"]
+
+
+def test_the_list_counts_follow_entity_corrections_and_a_repeat_is_one_row(seeded_db):
+    from newsdesk.store import Store
+
+    with Store(seeded_db) as s:
+        row = s.page_articles(limit=1)[0]
+        entity = s.spans(row.id, "entity")[0]
+        canonical = entity.attrs.get("canonical") or entity.text
+        mentions = [e for e in s.spans(row.id, "entity")
+                    if (e.attrs.get("canonical") or e.text) == canonical]
+        for mention in mentions:
+            for _ in range(3):  # X pressed three times on each mention
+                s.add_annotation(row.id, "ana", action="reject", kind="entity",
+                                 span_id=mention.id, start=mention.start, end=mention.end)
+        assert s.conn.execute("SELECT count(*) FROM annotations WHERE action = 'reject'"
+                              ).fetchone()[0] == len(mentions)
+        [after] = [r for r in s.page_articles(limit=1) if r.id == row.id]
+        assert after.n_entities == row.n_entities - 1
+        for _ in mentions:
+            s.undo("ana")
+        [undone] = [r for r in s.page_articles(limit=1) if r.id == row.id]
+        assert undone.n_entities == row.n_entities

@@ -389,3 +389,24 @@ def test_refresh_reports_a_dead_feed_and_keeps_going(store, site):
     results = refresh_feeds(store)
     assert [r.status for r in results] == ["failed: HTTP 404 Not Found",
                                            "2 new, 0 duplicates, 0 failed"]
+
+
+def test_feeds_add_refuses_a_dead_link_or_a_page_in_one_line(site, tmp_path):
+    db = tmp_path / "feeds.db"
+    runner = CliRunner()
+    gone = runner.invoke(cli, ["feeds", "add", f"{site}/gone", "--db", str(db)])
+    assert gone.exit_code == 1 and "HTTP 404" in gone.output and "Traceback" not in gone.output
+    page = runner.invoke(cli, ["feeds", "add", f"{site}/feed-is-html", "--db", str(db)])
+    assert page.exit_code == 1 and "not an RSS or Atom feed" in page.output
+    with Store(db) as s:
+        assert s.feeds() == []
+    offline = runner.invoke(cli, ["feeds", "add", f"{site}/gone", "--no-check", "--db", str(db)])
+    assert offline.exit_code == 0 and offline.output.startswith("added")
+
+
+def test_a_json_error_names_its_column_once():
+    from newsdesk.ingest.records import read_records
+
+    [failure] = [f for f in read_records('{"title": "x\n', "bad.jsonl", "jsonl", {})
+                 if hasattr(f, "reason")]
+    assert "at at" not in failure.reason and "column" in failure.reason

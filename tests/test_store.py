@@ -228,6 +228,9 @@ def test_filters_by_tag_source_dates_and_casualties(seeded_db):
         assert count("tag:seed") == 31
         assert count("tag:nothing") == 0
         assert count("source:wikinews") == 30  # case does not matter
+        # a source by its start, as the list shows it
+        assert count("source:al-araby") == 1 and count("source:AL-ARABY") == 1
+        assert count("source:araby") == 0 and count("source:al%") == 0
         assert count("from:2019 to:2019") == 18
         assert count("from:2015-05-15 to:2015-05-15") == 1  # the last day counts whole
         assert count("has:casualties") == 28
