@@ -91,9 +91,9 @@ def test_hostile_text_leaves_the_terminal_alone(tmp_path, terminal):
     term = terminal(db, size=(120, 40))
     term.wait_for(r"\d+ articles")
     screens = []
-    for keys in (("Enter",), ("Escape", "Down", "Enter")):
+    for keys, title in ((("Enter",), "Markup"), (("Escape", "Down", "Enter"), "Evil")):
         term.keys(*keys)
-        term.wait_for("Entities")
+        term.wait_for(rf"(?m)^ {title}.*\n.*\n─+\n")  # the reader's header, not the list
         screens.append(term.settle())
         raw = term.screen(escapes=True)
         # only the colour and style sequences tmux itself writes: no OSC, no clear

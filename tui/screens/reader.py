@@ -11,17 +11,16 @@ from textual.widgets import Static
 
 from newsdesk.contract import CASUALTY_KINDS, ENTITY_LABELS
 from newsdesk.store import ArticleFilter, Store, StoredSpan
-from newsdesk.store.coding import ACLED_TYPES, evidence_for, prefill_event
+from newsdesk.store.coding import evidence_for, prefill_event
 from newsdesk.tui.focus import focus_now
 from newsdesk.tui.render import plain
+from newsdesk.tui.screens.event_form import EventFormDialog, EventValues
 from newsdesk.tui.screens.forms import Field, FormDialog, PickDialog, range_check
 from newsdesk.tui.screens.span_details import SpanDetailsScreen
 from newsdesk.tui.widgets.article_view import LAYERS, ArticleView
 from newsdesk.tui.widgets.found_panels import FoundPanels
 from newsdesk.tui.widgets.key_bar import KeyBar
 
-EVENT_CHECK = range_check(("fatalities_min", "fatalities_max"), ("wounded_min", "wounded_max"),
-                          ("captured_min", "captured_max"))
 LAYER_NAMES = {"entity": "entities", "casualty": "figures", "quote": "quotes", "date": "dates"}
 
 
@@ -421,41 +420,9 @@ class ReaderScreen(Screen[None]):
 
     # -- events -------------------------------------------------------------------
 
-    def _event_fields(self, values: dict) -> list[Field]:
-        types = list(ACLED_TYPES)
-        precision = {1: "1 day", 2: "2 week", 3: "3 month or less"}
-        return [
-            Field("event_date", "Date (YYYY-MM-DD)", values.get("event_date"), kind="date",
-                  required=True),
-            Field("time_precision", "Date precision", precision.get(values.get("time_precision") or 1),
-                  kind="choice", choices=list(precision.values()), required=True),
-            Field("event_type", "Event type", values.get("event_type"), kind="choice",
-                  choices=types, required=True),
-            Field("sub_event_type", "Sub-event type", values.get("sub_event_type"),
-                  kind="choice", choices_from=("event_type", ACLED_TYPES), required=True),
-            Field("actor1", "Actor 1", values.get("actor1"), suggestions=self._names()),
-            Field("actor2", "Actor 2", values.get("actor2"), suggestions=self._names()),
-            Field("location", "Location", values.get("location"), suggestions=self._names("LOC")),
-            Field("admin1", "Admin 1 (province, state)", values.get("admin1")),
-            Field("country", "Country", values.get("country")),
-            Field("fatalities_min", "Fatalities at least", values.get("fatalities_min"), kind="int"),
-            Field("fatalities_max", "Fatalities at most", values.get("fatalities_max"), kind="int"),
-            Field("wounded_min", "Wounded at least", values.get("wounded_min"), kind="int"),
-            Field("wounded_max", "Wounded at most", values.get("wounded_max"), kind="int"),
-            Field("captured_min", "Captured at least", values.get("captured_min"), kind="int"),
-            Field("captured_max", "Captured at most", values.get("captured_max"), kind="int"),
-            Field("notes", "Notes", values.get("notes")),
-        ]
-
     def _names(self, label: str | None = None) -> list[str]:
         return sorted({s.attrs.get("canonical") or s.text for s in self.view.spans
                        if s.kind == "entity" and (label is None or s.label == label)})
-
-    @staticmethod
-    def _event_values(values: dict) -> dict:
-        out = dict(values)
-        out["time_precision"] = int(str(values["time_precision"])[0])
-        return out
 
     def action_code_event(self) -> None:
         rng = self.view.selected_range
@@ -472,13 +439,13 @@ class ReaderScreen(Screen[None]):
         evidence.append({"article_id": self.article_id, "field": "selection", "span_id": None,
                          "start": rng[0], "end": rng[1], "text": text})
 
-        def done(result: dict | None) -> None:
+        def done(result: EventValues | None) -> None:
             if result:
-                self.store.create_event(self.analyst, self._event_values(result), evidence)
+                self.store.create_event(self.analyst, dict(result), evidence)
                 self._changed("event coded")
 
-        self.app.push_screen(FormDialog(
-            "Code an event", self._event_fields(values), validate=EVENT_CHECK,
+        self.app.push_screen(EventFormDialog(
+            "Code an event", values, names=self._names(), places=self._names("LOC"),
             context=f"from “{' '.join(text.split())[:160]}”"), done)
 
     def _delete(self, kind: str, row) -> None:
@@ -509,19 +476,18 @@ class ReaderScreen(Screen[None]):
         if event is None:
             return
 
-        def done(result: dict | None) -> None:
+        def done(result: EventValues | None) -> None:
             if not result:
                 return
-            values = self._event_values(result)
+            values = dict(result)
             # evidence follows the edit: a new actor or place is cited where this text names it
             evidence = evidence_for(self.view.spans, values, self.article_id)
             if self.store.update_event(event["id"], self.analyst, values, evidence):
                 self._changed("event updated")
 
-        self.app.push_screen(FormDialog(f"Event {event['id']}", self._event_fields(event),
-                                        validate=EVENT_CHECK,
-                                        context="X on the event in the Events panel deletes it"),
-                             done)
+        self.app.push_screen(EventFormDialog(
+            f"Event {event['id']}", event, names=self._names(), places=self._names("LOC"),
+            context="X on the event in the Events panel deletes it"), done)
 
     def action_attach_evidence(self) -> None:
         rng = self.view.selected_range
