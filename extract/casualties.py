@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from newsdesk.extract.numbers import NUMBER_PATTERN, NUMBER_WORDS, VAGUE, parse_number, vague_min
 
@@ -212,14 +212,8 @@ def _casualty_paragraphs(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    taken: list[tuple[int, int]] = []
-    # Only paragraphs with a casualty word can hold a figure; scanning just those keeps the
-    # patterns (which try a number at every position) off most of the text.
-    windows = _casualty_paragraphs(text)
-    if not windows:
-        return []
+def _trigger_starts(text: str, windows: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Where a pattern may start: at a casualty verb, or at a number."""
     verb_starts, number_starts = [], []
     for lo, hi in windows:
         for t in _TOKEN.finditer(text, lo, hi):
@@ -228,6 +222,94 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
                 verb_starts.append(t.start())
             if number_first:
                 number_starts.append(t.start())
+    return verb_starts, number_starts
+
+
+_SKIP = object()  # a match that is no casualty figure
+
+
+def _victims(name: str, kind: str, m: re.Match[str], text: str) -> str | None | object:
+    """Who the figure counts ("soldiers"), None when unsaid, or _SKIP when the words around
+    the number show it counts something else (weapons, a year, a definition)."""
+    g = m.groupdict()
+    victims = (g.get("victims") or "").strip() or None
+    num_end = m.end("num")
+    # [ \t\w-]* matches the empty string too, so there is always a match
+    following = re.match(r"[ \t\w-]*", text[num_end:num_end + 40]).group().split()[:3]  # type: ignore[union-attr]
+    if name != "the_one" and any(_NOT_PEOPLE.match(w) for w in following):
+        return _SKIP
+    if victims and victims.split()[0].lower() in _STOP_VICTIMS:
+        victims = None
+    if victims and victims.split()[-1].lower() in _BAD_VICTIM_END:
+        return _SKIP
+    verb = " ".join((g.get("verb") or "").lower().split())
+    if name == "num_verb" and verb in _NOUN_FORMS and victims and any(
+            w.lower() not in _NOUN_ADJECTIVES for w in victims.split()):
+        return _SKIP
+    if name == "num_verb" and re.search(r"\b(?:are|is)\s+$", text[:m.start("verb")]) and \
+            kind in ("killed", "wounded", "kidnapped", "arrested", "captured") and \
+            verb not in ("dead", "missing"):
+        return _SKIP  # "where four or more people are killed": a definition, not a report
+    if victims and _TIME_WORD.match(victims.split()[0]):
+        victims = None
+    if victims:
+        head = victims.split()[-1]
+        if _NOT_PEOPLE.match(head) or (
+                name != "the_one" and _NOT_PEOPLE.match(victims.split()[0])):
+            return _SKIP
+        # "were killed" grabbed as victims: keep only the noun phrase
+        victims = re.sub(r"\s+(?:were|was|have|had|are|is)$", "", victims) or None
+    return victims
+
+
+def _figure_range(name: str, g: dict[str, Any], victims: str | None, rules: str
+                  ) -> tuple[int | None, int | None, bool, bool] | None:
+    """(min, max, approx, vague) the words give, or None when the number is no count."""
+    num_words = g["num"]
+    vague = bool(g.get("vague"))
+    vmin: int | None
+    vmax: int | None
+    if vague:
+        vmin, vmax, approx = vague_min(num_words, rules), None, True
+    else:
+        value = 1 if name == "the_one" else parse_number(num_words)
+        if value is None or value > 10_000_000:
+            return None
+        if re.fullmatch(r"(?:19|20)\d\d", num_words) and not victims:
+            return None  # "killed in 2014", "2019 ... killed": a year, not a count
+        vmin, vmax, approx = _range(g.get("qual"), value)
+        if g.get("more") or g.get("over"):
+            vmin, vmax = (vmin + 1 if g.get("over") and vmin is not None else vmin), None
+    if victims and re.search(r"\b(?:families|households)$", victims):
+        vmin = vmax = None  # families, not persons: the count of people is unknown
+    return vmin, vmax, approx, vague
+
+
+def _figure_extent(name: str, m: re.Match[str], text: str, victims: str | None
+                   ) -> tuple[int, int, str | None]:
+    """(start, end, victims) of the words the figure spans."""
+    start, end = m.start(), m.end()
+    if name == "verb_num" and not victims:
+        end = m.end("num")  # "killed five and": the figure ends at the number
+    while start < end and text[start].isspace():
+        start += 1
+    if name == "verb_num" and victims:
+        more = _MORE_VICTIMS.match(text, end)
+        if more:
+            victims = " ".join(f"{victims}{text[end:more.end()]}".strip().split())
+            end = more.end()
+    return start, end, victims
+
+
+def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    taken: list[tuple[int, int]] = []
+    # Only paragraphs with a casualty word can hold a figure; scanning just those keeps the
+    # patterns (which try a number at every position) off most of the text.
+    windows = _casualty_paragraphs(text)
+    if not windows:
+        return []
+    verb_starts, number_starts = _trigger_starts(text, windows)
     for name, pattern in PATTERNS:
         starts = number_starts if name in _NUMBER_PATTERNS else verb_starts
         for m in _matches_at(pattern, text, starts):
@@ -235,61 +317,15 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
             kind = "killed" if name == "toll" else _kind(g.get("verb") or "")
             if kind is None:
                 continue
-            victims = (g.get("victims") or "").strip() or None
-            num_end = m.end("num")
-            # [ \t\w-]* matches the empty string too, so there is always a match
-            following = re.match(r"[ \t\w-]*", text[num_end:num_end + 40]).group().split()[:3]  # type: ignore[union-attr]
-            if name != "the_one" and any(_NOT_PEOPLE.match(w) for w in following):
+            said = _victims(name, kind, m, text)
+            if said is _SKIP:
                 continue
-            if victims and victims.split()[0].lower() in _STOP_VICTIMS:
-                victims = None
-            if victims and victims.split()[-1].lower() in _BAD_VICTIM_END:
+            victims = cast(str | None, said)
+            numbers = _figure_range(name, g, victims, rules)
+            if numbers is None:
                 continue
-            verb = " ".join((g.get("verb") or "").lower().split())
-            if name == "num_verb" and verb in _NOUN_FORMS and victims and any(
-                    w.lower() not in _NOUN_ADJECTIVES for w in victims.split()):
-                continue
-            if name == "num_verb" and re.search(r"\b(?:are|is)\s+$", text[:m.start("verb")]) and \
-                    kind in ("killed", "wounded", "kidnapped", "arrested", "captured") and \
-                    verb not in ("dead", "missing"):
-                continue  # "where four or more people are killed": a definition, not a report
-            if victims and _TIME_WORD.match(victims.split()[0]):
-                victims = None
-            if victims:
-                head = victims.split()[-1]
-                if _NOT_PEOPLE.match(head) or (
-                        name != "the_one" and _NOT_PEOPLE.match(victims.split()[0])):
-                    continue
-                # "were killed" grabbed as victims: keep only the noun phrase
-                victims = re.sub(r"\s+(?:were|was|have|had|are|is)$", "", victims) or None
-            num_words = g["num"]
-            vague = bool(g.get("vague"))
-            vmin: int | None
-            vmax: int | None
-            if vague:
-                vmin, vmax, approx = vague_min(num_words, rules), None, True
-            else:
-                value = 1 if name == "the_one" else parse_number(num_words)
-                if value is None or value > 10_000_000:
-                    continue
-                if re.fullmatch(r"(?:19|20)\d\d", num_words) and not victims:
-                    continue  # "killed in 2014", "2019 ... killed": a year, not a count
-                vmin, vmax, approx = _range(g.get("qual"), value)
-                if g.get("more") or g.get("over"):
-                    vmin, vmax = (vmin + 1 if g.get("over") and vmin is not None else vmin), None
-            if victims and re.search(r"\b(?:families|households)$", victims):
-                vmin = vmax = None  # families, not persons: the count of people is unknown
-            start, end = m.start(), m.end()
-            if name == "verb_num" and not victims:
-                end = m.end("num")  # "killed five and": the figure ends at the number
-            while start < end and text[start].isspace():
-                start += 1
-            if name == "verb_num" and victims:
-                more = _MORE_VICTIMS.match(text, end)
-                if more:
-                    victims = f"{victims}{text[end:more.end()]}".strip()
-                    victims = " ".join(victims.split())
-                    end = more.end()
+            vmin, vmax, approx, vague = numbers
+            start, end, victims = _figure_extent(name, m, text, victims)
             if any(s < end and start < e for s, e in taken):
                 continue
             taken.append((start, end))

@@ -139,88 +139,139 @@ def _month_year(month: int, pub: dt.date, future: bool) -> int:
     return pub.year if month <= pub.month else pub.year - 1
 
 
-def _resolve(kind: str, m: re.Match[str], text: str, pub: dt.date | None
-             ) -> tuple[str | None, str] | None:
+# Each resolver: (match groups, match, text, publication date) -> (value, granularity), or
+# None when the match is not a date after all. A relative date without a publication date
+# has no value.
+Resolved = tuple[str | None, str] | None
+
+
+def _month_of(g: dict[str, Any]) -> int:
+    return MONTHS[g["mon"].rstrip(".").lower()]
+
+
+def _day_of(g: dict[str, Any]) -> int:
+    return int(re.sub(r"\D", "", g["day"]))
+
+
+def _absolute_day(g, m, text, pub) -> Resolved:
+    return _day(int(g["year"]), _month_of(g), _day_of(g)), "day"
+
+
+def _iso_day(g, m, text, pub) -> Resolved:
+    return _day(int(g["year"]), int(g["monn"]), int(g["day"])), "day"
+
+
+def _numeric_date(g, m, text, pub) -> Resolved:
+    return _numeric(m.group(), pub)
+
+
+def _day_of_month(g, m, text, pub) -> Resolved:
+    if pub is None:
+        return None, "day"
+    return _nearest_day(_month_of(g), _day_of(g), pub, _future(text, m.start(), m.end())), "day"
+
+
+def _month_and_year(g, m, text, pub) -> Resolved:
+    return f"{int(g['year']):04d}-{_month_of(g):02d}", "month"
+
+
+def _relative_day(g, m, text, pub) -> Resolved:
+    rel = g["rel"].lower()
+    if pub is None:
+        return None, "day"
+    shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}.get(
+        rel, 0 if rel.startswith("this") else -1)  # "last night" is the day before
+    return (pub + dt.timedelta(days=shift)).isoformat(), "day"
+
+
+def _ago(g, m, text, pub) -> Resolved:
+    n = parse_number(g["num"])
+    unit = g["unit"].lower()
+    if n is None or pub is None:
+        return None, unit
+    if unit == "day":
+        return (pub - dt.timedelta(days=n)).isoformat(), "day"
+    if unit == "week":
+        return _week(pub - dt.timedelta(weeks=n)), "week"
+    if unit == "month":
+        y, mo = _add_months(pub, -n)
+        return f"{y:04d}-{mo:02d}", "month"
+    return f"{pub.year - n:04d}", "year"
+
+
+def _relative_unit(g, m, text, pub) -> Resolved:
+    mod = " ".join(g["mod"].lower().split())
+    unit = g["unit"].lower()
+    step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(mod, 0)
+    if pub is None:
+        return None, unit
+    if unit == "week":
+        return _week(pub + dt.timedelta(weeks=step)), "week"
+    if unit == "month":
+        y, mo = _add_months(pub, step)
+        return f"{y:04d}-{mo:02d}", "month"
+    return f"{pub.year + step:04d}", "year"
+
+
+def _weekday(g, m, text, pub) -> Resolved:
+    wd = WEEKDAYS[g["wd"].lower()]
+    mod = (g["mod"] or "").lower()
+    if pub is None:
+        return None, "day"
+    if mod == "next" or (mod != "last" and _future(text, m.start(), m.end())):
+        delta = (wd - pub.weekday()) % 7 or (7 if mod == "next" else 0)
+        return (pub + dt.timedelta(days=delta)).isoformat(), "day"
+    delta = (pub.weekday() - wd) % 7
+    if mod == "last" and delta == 0:
+        delta = 7
+    return (pub - dt.timedelta(days=delta)).isoformat(), "day"
+
+
+def _named_month(g, m, text, pub) -> Resolved:
+    month = _month_of(g)
+    mod = g["mod"].lower()
+    if mod == "of" and not text[m.end():m.end() + 1].isspace():
+        return None
+    if pub is None:
+        return None, "month"
+    if mod == "last":
+        year = pub.year if month < pub.month else pub.year - 1
+    elif mod == "next":
+        year = pub.year if month > pub.month else pub.year + 1
+    elif mod == "this":
+        year = pub.year
+    else:
+        year = _month_year(month, pub, _future(text, m.start(), m.end()))
+    return f"{year:04d}-{month:02d}", "month"
+
+
+def _year(g, m, text, pub) -> Resolved:
+    return g["year"], "year"
+
+
+_YEAR_IN_RANGE = re.compile(r"(?!0000)\d{4}(?:\D|$)")
+
+RESOLVERS = {
+    "mdy": _absolute_day, "dmy": _absolute_day, "iso": _iso_day, "numeric": _numeric_date,
+    "md": _day_of_month, "dm": _day_of_month, "my": _month_and_year, "relday": _relative_day,
+    "ago": _ago, "relunit": _relative_unit, "weekday": _weekday, "month": _named_month,
+    "year": _year, "yearalone": _year, "yearof": _year,
+}
+
+
+def _resolve(kind: str, m: re.Match[str], text: str, pub: dt.date | None) -> Resolved:
     """(value, granularity) for a match, or None when the match is not a date after all."""
-    g = m.groupdict()
-    if kind in ("mdy", "dmy"):
-        return _day(int(g["year"]), MONTHS[g["mon"].rstrip(".").lower()],
-                    int(re.sub(r"\D", "", g["day"]))), "day"
-    if kind == "iso":
-        return _day(int(g["year"]), int(g["monn"]), int(g["day"])), "day"
-    if kind == "numeric":
-        return _numeric(m.group(), pub)
-    if kind in ("md", "dm"):
-        month = MONTHS[g["mon"].rstrip(".").lower()]
-        day = int(re.sub(r"\D", "", g["day"]))
-        if pub is None:
-            return None, "day"
-        return _nearest_day(month, day, pub, _future(text, m.start(), m.end())), "day"
-    if kind == "my":
-        return f"{int(g['year']):04d}-{MONTHS[g['mon'].rstrip('.').lower()]:02d}", "month"
-    if kind == "relday":
-        rel = g["rel"].lower()
-        if pub is None:
-            return None, "day"
-        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}.get(
-            rel, 0 if rel.startswith("this") else -1)  # "last night" is the day before
-        return (pub + dt.timedelta(days=shift)).isoformat(), "day"
-    if kind == "ago":
-        n = parse_number(g["num"])
-        unit = g["unit"].lower()
-        if n is None or pub is None:
-            return None, unit
-        if unit == "day":
-            return (pub - dt.timedelta(days=n)).isoformat(), "day"
-        if unit == "week":
-            return _week(pub - dt.timedelta(weeks=n)), "week"
-        if unit == "month":
-            y, mo = _add_months(pub, -n)
-            return f"{y:04d}-{mo:02d}", "month"
-        return f"{pub.year - n:04d}", "year"
-    if kind == "relunit":
-        mod = " ".join(g["mod"].lower().split())
-        unit = g["unit"].lower()
-        step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(mod, 0)
-        if pub is None:
-            return None, unit
-        if unit == "week":
-            return _week(pub + dt.timedelta(weeks=step)), "week"
-        if unit == "month":
-            y, mo = _add_months(pub, step)
-            return f"{y:04d}-{mo:02d}", "month"
-        return f"{pub.year + step:04d}", "year"
-    if kind == "weekday":
-        wd = WEEKDAYS[g["wd"].lower()]
-        mod = (g["mod"] or "").lower()
-        if pub is None:
-            return None, "day"
-        if mod == "next" or (mod != "last" and _future(text, m.start(), m.end())):
-            delta = (wd - pub.weekday()) % 7 or (7 if mod == "next" else 0)
-            return (pub + dt.timedelta(days=delta)).isoformat(), "day"
-        delta = (pub.weekday() - wd) % 7
-        if mod == "last" and delta == 0:
-            delta = 7
-        return (pub - dt.timedelta(days=delta)).isoformat(), "day"
-    if kind == "month":
-        month = MONTHS[g["mon"].rstrip(".").lower()]
-        mod = g["mod"].lower()
-        if mod == "of" and not text[m.end():m.end() + 1].isspace():
-            return None
-        if pub is None:
-            return None, "month"
-        if mod == "last":
-            year = pub.year if month < pub.month else pub.year - 1
-        elif mod == "next":
-            year = pub.year if month > pub.month else pub.year + 1
-        elif mod == "this":
-            year = pub.year
-        else:
-            year = _month_year(month, pub, _future(text, m.start(), m.end()))
-        return f"{year:04d}-{month:02d}", "month"
-    if kind in ("year", "yearalone", "yearof"):
-        return g["year"], "year"
-    return None
+    resolver = RESOLVERS.get(kind)
+    if resolver is None:
+        return None
+    try:
+        resolved = resolver(m.groupdict(), m, text, pub)
+    except (OverflowError, ValueError):
+        # date arithmetic past year 1 or 9999 ("292,000 weeks ago" in a market table)
+        return None
+    if resolved and resolved[0] is not None and not _YEAR_IN_RANGE.match(resolved[0]):
+        return None  # "5,000,000 months ago": a count in a table, not a date
+    return resolved
 
 
 def _numeric(s: str, pub: dt.date | None) -> tuple[str | None, str] | None:

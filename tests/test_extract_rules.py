@@ -277,3 +277,12 @@ def test_faiths_are_not_places_even_beside_one():
     found = _labels("Pilgrims reached Mecca, Islam's holiest city, praising God.")
     assert ("Mecca", "LOC") in found
     assert ("Islam", "MISC") in found and ("God", "LOC") not in found
+
+
+def test_date_arithmetic_out_of_range_is_no_date_and_no_error():
+    # market tables: "292,000 week ago" would be before year 1
+    from newsdesk.extract import extract
+
+    found = extract("Jobless claims were 300,000 this week and 292,000 week ago.\n"
+                    "Shares fell 5,000,000 months ago, traders joked.", "2020-01-10")
+    assert all(d["value"] is None or d["value"] >= "0001" for d in found["dates"])
