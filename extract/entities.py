@@ -88,7 +88,66 @@ def _shouting(line: str) -> bool:
     return len(line.split()) >= 3 and letters - lower > 0.7 * letters
 
 
+def _name_tokens(text: str, s_start: int, sentence: str) -> tuple[list[Tok], int | None]:
+    """The sentence's tokens that can be or join a name, and where its first word starts."""
+    toks = []
+    first_pos = None
+    for m in _TOKEN.finditer(sentence):
+        word = m.group()
+        if first_pos is None and word[0].isalnum():
+            first_pos = s_start + m.start()
+        # only words that can be or join a name become tokens: a gap left by the others
+        # ends a run just as the word itself would have
+        if not (word[0].isupper() or word == "." or word.lower() in _JOINERS
+                or _PARTICLE_PREFIX.match(word)):
+            continue
+        # "Allah's" names Allah: the possessive is not part of the name
+        if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
+            word = word[:-2]
+        toks.append(Tok(s_start + m.start(), s_start + m.start() + len(word), word))
+    return toks, first_pos
+
+
+def _grow_run(text: str, toks: list[Tok], i: int) -> tuple[list[Tok], int]:
+    """The name that starts at toks[i], and the index of the first token after it."""
+    run = [toks[i]]
+    j = i + 1
+    while j < len(toks):
+        nxt = toks[j]
+        gap = text[run[-1].end:nxt.start]
+        titled = run[-1].low in PER_TITLES
+        # "Gen. Sharif": a title's dot does not end the name
+        if nxt.text == "." and gap == "" and titled:
+            j += 1
+            continue
+        if gap not in (" ", "") and not (gap == ". " and titled):
+            break
+        if nxt.cap and nxt.text not in NOT_NAMES:
+            run.append(nxt)
+        elif (nxt.low in NAME_PARTICLES and j + 1 < len(toks) and toks[j + 1].cap
+              and text[nxt.end:toks[j + 1].start] == " "):
+            run.append(nxt)
+        elif (nxt.low in ("of", "for", "and") and j + 1 < len(toks)
+              and toks[j + 1].cap and toks[j + 1].text not in NOT_NAMES
+              and (run[0].low in ORG_OPENERS or run[-1].low in ORG_HEADS)
+              and text[nxt.end:toks[j + 1].start] == " "):
+            run.append(nxt)
+        else:
+            break
+        j += 1
+    # "Iraqi army", "Anbar province": a lower-case head completes the name
+    if (j < len(toks) and text[run[-1].end:toks[j].start] == " "
+            and run[-1].low not in COMMON_WORDS):
+        head = toks[j].low
+        if head in ORG_TRAILING_HEADS or head in LOC_TRAILING_HEADS:
+            run.append(toks[j])
+            j += 1
+    return run, j
+
+
 def _chunks(text: str, skip: list[tuple[int, int]]) -> list[Chunk]:
+    """Runs of capitalised words (with the particles and heads that join them), sentence
+    by sentence, headings and shouted lines left out."""
     chunks: list[Chunk] = []
     for s_start, s_end in sentence_spans(text):
         if any(a <= s_start < b for a, b in skip):
@@ -96,61 +155,15 @@ def _chunks(text: str, skip: list[tuple[int, int]]) -> list[Chunk]:
         sentence = text[s_start:s_end]
         if _shouting(sentence):
             continue
-        toks = []
-        first_pos = None
-        for m in _TOKEN.finditer(sentence):
-            word = m.group()
-            if first_pos is None and word[0].isalnum():
-                first_pos = s_start + m.start()
-            # only words that can be or join a name become tokens: a gap left by the others
-            # ends a run just as the word itself would have
-            if not (word[0].isupper() or word == "." or word.lower() in _JOINERS
-                    or _PARTICLE_PREFIX.match(word)):
-                continue
-            # "Allah's" names Allah: the possessive is not part of the name
-            if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
-                word = word[:-2]
-            toks.append(Tok(s_start + m.start(), s_start + m.start() + len(word), word))
+        toks, first_pos = _name_tokens(text, s_start, sentence)
         i = 0
         while i < len(toks):
             tok = toks[i]
             if not tok.cap or tok.text in NOT_NAMES:
                 i += 1
                 continue
-            run = [tok]
-            j = i + 1
-            while j < len(toks):
-                nxt = toks[j]
-                gap = text[run[-1].end:nxt.start]
-                titled = run[-1].low in PER_TITLES
-                # "Gen. Sharif": a title's dot does not end the name
-                if nxt.text == "." and gap == "" and titled:
-                    j += 1
-                    continue
-                if gap not in (" ", "") and not (gap == ". " and titled):
-                    break
-                if nxt.cap and nxt.text not in NOT_NAMES:
-                    run.append(nxt)
-                elif (nxt.low in NAME_PARTICLES and j + 1 < len(toks) and toks[j + 1].cap
-                      and text[nxt.end:toks[j + 1].start] == " "):
-                    run.append(nxt)
-                elif (nxt.low in ("of", "for", "and") and j + 1 < len(toks)
-                      and toks[j + 1].cap and toks[j + 1].text not in NOT_NAMES
-                      and (run[0].low in ORG_OPENERS or run[-1].low in ORG_HEADS)
-                      and text[nxt.end:toks[j + 1].start] == " "):
-                    run.append(nxt)
-                else:
-                    break
-                j += 1
-            # "Iraqi army", "Anbar province": a lower-case head completes the name
-            if (j < len(toks) and text[run[-1].end:toks[j].start] == " "
-                    and run[-1].low not in COMMON_WORDS):
-                head = toks[j].low
-                if head in ORG_TRAILING_HEADS or head in LOC_TRAILING_HEADS:
-                    run.append(toks[j])
-                    j += 1
+            run, i = _grow_run(text, toks, i)
             chunks.append(Chunk(run, sent_initial=(run[0].start == first_pos)))
-            i = j
     return chunks
 
 
