@@ -22,34 +22,33 @@ class ConfigError(Exception):
     """The config file exists but cannot be read or parsed."""
 
 
-def default_db_path() -> Path:
-    override = os.environ.get("NEWSDESK_DB")
+def _place(variable: str, folder: str, name: str) -> Path:
+    """$variable if set (tests point it at a temporary path), else `name` in the user's
+    platformdirs `folder` (data, config or state)."""
+    override = os.environ.get(variable)
     if override:
         return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME)) / "newsdesk.db"
+    base = {"data": platformdirs.user_data_dir, "config": platformdirs.user_config_dir,
+            "state": platformdirs.user_state_dir}[folder]
+    return Path(base(APP_NAME)) / name
+
+
+def default_db_path() -> Path:
+    return _place("NEWSDESK_DB", "data", "newsdesk.db")
 
 
 def config_path() -> Path:
-    override = os.environ.get("NEWSDESK_CONFIG")
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+    return _place("NEWSDESK_CONFIG", "config", "config.toml")
 
 
 def export_dir() -> Path:
     """Where exports from the app land (the CLI writes where it is told)."""
-    override = os.environ.get("NEWSDESK_EXPORT_DIR")
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME)) / "exports"
+    return _place("NEWSDESK_EXPORT_DIR", "data", "exports")
 
 
 def state_path() -> Path:
     """Small UI preferences that stick between runs (which highlight layers are on)."""
-    override = os.environ.get("NEWSDESK_STATE")
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_state_dir(APP_NAME)) / "state.json"
+    return _place("NEWSDESK_STATE", "state", "state.json")
 
 
 def load_state() -> dict:
