@@ -212,6 +212,15 @@ def _casualty_paragraphs(text: str) -> list[tuple[int, int]]:
     return windows
 
 
+_ITEM = rf"{_QNUM}\s+(?:of\s+)?{_VICTIMS_ALL}"
+_ITEM_AFTER = re.compile(rf"(?:,\s*and|,|\s+and)\s+{_ITEM}(?=[\s.,;:)]|$)", re.IGNORECASE)
+_ITEM_BEFORE = re.compile(rf"(?<![\w-]){_ITEM}\s*(?:,\s*and|,|\band)\s*$", re.IGNORECASE)
+_BREAKDOWN = re.compile(r"\b(?P<verb>deaths|dead|killed|injured|wounded|missing|arrested)\s+"
+                        r"(?:are|were|include|included)\s+", re.IGNORECASE)
+_AS_WERE = re.compile(rf",\s*as\s+(?:were|was|did)\s+{_QNUM}(?:\s+{_VICTIMS_ALL})?"
+                      rf"(?=[\s.,;:)]|$)", re.IGNORECASE)
+
+
 def _trigger_starts(text: str, windows: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     """Where a pattern may start: at a casualty verb, or at a number."""
     verb_starts, number_starts = [], []
@@ -344,15 +353,6 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
     for f in found:
         f.pop("definite")
     return found
-
-
-_ITEM = rf"{_QNUM}\s+(?:of\s+)?{_VICTIMS_ALL}"
-_ITEM_AFTER = re.compile(rf"(?:,\s*and|,|\s+and)\s+{_ITEM}(?=[\s.,;:)]|$)", re.IGNORECASE)
-_ITEM_BEFORE = re.compile(rf"(?<![\w-]){_ITEM}\s*(?:,\s*and|,|\band)\s*$", re.IGNORECASE)
-_BREAKDOWN = re.compile(r"\b(?P<verb>deaths|dead|killed|injured|wounded|missing|arrested)\s+"
-                        r"(?:are|were|include|included)\s+", re.IGNORECASE)
-_AS_WERE = re.compile(rf",\s*as\s+(?:were|was|did)\s+{_QNUM}(?:\s+{_VICTIMS_ALL})?"
-                      rf"(?=[\s.,;:)]|$)", re.IGNORECASE)
 
 
 def _item(m: re.Match[str], text: str, kind: str, rules: str, subset: bool,
