@@ -4,6 +4,9 @@ Pure: spans in, field values and their evidence out.
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from newsdesk.store.records import StoredSpan
@@ -31,8 +34,21 @@ FIGURE_FIELDS = {"killed": "fatalities", "wounded": "wounded", "captured": "capt
 
 
 def _sum_range(figures: list[StoredSpan]) -> tuple[int | None, int | None]:
-    """Several figures of one kind: the sum of their lows and of their highs (open if any is)."""
-    counted = [f for f in figures if not f.attrs.get("repeat") and not f.attrs.get("subset")]
+    """Several figures of one kind: the sum of their lows and of their highs (open if any is).
+    A figure told again counts once, also when only its repeat is among these ("killed the
+    10 policemen", the first mention being elsewhere)."""
+    counted: list[StoredSpan] = []
+    for f in figures:
+        if f.attrs.get("subset"):
+            continue
+        if f.attrs.get("repeat") and any(
+                (c.attrs.get("min"), c.attrs.get("max")) == (f.attrs.get("min"), f.attrs.get("max"))
+                for c in figures if c is not f and not c.attrs.get("repeat")):
+            continue  # its first mention is here too
+        if any((c.attrs.get("min"), c.attrs.get("max")) == (f.attrs.get("min"), f.attrs.get("max"))
+               for c in counted):
+            continue
+        counted.append(f)
     if not counted:
         return None, None
     lows: list[int | None] = [f.attrs.get("min") for f in counted]
@@ -42,6 +58,60 @@ def _sum_range(figures: list[StoredSpan]) -> tuple[int | None, int | None]:
     if low is not None and high is not None and high < low:
         high = low
     return low, high
+
+
+# The event's type and sub-type from its words, first match wins (ACLED's codebook terms).
+EVENT_WORDS: list[tuple[re.Pattern[str], str, str]] = [(re.compile(p, re.IGNORECASE), t, st) for p, t, st in [
+    (r"\bsuicide\s+(?:\w+\s+){0,2}(?:bomb|bomber|bombers|bombing|bombings|attack|vest)",
+     "Explosions/Remote violence", "Suicide bomb"),
+    (r"\b(?:air\s*strikes?|drone\s+strikes?|bombed\s+by\s+(?:aircraft|jets|planes)|warplanes?)",
+     "Explosions/Remote violence", "Air/drone strike"),
+    (r"\b(?:shell(?:ing|ed)|artillery|mortars?|rockets?|missiles?)\b",
+     "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    (r"\bgrenades?\b", "Explosions/Remote violence", "Grenade"),
+    (r"\b(?:car\s+bombs?|roadside\s+bombs?|IEDs?|explosive\s+devices?|landmines?|bomb(?:s|ing|ings)?"
+     r"|blasts?|explosions?)\b", "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    (r"\b(?:seized|took\s+control|taken\s+control|overran|captured\s+the\s+(?:town|city|village)"
+     r"|fell\s+to)\b", "Battles", "Non-state actor overtakes territory"),
+    (r"\b(?:clash(?:es|ed)?|fighting|battles?|gunfights?|firefights?|attack(?:s|ed)?\s+(?:on\s+)?"
+     r"(?:the\s+)?(?:army|military|barracks|base|checkpoint|troops|soldiers|police|forces))\b",
+     "Battles", "Armed clash"),
+    (r"\b(?:kidnapp(?:ed|ing)|abduct(?:ed|ion)|taken\s+hostage)\b",
+     "Violence against civilians", "Abduction/forced disappearance"),
+    (r"\b(?:riot(?:s|ing|ers)?|mob)\b", "Riots", "Mob violence"),
+    (r"\b(?:protest(?:s|ers|ed)?|demonstrat(?:ion|ions|ors|ed))\b", "Protests", "Peaceful protest"),
+    (r"\barrest(?:s|ed)?\b", "Strategic developments", "Arrests"),
+]]
+# who the victims were -> the force they belong to, named after its country
+VICTIM_FORCES = [(re.compile(r"\b(?:police(?:men|women|\s+officers?)?|policem[ae]n|officers)\b",
+                             re.IGNORECASE), "police"),
+                 (re.compile(r"\b(?:soldiers?|troops|servicem[ae]n|army)\b", re.IGNORECASE), "army")]
+# a place named as a province is the admin1 of the places in it
+_ADMIN1 = re.compile(r"^(?P<name>.+?)\s+(?:province|governorate|state|region|oblast|prefecture)$",
+                     re.IGNORECASE)
+# a clause that starts with one of these after a comma reports another incident
+_CLAUSE_BREAK = re.compile(r",\s+(?=(?:following|after|before|while|when|amid|as)\b)",
+                           re.IGNORECASE)
+
+
+def figure_clause(text: str, sentence: tuple[int, int], figure: StoredSpan) -> tuple[int, int]:
+    """The clause of `sentence` that holds `figure`: "suicide car bombings ... killed 10
+    policemen, following an attack ... where more than 100 soldiers were killed" is two
+    incidents, cut before "following"."""
+    start, end = sentence
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        if m.end() <= figure.start:
+            start = m.end()
+        elif m.start() >= figure.end:
+            end = m.start()
+            break
+    return start, end
+
+
+def _demonym(country: str, text: str) -> str | None:
+    """'Iraq' -> 'Iraqi', as the text itself writes it."""
+    m = re.search(rf"\b{re.escape(country)}(?:i|ian|n|ese|ish)\b", text)
+    return m.group() if m else None
 
 
 # a date this far before the selection, in the same paragraph, still dates its events
@@ -60,12 +130,22 @@ def _event_date(value: str) -> str | None:
 
 
 def prefill_event(spans: list[StoredSpan], start: int, end: int, article_id: int,
-                  country_of=None, *, text: str = "", published: str | None = None
+                  country_of: Callable[[str], str | None] | None = None, *, text: str = "",
+                  published: str | None = None, sentences: list[tuple[int, int]] | None = None,
+                  is_country: Callable[[str], bool] | None = None
                   ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(field values, evidence rows) from the spans inside [start, end) of one article.
+    """(field values, evidence rows) from the spans inside [start, end) of one article,
+    read as an analyst reads it:
 
-    The date is the first date inside the selection, else the nearest one before it in
-    its paragraph, else the publication date (the day the report was filed)."""
+    - the date: the first inside the selection, else the nearest before it in its
+      paragraph, else the publication date;
+    - type and sub-type from the words (EVENT_WORDS);
+    - the place: the first inside, else the place the article names most (not a country),
+      its country, and as admin1 a province the article names;
+    - actor 1: an organisation inside, else the one the article names most; actor 2: a
+      second one inside, else the force the victims belong to ("policemen": Iraqi police);
+    - figures: those inside, each counted once, and those a sentence elsewhere reports
+      beside a repeat of one of them ("killed the 10 policemen and wounded seven")."""
     inside = [s for s in spans if start <= s.start and s.end <= end]
     fields: dict[str, Any] = {}
     evidence: list[dict[str, Any]] = []
@@ -91,27 +171,68 @@ def prefill_event(spans: list[StoredSpan], start: int, end: int, article_id: int
     elif published and _event_date(published[:10]):
         fields["event_date"] = _event_date(published[:10])
         fields["time_precision"] = 1 if len(published) >= 10 else 3
-    places = [s for s in inside if s.kind == "entity" and s.label == "LOC"]
+    words = text[start:end]
+    for pattern, event_type, sub_type in EVENT_WORDS:
+        if pattern.search(words):
+            fields["event_type"], fields["sub_event_type"] = event_type, sub_type
+            break
+
+    def name(s: StoredSpan) -> str:
+        return s.attrs.get("canonical") or s.text
+
+    def country_name(place: str) -> bool:
+        return bool(is_country and is_country(place))
+
+    entities = [s for s in spans if s.kind == "entity"]
+    places = [s for s in inside if s.kind == "entity" and s.label == "LOC"
+              and not country_name(name(s)) and not _ADMIN1.match(name(s))]
+    if not places:
+        counts = Counter(name(s) for s in entities if s.label == "LOC"
+                         and not country_name(name(s)) and not _ADMIN1.match(name(s)))
+        places = [next(s for s in entities if name(s) == top)
+                  for top, _ in counts.most_common(1)]
     if places:
         place = places[0]
-        fields["location"] = place.attrs.get("canonical") or place.text
+        fields["location"] = name(place)
         cite("location", place)
-        if country_of is not None:
-            country = next((c for p in places
-                            if (c := country_of(p.attrs.get("canonical") or p.text))), None)
-            if country:
-                fields["country"] = country
+    all_places = places + [s for s in inside if s.kind == "entity" and s.label == "LOC"]
+    if country_of is not None:
+        country = next((c for p in all_places if (c := country_of(name(p)))), None)
+        if country:
+            fields["country"] = country
+    admin1 = next((m["name"] for s in entities if s.label == "LOC"
+                   and (m := _ADMIN1.match(name(s)))), None)
+    if admin1 and "location" in fields:
+        fields["admin1"] = admin1
     actors: list[tuple[str, StoredSpan]] = []
     for s in inside:
         if s.kind == "entity" and s.label in ("ORG", "PER"):
-            name = s.attrs.get("canonical") or s.text
-            if name not in (n for n, _ in actors):
-                actors.append((name, s))
-    for key, (name, span) in zip(("actor1", "actor2"), actors):
-        fields[key] = name
+            if name(s) not in (n for n, _ in actors):
+                actors.append((name(s), s))
+    if not actors:
+        counts = Counter(name(s) for s in entities if s.label == "ORG")
+        actors = [(top, next(s for s in entities if name(s) == top))
+                  for top, _ in counts.most_common(1)]
+    for key, (actor, span) in zip(("actor1", "actor2"), actors):
+        fields[key] = actor
         cite(key, span)
+    chosen = [s for s in inside if s.kind == "casualty"]
+    for lo, hi in sentences or []:
+        if lo < end and start < hi:
+            continue  # the selection's own sentences
+        here = [s for s in spans if s.kind == "casualty" and lo <= s.start and s.end <= hi]
+        if any(f.attrs.get("repeat") and any(
+                c.label == f.label and c.attrs.get("min") == f.attrs.get("min") for c in chosen)
+               for f in here):
+            chosen += [f for f in here if f.label not in {c.label for c in chosen}]
+    if "actor2" not in fields:
+        victims = " ".join(f.attrs.get("victims") or "" for f in chosen if f.label == "killed")
+        force = next((word for pattern, word in VICTIM_FORCES if pattern.search(victims)), None)
+        demonym = _demonym(fields["country"], text) if fields.get("country") else None
+        if force and demonym:
+            fields["actor2"] = f"{demonym} {force}"
     for kind, prefix in FIGURE_FIELDS.items():
-        figures = [s for s in inside if s.kind == "casualty" and s.label == kind]
+        figures = [s for s in chosen if s.label == kind]
         low, high = _sum_range(figures)
         if low is not None or high is not None:
             fields[f"{prefix}_min"] = low

@@ -168,3 +168,46 @@ def test_events_and_notes_are_edited_and_deleted_from_their_panels(seeded_db, te
     term.keys("X")
     term.wait_for("note deleted")
     assert _rows(seeded_db, "SELECT count(*) FROM annotations WHERE action = 'note'") == [(0,)]
+
+
+SEED_EVENTS = [
+    ("2015-05-14", "Fallujah", "Anbar", "Iraq", "Islamic State group", "Iraqi army",
+     "Battles", "Armed clash", "101", "101", "", "", "28"),
+    ("2015-05-15", "Ramadi", "Anbar", "Iraq", "Islamic State group", "Iraqi police",
+     "Explosions/Remote violence", "Suicide bomb", "10", "10", "10", "7", ""),
+]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_seed_events_are_coded_in_at_most_twenty_keys_each(seeded_db, terminal, size):
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from newsdesk.cli import cli
+
+    term = terminal(seeded_db, size=size)
+    _open_ramadi(term)
+    sent: list[list[str]] = []
+
+    def press(*keys: str) -> None:
+        sent[-1].extend(keys)
+        term.keys(*keys)
+
+    # Friday's bombings: the first figure's row; Thursday's attack: the next one
+    for opening in (["c"], ["Down"]):
+        sent.append([])
+        press(*opening, "E")
+        term.wait_for("Code an event")
+        press("C-s")
+        term.wait_for("event coded")
+        term.wait_gone("Code an event")
+    assert [len(keys) for keys in sent] == [3, 3] and all(len(k) <= 20 for k in sent)
+    out = CliRunner().invoke(cli, ["export", "events", "--format", "csv", "--db", str(seeded_db)])
+    rows = list(csv.DictReader(io.StringIO(out.output)))
+    assert [(r["event_date"], r["location"], r["admin1"], r["country"], r["actor1"],
+             r["actor2"], r["event_type"], r["sub_event_type"], r["fatalities"],
+             r["fatalities_min"], r["fatalities_max"], r["wounded_min"], r["captured_min"])
+            for r in rows] == SEED_EVENTS
+    assert all(r["source_titles"].startswith("IS militants take control of Ramadi") for r in rows)

@@ -70,9 +70,9 @@ class NewsdeskApp(App[None]):
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.app_focus = True
             screen = self.screen
-            if not screen.is_mounted:
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(screen._mounted_event.wait(), SCREEN_MOUNT_WAIT_S)
+            if screen is not self._keys_ready_for:
+                await self._built(screen)
+                self._keys_ready_for = screen
             if await self._check_bindings(event.key, priority=True):
                 return
             focused = self.focused
@@ -82,6 +82,17 @@ class NewsdeskApp(App[None]):
             if await self._check_bindings(event.key):
                 return
         await super().on_event(event)
+
+    async def _built(self, screen: Screen) -> None:
+        """Wait until the screen and every widget in it have mounted (a widget's on_mount can
+        set its state: a key handled before it would be undone)."""
+        async def mounted() -> None:
+            await screen._mounted_event.wait()
+            for widget in list(screen.walk_children(with_self=False)):
+                await widget._mounted_event.wait()
+
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(mounted(), SCREEN_MOUNT_WAIT_S)
 
     def __init__(self, db_path: Path, *, analyst: str = "analyst", config: Config | None = None,
                  seed_if_empty: bool = True) -> None:
@@ -93,6 +104,7 @@ class NewsdeskApp(App[None]):
         self.store: Store | None = None
         self.last_article_id: int | None = None
         self._reader = None
+        self._keys_ready_for: Screen | None = None  # the last screen found fully built
         self.ui_state = load_state()
         stored = self.ui_state.get("layers")
         self.layers: set[str] = ({k for k in stored if k in LAYERS} if isinstance(stored, list)
@@ -182,6 +194,8 @@ class NewsdeskApp(App[None]):
             self._reader.show(article_id)
         if self.screen is not self._reader:
             self.push_screen("reader")
+            if self._reader.is_mounted:
+                self._reader.focus_text()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -24,3 +24,13 @@ async def keys_processed(widgets: list[Widget]) -> None:
         done = loop.create_future()
         if widget.call_later(lambda done=done: done.done() or done.set_result(None)):
             await done
+
+
+def is_focused(widget: Widget) -> bool:
+    """Whether the widget has focus now. `Widget.has_focus` only changes when the Focus
+    event is handled, after the keys already read: a key right after `c` still saw the
+    text focused, not the panel `c` had just focused."""
+    try:
+        return widget.screen.focused is widget
+    except Exception:  # not on a screen (yet, or any more)
+        return False

@@ -158,7 +158,14 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
             if f.choices_from and f.choices_from[0] == changed:
                 select = self.query_one(f"#field-{f.name}", Select)
                 options = self._choices(f, values)
+                keep = select.value
                 select.set_options([(o, o) for o in options])
+                # the sub-type stays what it was (or was prefilled as) while it still fits:
+                # refilling must not land "Explosions" on its first sub-type
+                for wanted in (keep, f.value):
+                    if wanted in options:
+                        select.value = wanted
+                        break
 
     def _raw(self) -> dict[str, Any]:
         raw = {}

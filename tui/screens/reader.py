@@ -11,8 +11,8 @@ from textual.widgets import Static
 
 from newsdesk.contract import CASUALTY_KINDS, ENTITY_LABELS
 from newsdesk.store import ArticleFilter, Store, StoredSpan
-from newsdesk.store.coding import evidence_for, prefill_event
-from newsdesk.tui.focus import focus_now
+from newsdesk.store.coding import evidence_for, figure_clause, prefill_event
+from newsdesk.tui.focus import focus_now, is_focused
 from newsdesk.tui.render import plain
 from newsdesk.tui.screens.event_form import EventFormDialog, EventValues
 from newsdesk.tui.screens.forms import Field, FormDialog, PickDialog, range_check
@@ -129,7 +129,9 @@ class ReaderScreen(Screen[None]):
         theme, rules = self._style_inputs()
         if self._styled_with and self._styled_with[0] == theme and self._styled_with[1] is rules:
             event.refresh_styles = False
-        if not (getattr(self, "_under_dialog", False) and self.focused is not None):
+        # back from the list, open_article has focused the text already (at once: the keys
+        # typed after Enter may have moved focus since); over a dialog, focus stays put
+        if self.focused is None:
             focus_now(self.view)
 
     def show(self, article_id: int, *, keep_cursor: bool = False) -> None:
@@ -173,8 +175,11 @@ class ReaderScreen(Screen[None]):
         if article is not None:
             self._show_header(article)
 
+    def focus_text(self) -> None:
+        focus_now(self.view)
+
     def action_back(self) -> None:
-        if not self.view.has_focus:
+        if not is_focused(self.view):
             focus_now(self.view)
             return
         self.app.pop_screen()
@@ -424,17 +429,35 @@ class ReaderScreen(Screen[None]):
         return sorted({s.attrs.get("canonical") or s.text for s in self.view.spans
                        if s.kind == "entity" and (label is None or s.label == label)})
 
-    def action_code_event(self) -> None:
-        rng = self.view.selected_range
-        if rng is None:
-            self.notify("select the evidence first (> selects sentence by sentence, W word by word)",
-                        timeout=4)
-            return
-        from newsdesk.extract.lexicon import country_of
+    def _figure_to_code(self) -> StoredSpan | None:
+        """With nothing selected, the figure an event is coded from: the Figures panel's row,
+        or the figure under the cursor."""
+        focused = self.panels.focused_row()
+        if focused is not None and focused[0] == "casualty" and focused[1].spans:
+            return focused[1].spans[0]
+        return next((s for s in self.view.spans_at_cursor() if s.kind == "casualty"), None)
 
+    def action_code_event(self) -> None:
+        from newsdesk.extract.lexicon import countries, country_of
+
+        sentences = list(zip(self.view._sentences, self.view._sentence_ends))
+        rng = self.view.selected_range
+        figure = self._figure_to_code()
+        # a figure marked from the panel or by Tab selects just its words: code its clause
+        if rng is None or (figure is not None and rng == (figure.start, figure.end)):
+            if figure is None:
+                self.notify("select the evidence first (> selects sentence by sentence, W word"
+                            " by word), or pick a figure in the Figures panel (c)", timeout=4)
+                return
+            sentence = next(((a, b) for a, b in sentences if a <= figure.start < b),
+                            (figure.start, figure.end))
+            rng = figure_clause(self.view.text, sentence, figure)
+        known_countries = countries()
         values, evidence = prefill_event(self.view.spans, rng[0], rng[1], self.article_id,
                                          country_of=country_of, text=self.view.text,
-                                         published=self.article["published"])
+                                         published=self.article["published"],
+                                         sentences=sentences,
+                                         is_country=known_countries.__contains__)
         text = self.view.text[rng[0]:rng[1]]
         evidence.append({"article_id": self.article_id, "field": "selection", "span_id": None,
                          "start": rng[0], "end": rng[1], "text": text})

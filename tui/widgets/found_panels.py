@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from newsdesk.contract import ENTITY_LABELS, range_words
 from newsdesk.extract.text import sentence_spans
 from newsdesk.store import StoredSpan
+from newsdesk.tui.focus import is_focused
 from newsdesk.tui.render import plain
 from newsdesk.tui.widgets.article_view import HIGHLIGHT_STYLES, highlight_name
 
@@ -145,7 +146,7 @@ class FoundPanels(Vertical):
     def _fill(panel: PanelList, rows: list[tuple[Text, Row | None]]) -> None:
         # the panel the analyst is in keeps its row through a refresh (after an edit, X
         # still means the same event)
-        keep = panel.highlighted if panel.has_focus else None
+        keep = panel.highlighted if is_focused(panel) else None
         panel.clear_options()
         panel.rows = [row for _, row in rows]
         if not rows:
@@ -273,7 +274,7 @@ class FoundPanels(Vertical):
     def focused_row(self) -> tuple[str, Row] | None:
         """(panel kind, row) under the highlight of the panel that has focus, if one has."""
         panel = self.list_for(self.active)
-        if not panel.has_focus or panel.highlighted is None:
+        if not is_focused(panel) or panel.highlighted is None:
             return None
         if panel.highlighted >= len(panel.rows) or panel.rows[panel.highlighted] is None:
             return None
