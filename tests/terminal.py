@@ -76,6 +76,16 @@ class Terminal:
                 raise AssertionError(f"{pattern!r} never went away:\n{shown}")
             time.sleep(0.05)
 
+    def changed_from(self, before: str, *, escapes: bool = True,
+                     timeout: float = PATIENCE_S) -> bool:
+        """Whether the screen (with styles) comes to differ from `before` within `timeout`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.screen(escapes=escapes) != before:
+                return True
+            time.sleep(0.05)
+        return False
+
     def settle(self, *, quiet_s: float = 0.3, timeout: float = PATIENCE_S) -> str:
         """The screen once it has stopped changing for `quiet_s`."""
         deadline = time.monotonic() + timeout

@@ -2,6 +2,7 @@
 terminal sends them, the screen read back. Skipped where tmux is missing."""
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -196,13 +197,14 @@ def test_the_seed_events_are_coded_in_at_most_twenty_keys_each(seeded_db, termin
         term.keys(*keys)
 
     # Friday's bombings: the first figure's row; Thursday's attack: the next one
-    for opening in (["c"], ["Down"]):
+    for n, opening in enumerate((["c"], ["Down"]), 1):
         sent.append([])
         press(*opening, "E")
         term.wait_for("Code an event")
         press("C-s")
-        term.wait_for("event coded")
+        term.wait_for(f"Events {n}")
         term.wait_gone("Code an event")
+        term.settle()  # the analyst sees the event listed before the next key
     assert [len(keys) for keys in sent] == [3, 3] and all(len(k) <= 20 for k in sent)
     out = CliRunner().invoke(cli, ["export", "events", "--format", "csv", "--db", str(seeded_db)])
     rows = list(csv.DictReader(io.StringIO(out.output)))
@@ -211,3 +213,39 @@ def test_the_seed_events_are_coded_in_at_most_twenty_keys_each(seeded_db, termin
              r["fatalities_min"], r["fatalities_max"], r["wounded_min"], r["captured_min"])
             for r in rows] == SEED_EVENTS
     assert all(r["source_titles"].startswith("IS militants take control of Ramadi") for r in rows)
+
+
+_TMUX_KEY = {"tab": "Tab", "esc": "Escape", "⏎": "Enter", "^p": "C-p", "^r": "C-r",
+             "shift+tab": "BTab"}
+
+
+def _key_bar(screen: str) -> list[str]:
+    """The keys the bottom line offers, as tmux names them."""
+    line = [row for row in screen.splitlines() if row.strip()][-1]
+    keys = [item.strip().split(" ")[0] for item in re.split(r"\s{2,}", line) if item.strip()]
+    return [_TMUX_KEY.get(k, k) for k in keys]
+
+
+@pytest.mark.parametrize("where", ["list", "reader"])
+def test_every_key_in_the_key_bar_shows_something(seeded_db, terminal, where):
+    term = terminal(seeded_db, size=(200, 60))
+    term.wait_for(r"\d+ articles")
+
+    def baseline() -> str:
+        term.keys("Escape", "Escape", "Escape")  # out of any dialog, back to the list
+        term.wait_for(r"\d+ articles")
+        if where == "reader":
+            term.keys("Enter")
+            term.wait_for("Entities")
+        term.settle()
+        return term.screen(escapes=True)  # with styles: a moved cursor or mark shows
+
+    keys = _key_bar(term.screen() if baseline() else "")
+    assert len(keys) >= 7, keys
+    for key in keys:
+        if key == "q":
+            continue  # quits: the app's exit is tested on its own
+        before = baseline()
+        term.keys(key)
+        assert term.changed_from(before, timeout=10), f"{key!r} showed nothing on the {where}"
+        assert term.alive(), key

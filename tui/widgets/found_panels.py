@@ -45,6 +45,8 @@ class PanelList(OptionList):
         super().__init__(**kwargs)
         self.kind = kind
         self.rows: list[Row | None] = []
+        # a row highlighted again by a refresh, not by the analyst: it moves nothing
+        self.quiet_index: int | None = None
 
 
 class PanelTabs(Static):
@@ -144,9 +146,9 @@ class FoundPanels(Vertical):
 
     @staticmethod
     def _fill(panel: PanelList, rows: list[tuple[Text, Row | None]]) -> None:
-        # the panel the analyst is in keeps its row through a refresh (after an edit, X
-        # still means the same event)
-        keep = panel.highlighted if is_focused(panel) else None
+        # each panel keeps its row through a refresh (after an edit, X still means the same
+        # event, Down goes to the next one); quietly: the text's cursor stays where it is
+        keep = panel.highlighted
         panel.clear_options()
         panel.rows = [row for _, row in rows]
         if not rows:
@@ -157,6 +159,7 @@ class FoundPanels(Vertical):
         if keep is not None:
             keep = min(keep, len(rows) - 1)
             if panel.rows[keep] is not None:
+                panel.quiet_index = keep
                 panel.highlighted = keep
 
     @staticmethod
@@ -302,7 +305,12 @@ class FoundPanels(Vertical):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if isinstance(event.option_list, PanelList):
             event.stop()
-            self.choose(event.option_list, event.option_index, advance=False)
+            panel = event.option_list
+            if panel.quiet_index is not None and panel.quiet_index == event.option_index:
+                panel.quiet_index = None
+                return
+            panel.quiet_index = None
+            self.choose(panel, event.option_index, advance=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if isinstance(event.option_list, PanelList):
