@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.store.records import StoredSpan, inserted_id, killed_total, utc_now
@@ -128,9 +128,9 @@ class AnalystWork:
 
     conn: sqlite3.Connection
 
-    if TYPE_CHECKING:  # provided by Store
-        def write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
-        def spans(self, article_id: int, kind: str | None = None) -> list[StoredSpan]: ...
+    if TYPE_CHECKING:  # provided by Store: declared for the type checker only
+        write: Callable[[], contextlib.AbstractContextManager[sqlite3.Connection]]
+        spans: Callable[..., list[StoredSpan]]
 
     @contextlib.contextmanager
     def action(self, analyst: str, name: str) -> Iterator[Action]:
