@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -74,6 +75,11 @@ def tui(ctx: click.Context, db: Path | None) -> None:
     store = _open_store(path)  # fail with one line before the screen switches
     store.close()
     app = NewsdeskApp(db_path=path, analyst=ctx.obj["analyst"], config=ctx.obj["config"])
+    # Textual sizes the screen with shutil.get_terminal_size, which believes COLUMNS and
+    # LINES over the terminal: a shell or tmux server that exported them would pin the
+    # app at that size through every resize.
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
     app.run()
     if app.return_code:
         sys.exit(app.return_code)

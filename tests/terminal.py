@@ -35,7 +35,9 @@ class Terminal:
         self.env = {"NEWSDESK_DB": str(db), "NEWSDESK_CONFIG": str(home / "config.toml"),
                     "NEWSDESK_STATE": str(home / "state.json"),
                     "NEWSDESK_EXPORT_DIR": str(home / "exports"), "HOME": str(home),
-                    "TERM": term, "LANG": "C.UTF-8"}
+                    "TERM": term, "LANG": "C.UTF-8",
+                    # as a login shell exports them; the app must still follow resizes
+                    "COLUMNS": str(size[0]), "LINES": str(size[1])}
         envs = " ".join(f"{k}={v}" for k, v in self.env.items())
         cols, rows = size
         _tmux("new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows),
@@ -85,6 +87,23 @@ class Terminal:
                 return True
             time.sleep(0.05)
         return False
+
+    def wait_redrawn(self, cols: int, rows: int, *, timeout: float = PATIENCE_S) -> str:
+        """The screen once the app has drawn itself at `cols` x `rows`: a rule across the
+        width and the key bar on the last line. A resize reaches the app as a signal, so
+        tmux shows the old frame, cut or padded, until the app gets to it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = self.screen().splitlines()
+            if (len(lines) == rows and "? Keys" in lines[-1]
+                    and any(line.count("─") >= cols - 1 for line in lines)):
+                return "\n".join(lines)
+            if not self.alive() or time.monotonic() > deadline:
+                size = _tmux("display-message", "-p", "-t", self.name,
+                             "#{window_width}x#{window_height}", check=False).stdout
+                raise AssertionError(f"never redrawn at {cols}x{rows} (window {size.strip()}):\n"
+                                     + "\n".join(lines))
+            time.sleep(0.05)
 
     def settle(self, *, quiet_s: float = 0.3, timeout: float = PATIENCE_S) -> str:
         """The screen once it has stopped changing for `quiet_s`."""

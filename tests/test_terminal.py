@@ -114,6 +114,7 @@ def test_a_resize_in_the_reader_redraws_every_line(seeded_db, terminal, start, e
     _open_ramadi(term)
     term.settle()
     term.resize(*end)
+    term.wait_redrawn(*end)
     resized = term.settle(quiet_s=0.5)
     assert max(len(line) for line in resized.splitlines()) > end[0] - 10  # uses the width
     assert len(resized.splitlines()) == end[1]
