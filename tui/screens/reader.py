@@ -443,8 +443,13 @@ class ReaderScreen(Screen[None]):
         sentences = list(zip(self.view._sentences, self.view._sentence_ends))
         rng = self.view.selected_range
         figure = self._figure_to_code()
-        # a figure marked from the panel or by Tab selects just its words: code its clause
-        if rng is None or (figure is not None and rng == (figure.start, figure.end)):
+        # From the Figures panel, its row is what is coded, whatever the text shows: the
+        # text follows the row a message later, so in a burst (ctrl+s Down E) the
+        # selection can still be the previous row's. A figure marked by Tab selects just
+        # its words: code its clause too.
+        focused = self.panels.focused_row()
+        from_panel = focused is not None and focused[0] == "casualty" and figure is not None
+        if rng is None or from_panel or (figure is not None and rng == (figure.start, figure.end)):
             if figure is None:
                 self.notify("select the evidence first (> selects sentence by sentence, W word"
                             " by word), or pick a figure in the Figures panel (c)", timeout=4)
