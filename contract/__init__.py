@@ -56,6 +56,8 @@ class CasualtySpan(Span):
     victims: NotRequired[str | None]
     repeat: NotRequired[bool]        # the same figure reported again
     subset: NotRequired[bool]        # inside another figure ("including three children")
+    dead_or_missing: NotRequired[bool]  # "died or went missing": kind missing, not killed
+    passing: NotRequired[bool]       # another incident's or a period's ("757 a year on roads")
 
 
 class QuoteSpan(Span):

@@ -51,6 +51,7 @@ def extract(text: str, published: str | dt.date | None = None, *,
     from newsdesk.extract.casualties import find_casualties
     from newsdesk.extract.dates import find_dates
     from newsdesk.extract.entities import find_entities
+    from newsdesk.extract.incidents import mark_passing
     from newsdesk.extract.quotes import find_quotes
 
     headings, datelines = _layout_skips(text)
@@ -59,6 +60,7 @@ def extract(text: str, published: str | dt.date | None = None, *,
     dates = find_dates(text, article_date(text, published), skip=skip)
     casualties = find_casualties(text, rules=rules)
     quotes = find_quotes(text, entities)
+    mark_passing(text, casualties, dates, article_date(text, published))
     # each finder builds plain dicts in the contract's shape (tests check every field)
     return cast(Extraction, {"entities": entities, "casualties": casualties, "quotes": quotes,
                              "dates": dates})

@@ -85,7 +85,9 @@ _MORE_VICTIMS = re.compile(r"\s+and\s+(?:[A-Z][\w-]*\s+){0,3}[a-z][\w-]*(?:men|e
 PATTERNS = [
     # "the death toll rose to 45"
     ("toll", re.compile(rf"\bdeath\s+tolls?\b[^.;]{{0,60}}?\b(?:to|at|of|reached|is|was|"
-                        rf"stands\s+at|hit|(?P<over>exceeded|topped|surpassed|passed))\s+{_QNUM}",
+                        rf"stands\s+at|hit|(?P<over>exceeded|topped|surpassed|passed))\s+"
+                        # "the death toll from the blast at a plant": "a" counts nothing here
+                        rf"(?!an?\s+(?!dozen|hundred|thousand|score)){_QNUM}",
                         re.IGNORECASE)),
     # "killed 10 policemen", "wounding at least seven", "killing more than 100 soldiers"
     ("verb_num", re.compile(rf"\b(?P<verb>{_ANY_KIND})\s+{_QNUM}(?:[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?"
@@ -215,6 +217,10 @@ def _casualty_paragraphs(text: str) -> list[tuple[int, int]]:
 _ITEM = rf"{_QNUM}\s+(?:of\s+)?{_VICTIMS_ALL}"
 _ITEM_AFTER = re.compile(rf"(?:,\s*and|,|\s+and)\s+{_ITEM}(?=[\s.,;:)]|$)", re.IGNORECASE)
 _ITEM_BEFORE = re.compile(rf"(?<![\w-]){_ITEM}\s*(?:,\s*and|,|\band)\s*$", re.IGNORECASE)
+_ENDS_ON_VERB = re.compile(rf"\b(?:{_ANY_KIND_FLAT})$", re.IGNORECASE)
+# "380 people died or went missing": a count of the dead and the missing together
+_OR_MISSING = re.compile(r"\s+or\s+(?:went\s+|are\s+|were\s+|remain\s+)?(?:missing|"
+                         r"unaccounted\s+for)\b", re.IGNORECASE)
 _BREAKDOWN = re.compile(r"\b(?P<verb>deaths|dead|killed|injured|wounded|missing|arrested)\s+"
                         r"(?:are|were|include|included)\s+", re.IGNORECASE)
 _AS_WERE = re.compile(rf",\s*as\s+(?:were|was|did)\s+{_QNUM}(?:\s+{_VICTIMS_ALL})?"
@@ -352,6 +358,10 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
     _mark_subsets_and_repeats(text, found)
     for f in found:
         f.pop("definite")
+        joined = _OR_MISSING.match(text, f["end"]) if f["kind"] == "killed" else None
+        if joined:  # not a toll of the killed: the dead are somewhere inside it
+            f.update(kind="missing", dead_or_missing=True, end=joined.end(),
+                     text=text[f["start"]:joined.end()])
     return found
 
 
@@ -399,7 +409,11 @@ def _list_items(text: str, found: list[dict[str, Any]], taken: list[tuple[int, i
 
     for f in found:
         pos = f["end"]
-        while (m := _ITEM_AFTER.match(text, pos)) and add(_item(m, text, f["kind"], rules, False)):
+        # a figure that ends on its verb ends its sentence's list: "Four were killed, a
+        # spokesman said" names no one more
+        ends_on_verb = bool(_ENDS_ON_VERB.search(f["text"]))
+        while not ends_on_verb and (m := _ITEM_AFTER.match(text, pos)) \
+                and add(_item(m, text, f["kind"], rules, False)):
             pos = m.end()
         if f["victims"] is None or f["text"][:1].lower() != text[f["start"]:f["start"] + 1].lower() \
                 or not re.match(rf"[\"“]?(?:{_QUAL}|{NUMBER_PATTERN}|{_VAGUE})", f["text"], re.IGNORECASE):

@@ -116,6 +116,10 @@ def _future(text: str, start: int, end: int) -> bool:
     return bool(_FUTURE_CUE.search(window))
 
 
+# how far back a month and day without a year is read as a past date
+PAST_DAY_REACH = 300
+
+
 def _nearest_day(month: int, day: int, pub: dt.date, future: bool) -> str | None:
     """A month and day without a year: the occurrence nearest publication, a future
     one only when the clause speaks of the future."""
@@ -130,6 +134,11 @@ def _nearest_day(month: int, day: int, pub: dt.date, future: bool) -> str | None
     if future:
         ahead = [c for c in candidates if c >= pub]
         candidates = ahead or candidates
+    else:
+        # news tells of what happened: "the July 20 flood" in January is last July's,
+        # unless that lies near a year back (then a date to come is likelier)
+        past = [c for c in candidates if c <= pub and (pub - c).days <= PAST_DAY_REACH]
+        candidates = past or candidates
     return min(candidates, key=lambda c: (abs((c - pub).days), c > pub)).isoformat()
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from newsdesk import extract
+from newsdesk.extract.incidents import profile
 from newsdesk.extract.text import clean_text, heading_spans
 from newsdesk.ingest.article import Article, Failure, IngestReport
 from newsdesk.store import Store, content_hash
@@ -46,6 +47,7 @@ def ingest_items(store: Store, items: Iterable[Article | Failure], *,
             continue
         try:
             found = extract.extract(body, pub)
+            incident = profile(title, body, found, pub) or {}
         except Exception as exc:  # an extractor bug must not lose the article
             report.failed.append(Failure(origin, f"extraction failed: {exc!r}"))
             continue
@@ -55,7 +57,7 @@ def ingest_items(store: Store, items: Iterable[Article | Failure], *,
             headings=heading_spans(body), extraction=found,
             extractor_version=extract.VERSION, tags=[*(tags or []), *item.tags],
             analyst=analyst, author=item.author, site_name=item.site_name,
-            summary_only=item.summary_only)))
+            summary_only=item.summary_only, profile=incident)))
         if len(pending) >= WRITE_BATCH:
             _store_pending(store, pending, report)
     _store_pending(store, pending, report)

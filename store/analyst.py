@@ -22,6 +22,9 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "events": ("id",),
     "event_evidence": ("id",),
     "articles": ("id",),
+    "incidents": ("id",),
+    "incident_articles": ("article_id",),
+    "incident_places": ("place", "incident_id"),
 }
 
 EVENT_FIELDS = ("event_date", "time_precision", "event_type", "sub_event_type", "actor1",

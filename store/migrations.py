@@ -230,3 +230,39 @@ def m0005_search_index_in_list_order(db: Database) -> None:
             VALUES ('delete', {old}, old.title, old.body);
         INSERT INTO articles_fts (rowid, title, body) VALUES ({new}, new.title, new.body);
     END""")
+
+
+@migrations(name="0006_incidents")
+def m0006_incidents(db: Database) -> None:
+    # what each article tells of an incident (extract.incidents.profile), kept so that the
+    # grouping can be re-run without re-reading text
+    db.execute("""CREATE TABLE article_profiles (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        profile TEXT NOT NULL)""")
+    db.execute("""CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY,
+        status TEXT NOT NULL DEFAULT 'suggested',   -- suggested | confirmed
+        name TEXT NOT NULL,
+        named_by TEXT,                  -- NULL: the machine's name (its first report's title)
+        kind TEXT, date TEXT, precision TEXT, location TEXT, admin1 TEXT, country TEXT,
+        profile TEXT NOT NULL,          -- merged profile of its reports, for matching
+        tolls TEXT NOT NULL DEFAULT '{}',  -- store.incident_rules.reconcile(), per kind
+        chosen TEXT NOT NULL DEFAULT '{}', -- kind -> article id of the figure picked
+        killed_low INTEGER, killed_best INTEGER, killed_high INTEGER,
+        n_sources INTEGER NOT NULL DEFAULT 0,
+        disputed INTEGER NOT NULL DEFAULT 0,
+        revised INTEGER NOT NULL DEFAULT 0,
+        analyst TEXT,                   -- who confirmed it
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""")
+    db.execute("CREATE INDEX idx_incidents_date ON incidents(date, id)")
+    db.execute("""CREATE TABLE incident_articles (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        placed_by TEXT NOT NULL,        -- 'machine', or the analyst who moved it there
+        placed_at TEXT NOT NULL)""")
+    db.execute("CREATE INDEX idx_incident_articles ON incident_articles(incident_id)")
+    # candidate incidents of a new report: those sharing a town or a country with it
+    db.execute("""CREATE TABLE incident_places (
+        place TEXT NOT NULL, incident_id INTEGER NOT NULL,
+        PRIMARY KEY (place, incident_id))""")
+    db.execute("CREATE INDEX idx_incident_places_incident ON incident_places(incident_id)")

@@ -78,9 +78,10 @@ class StoredSpan:
 
 
 def killed_total(figures: Iterable[Mapping[str, Any]]) -> int:
-    """The article's death toll: the least number killed, counting neither a figure inside
-    another ("including three children") nor one repeated."""
-    return sum((f.get("min") or 0) for f in figures
-               if f.get("kind") == "killed" and not f.get("subset") and not f.get("repeat"))
-
-
+    """The article's death toll: its highest own figure of the killed. Not a sum: a story
+    tells its toll several times ('at least 10', 'the 10 policemen', 'rose to 12'), and a
+    figure of another incident or a period (`passing`) or inside another (`subset`)
+    is not its toll."""
+    return max((f.get("min") or 0 for f in figures
+                if f.get("kind") == "killed" and not f.get("subset") and not f.get("passing")),
+               default=0)

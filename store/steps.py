@@ -11,6 +11,7 @@ KNOWN_STEPS = (
     "0003_audit_batches",
     "0004_list_order_indexes",
     "0005_search_index_in_list_order",
+    "0006_incidents",
 )
 
 # The search index's rowid is the article's place in the default list order (newest first):

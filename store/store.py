@@ -12,6 +12,7 @@ from typing import Any
 
 from newsdesk.contract import SPAN_GROUPS
 from newsdesk.store.analyst import AnalystWork
+from newsdesk.store.incidents import IncidentDesk
 from newsdesk.store.listing import ArticleListing
 from newsdesk.store.records import (
     StoredSpan,
@@ -27,7 +28,7 @@ BUSY_TIMEOUT_MS = 15_000
 WRITE_ATTEMPTS = 5
 
 
-class Store(ArticleListing, AnalystWork):
+class Store(ArticleListing, AnalystWork, IncidentDesk):
     """One store file. Open it per thread: an SQLite connection stays on its thread."""
 
     def __init__(self, path: str | Path | None = None, *, backup_before_migrate: bool = True):
@@ -178,6 +179,7 @@ class Store(ArticleListing, AnalystWork):
         site_name: str | None = None,
         summary_only: bool = False,
         digest: str | None = None,
+        profile: Mapping[str, Any] | None = None,
     ) -> tuple[int, bool]:
         """Store an article with its machine spans in one transaction.
 
@@ -208,6 +210,9 @@ class Store(ArticleListing, AnalystWork):
             article_id = inserted_id(cur)
             if extraction:
                 self._insert_spans(conn, article_id, extraction, extractor_version or "")
+            if profile is not None:  # {}: profiled, and it reports no incident
+                self._save_profile(conn, article_id, profile)
+                self._place(conn, article_id, profile or None)
             for tag in tags or []:
                 conn.execute(
                     "INSERT OR IGNORE INTO tags (article_id, tag, analyst, created_at)"

@@ -27,7 +27,8 @@ def test_blank_database_gets_the_expected_schema(store):
                                "attrs", "extractor_version"]
     applied = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations")]
     assert applied == ["0001_initial", "0002_web_sources_and_feeds", "0003_audit_batches",
-                       "0004_list_order_indexes", "0005_search_index_in_list_order"]
+                       "0004_list_order_indexes", "0005_search_index_in_list_order",
+                       "0006_incidents"]
     assert schema["feeds"] == ["id", "url", "tag", "title", "etag", "last_modified", "added_at",
                                "checked_at", "last_status"]
 
@@ -44,7 +45,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
         _add(s)
     with Store(path) as s:
         assert s.stats()["articles"] == 1
-        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 5
+        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 6
     assert not list(tmp_path.glob("s.db.backup-*"))  # nothing to migrate, no backup
 
 

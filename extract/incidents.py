@@ -1,0 +1,245 @@
+"""Incidents: what one article reports of one.
+
+Pure: an article's title, text, spans and publication date in, a profile out (plain JSON
+data: kind, places, the incident's date, the lead, each figure and whether it is the
+incident's own). `store.incident_rules` groups profiles into incidents.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from newsdesk.extract.lexicon import countries, country_of, fold
+from newsdesk.extract.text import sentence_spans
+
+# the sentences an incident is told in: wire style puts what, where and when up front
+LEAD_SENTENCES = 3
+
+# incident kind -> the words that tell it; title words weigh more than lead words
+_KIND_PATTERNS: dict[str, str] = {
+    "earthquake": r"earthquakes?|quakes?|aftershocks?|tremors?|tsunami",
+    "storm": r"hurricanes?|typhoons?|cyclones?|storms?|tornado(?:es)?|floods?|flooding|"
+             r"landslides?|mudslides?|monsoon",
+    "air crash": r"(?:plane|flight|aircraft|airliner|jet|helicopter|airplane)s?\s+(?:\w+\s+){0,4}?"
+                 r"(?:crash\w*|went down|downed|shot down|skidded)|"
+                 r"(?:crash\w*|downing|shot down)\s+(?:\w+\s+){0,4}?(?:plane|flight|aircraft|"
+                 r"airliner|jet|helicopter)",
+    "road crash": r"(?:bus|coach|truck|lorry|minibus|car|van|tanker)s?\s+(?:\w+\s+){0,3}?"
+                  r"(?:crash\w*|collision|collided|overturned|plunged)|road (?:accident|crash)",
+    "rail crash": r"trains?\s+(?:\w+\s+){0,3}?(?:crash\w*|derail\w*|collision|collided)|derail\w*",
+    "shipwreck": r"(?:boat|ferry|ship|vessel|dinghy)s?\s+(?:\w+\s+){0,3}?(?:sank|sinks|capsiz\w*|"
+                 r"sinking)|shipwreck",
+    "fire": r"fires?|blazes?|inferno|burned down",
+    "explosion": r"explosions?|blasts?|bomb\w*|exploded|explosives?|IEDs?|detonat\w*",
+    "shooting": r"shootings?|gunm[ae]n|opened fire|shot dead|gunfire|shot and killed|shooter",
+    "stabbing": r"stabb\w*|knife attack|knifem[ae]n|knife-wielding|knife-weilding|machete",
+    "battle": r"clash\w*|battles?|fighting|offensive|seized|took control|captured|airstrikes?|"
+              r"air strikes?|shelling|militants? (?:attack|assault)\w*",
+    "epidemic": r"virus|outbreak|epidemic|coronavirus|cholera|ebola|pandemic",
+}
+_KINDS = {kind: re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
+          for kind, words in _KIND_PATTERNS.items()}
+
+# a new occurrence, not a report of an earlier one
+_NEW_CUE = re.compile(r"\b(?:another|second|third|fresh|new|latest|renewed|again)\b",
+                      re.IGNORECASE)
+# a story that goes on about one incident: its date may lie well before the story's
+_FOLLOW_CUE = re.compile(
+    r"\b(?:death toll|toll (?:rises|rose|climbs|climbed|has risen)|inquiry|inquest|"
+    r"investigation|investigators|probe|correction|corrected|aftermath|funerals?|vigils?|"
+    r"mourn\w*|anniversary|charged|trial|in court|court appearance|survivors?|victims of)\b",
+    re.IGNORECASE)
+# a figure told in a sentence like these is not the incident's own toll
+_AGGREGATE_CUE = re.compile(
+    r"\b(?:this year|last year|a year|per year|each year|every year|annually|so far this|"
+    r"since (?:the )?(?:\d{4}|records began|\w+ \d{4})|in total|decades?|history|"
+    r"deadliest since|worst since|earlier this (?:year|month)|on (?:the )?roads?|"
+    r"road deaths|nationwide|across the country|worldwide|globally)\b"
+    # "a week after a blast at the site killed 17": an earlier incident, brought in by "a"
+    r"|\b(?:weeks?|days?|months?|years?|hours?) (?:after|since|before) (?:a|an|another)\b",
+    re.IGNORECASE)
+# "six more bodies", "another 12 died": an increase, not the toll
+_INCREMENT = re.compile(r"^(?:another|a further|an additional)\b|^\S+\s+(?:more|additional|"
+                        r"further|other)\b", re.IGNORECASE)
+
+_BARE_YEAR = re.compile(r"(?<![\d,.\-])((?:19|20)\d{2})(?![\d,\-\w])")
+
+TOLL_KINDS = ("killed", "wounded", "captured", "kidnapped", "missing", "displaced", "arrested")
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _kind(title: str, lead: str) -> str | None:
+    scores: Counter[str] = Counter()
+    for kind, pattern in _KINDS.items():
+        scores[kind] += 3 * len(pattern.findall(title)) + len(pattern.findall(lead))
+    if not scores or max(scores.values()) == 0:
+        return None
+    best = max(scores.values())
+    return next(k for k in _KINDS if scores[k] == best)  # ties: the more specific, listed first
+
+
+def _key(name: str) -> str:
+    return fold(name).lower().strip()
+
+
+def _places(entities: Iterable[Mapping[str, Any]], lead_end: int, title: str
+            ) -> tuple[list[str], list[str]]:
+    """(towns and areas, countries) named in the title and lead, most named first."""
+    known_countries = countries()
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for e in entities:
+        if e.get("label") != "LOC" or e["start"] >= lead_end:
+            continue
+        name = e.get("canonical") or e["text"]
+        counts[name] += 1
+        first.setdefault(name, e["start"])
+    for name in list(counts):
+        if re.search(rf"\b{re.escape(name)}\b", title):
+            counts[name] += 2
+    ordered = sorted(counts, key=lambda n: (-counts[n], first[n]))
+    towns, nations = [], []
+    for name in ordered:
+        bare = re.sub(r"\s+(?:province|governorate|state|region|district|county|city)$", "",
+                      name, flags=re.IGNORECASE)
+        if bare in known_countries:
+            nations.append(bare)
+        else:
+            towns.append(bare)
+            nation = country_of(bare)
+            if nation and nation not in nations:
+                nations.append(nation)
+    return towns[:6], nations[:3]
+
+
+def _sentence_of(sentences: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
+    return next(((a, b) for a, b in sentences if a <= pos < b), (pos, pos + 1))
+
+
+def _incident_date(dates: Sequence[Mapping[str, Any]], lead_end: int, published: dt.date | None
+                   ) -> tuple[dt.date | None, str]:
+    """The day the lead says it happened ('on Friday' resolved), else the publication day."""
+    lead_days = []
+    for d in dates:
+        day = _date(d.get("value"))
+        if d.get("granularity") != "day" or day is None or d["start"] >= lead_end:
+            continue
+        if published is None or (published - dt.timedelta(days=14) <= day <= published):
+            lead_days.append(day)
+    if lead_days:
+        return max(lead_days), "day"
+    return published, "report"
+
+
+def _figure_is_passing(figure: Mapping[str, Any], text: str,
+                       sentences: Sequence[tuple[int, int]],
+                       dates: Sequence[Mapping[str, Any]], day: dt.date | None) -> bool:
+    """A figure of another incident or a period: its sentence dates it away from the
+    incident ('in 2018, 757 people died on the roads') or counts over time."""
+    a, b = _sentence_of(sentences, figure["start"])
+    if _AGGREGATE_CUE.search(text[a:b]):
+        return True
+    if day is None:
+        return False
+    # a year the date finder leaves alone ("2018 saw 750 deaths") dates a sentence too
+    if any(int(y) != day.year for y in _BARE_YEAR.findall(text[a:b])):
+        return True
+    for d in dates:
+        if not (a <= d["start"] < b):
+            continue
+        value, granularity = str(d.get("value") or ""), d.get("granularity")
+        told = _date(value)
+        if granularity == "day" and told and abs((told - day).days) > 7:
+            return True
+        if granularity == "year" and value[:4].isdigit() and int(value[:4]) != day.year:
+            return True
+        if granularity == "month" and value[:7] and value[:7] != day.isoformat()[:7] \
+                and re.fullmatch(r"\d{4}-\d{2}", value[:7]):
+            months = (day.year - int(value[:4])) * 12 + day.month - int(value[5:7])
+            if abs(months) > 1:
+                return True
+    return False
+
+
+def _refers_back(kind: str, lead: str) -> bool:
+    """The lead names the incident as one already known: 'the earthquake in Elazig',
+    "Friday's blast", 'last July's floods'."""
+    return bool(re.search(rf"\b(?:the|this|that|[A-Z]\w+day's|last \w+'s|\w+'s)\s+(?:[\w-]+\s+)"
+                          rf"{{0,3}}?(?:{_KIND_PATTERNS[kind]})\b", lead, re.IGNORECASE))
+
+
+def mark_passing(text: str, casualties: list[dict[str, Any]], dates: Sequence[Mapping[str, Any]],
+                 published: str | dt.date | None) -> None:
+    """Mark each figure that is not the article's own incident's toll `passing`: a year's
+    road deaths beside a bus crash, the toll of an earlier disaster recalled."""
+    if not casualties:
+        return
+    sentences = sentence_spans(text)
+    lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1][1] if sentences else len(text)
+    day, _ = _incident_date(list(dates), lead_end, _date(published))
+    for f in casualties:
+        if _figure_is_passing(f, text, sentences, dates, day):
+            f["passing"] = True
+
+
+def profile(title: str, text: str, extraction: Mapping[str, Any],
+            published: str | dt.date | None) -> dict[str, Any] | None:
+    """What an article tells of an incident, or None when it reports none: no casualty
+    figure, and no attack or disaster word with a place."""
+    sentences = sentence_spans(text)
+    lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1][1] if sentences else len(text)
+    lead = " ".join(text[:lead_end].split())
+    pub = _date(published)
+    dates = list(extraction.get("dates") or [])
+    kind = _kind(title, lead)
+    towns, nations = _places(extraction.get("entities") or [], lead_end, title)
+    day, precision = _incident_date(dates, lead_end, pub)
+    figures = []
+    for f in extraction.get("casualties") or []:
+        if f.get("kind") not in TOLL_KINDS or f.get("subset"):
+            continue
+        a, b = _sentence_of(sentences, f["start"])
+        figures.append({
+            "kind": f["kind"], "min": f.get("min"), "max": f.get("max"),
+            "vague": bool(f.get("vague")), "repeat": bool(f.get("repeat")),
+            "start": f["start"], "end": f["end"], "text": f["text"],
+            "words": " ".join(text[a:b].split())[:300], "passing": bool(f.get("passing")),
+            "increment": bool(_INCREMENT.search(f["text"])), "victims": f.get("victims")})
+    own_figures = [f for f in figures if not f["passing"]]
+    if not own_figures and not (kind and (towns or nations)):
+        return None
+    admins = sorted({re.sub(r"\s+(?:province|governorate|state|region)$", "", e.get("canonical")
+                            or e["text"], flags=re.IGNORECASE)
+                     for e in extraction.get("entities") or []
+                     if e.get("label") == "LOC" and re.search(
+                         r"\s(?:province|governorate|state|region)$", e.get("canonical")
+                         or e["text"], re.IGNORECASE)})
+    mentioned = sorted({d["value"][:10] for d in dates
+                        if d.get("granularity") == "day" and _date(d.get("value"))})
+    head = f"{title} {lead[:300]}"
+    return {
+        "kind": kind, "date": day.isoformat() if day else None, "precision": precision,
+        "published": pub.isoformat() if pub else None,
+        "towns": towns, "town_keys": [_key(t) for t in towns], "countries": nations,
+        "admins": admins, "mentioned_days": mentioned,
+        "lead": " ".join(head.split()),
+        "new_occurrence": bool(_NEW_CUE.search(title) or _NEW_CUE.search(lead[:200])),
+        "follow_up": bool(_FOLLOW_CUE.search(title) or _FOLLOW_CUE.search(lead)),
+        "refers_back": bool(kind and _refers_back(kind, lead)),
+        "figures": figures,
+    }
+
+

@@ -1,0 +1,435 @@
+"""Incidents in the store: the machine places each new report in one, analysts confirm,
+rename, merge, split and move, and pick the figure they stand behind.
+
+An article belongs to at most one incident (`incident_articles`). The machine's placing
+(at ingest, and `rebuild_incidents`) is not audited, like machine spans; every analyst
+change goes through an `Action`, so it is undoable and kept by a rebuild: an incident an
+analyst has touched is never dissolved by the machine.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from newsdesk.store.incident_rules import (
+    FOLLOW_UP_DAYS,
+    SAME_DAY_SLACK,
+    UNDATED_FOLLOW_UP_DAYS,
+    merge_profiles,
+    reconcile,
+    same_incident,
+)
+from newsdesk.store.incident_rules import article_tolls as article_tolls
+from newsdesk.store.records import inserted_id, utc_now
+
+if TYPE_CHECKING:
+    from newsdesk.store.analyst import Action
+
+MACHINE = "machine"
+INCIDENT_SORTS = {
+    "date": "coalesce(i.date, '') DESC, i.id DESC",
+    "killed": "coalesce(i.killed_best, -1) DESC, i.id DESC",
+    "sources": "i.n_sources DESC, i.id DESC",
+    "oldest": "coalesce(i.date, '9999') ASC, i.id ASC",
+}
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    query: str = ""              # words in the incident's name or place
+    place: str | None = None
+    kind: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    disputed: bool = False
+    confirmed: bool = False
+    has_killed: bool = False
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    id: int
+    name: str
+    status: str
+    kind: str | None
+    date: str | None
+    precision: str | None
+    location: str | None
+    country: str | None
+    killed_low: int | None
+    killed_best: int | None
+    killed_high: int | None
+    n_sources: int
+    disputed: bool
+    revised: bool
+    analyst: str | None
+
+
+def _place_keys(profile: Mapping[str, Any]) -> set[str]:
+    return ({f"t:{k}" for k in profile.get("town_keys") or []}
+            | {f"c:{c.lower()}" for c in profile.get("countries") or []})
+
+
+def _shift(day: str, days: int) -> str:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(day[:10]) + dt.timedelta(days=days)).isoformat()
+
+
+class IncidentDesk:
+    """Mixed into Store, whose `conn`, `write()` and `action()` it uses."""
+
+    conn: sqlite3.Connection
+
+    if TYPE_CHECKING:  # provided by Store and AnalystWork: declared for the type checker
+        write: Callable[[], contextlib.AbstractContextManager[sqlite3.Connection]]
+        action: Callable[[str, str], contextlib.AbstractContextManager[Action]]
+
+    # -- the machine's placing --------------------------------------------------
+
+    def _save_profile(self, conn: sqlite3.Connection, article_id: int,
+                      profile: Mapping[str, Any] | None) -> None:
+        conn.execute("DELETE FROM article_profiles WHERE article_id = ?", [article_id])
+        if profile is not None:
+            conn.execute("INSERT INTO article_profiles (article_id, profile) VALUES (?, ?)",
+                         [article_id, json.dumps(profile)])
+
+    def _candidates(self, conn: sqlite3.Connection, profile: Mapping[str, Any]
+                    ) -> list[tuple[int, dict[str, Any]]]:
+        """Incidents that share a place with the report and lie in its date window: a few
+        per report, found through two indexes, whatever the size of the store."""
+        day = profile.get("date")
+        keys = sorted(_place_keys(profile))
+        if not day or not keys:
+            return []
+        earliest = _shift(day, -FOLLOW_UP_DAYS)
+        days = [d for d in profile.get("mentioned_days") or [] if earliest <= d <= day]
+        window = [_shift(day, -(UNDATED_FOLLOW_UP_DAYS if profile.get("follow_up")
+                                else SAME_DAY_SLACK)), _shift(day, SAME_DAY_SLACK)]
+        rows = conn.execute(
+            f"""SELECT DISTINCT i.id, i.profile FROM incident_places p
+                JOIN incidents i ON i.id = p.incident_id
+                WHERE p.place IN ({', '.join('?' for _ in keys)})
+                  AND (i.date BETWEEN ? AND ?
+                       OR i.date IN ({', '.join('?' for _ in days) or "''"}))
+                ORDER BY i.id""", [*keys, *window, *days]).fetchall()
+        return [(incident_id, json.loads(text)) for incident_id, text in rows]
+
+    def _place(self, conn: sqlite3.Connection, article_id: int,
+               profile: Mapping[str, Any] | None) -> int | None:
+        """Put a new report in the incident it best fits, or in a new one."""
+        if profile is None:
+            return None
+        best: tuple[float, int] | None = None
+        for incident_id, incident in self._candidates(conn, profile):
+            score = same_incident(incident, profile)
+            if score is not None and (best is None or score > best[0]):
+                best = (score, incident_id)
+        now = utc_now()
+        if best is None:
+            title = conn.execute("SELECT title FROM articles WHERE id = ?",
+                                 [article_id]).fetchone()[0]
+            incident_id = inserted_id(conn.execute(
+                "INSERT INTO incidents (name, profile, created_at, updated_at)"
+                " VALUES (?, '{}', ?, ?)", [title, now, now]))
+        else:
+            incident_id = best[1]
+        conn.execute("INSERT OR REPLACE INTO incident_articles (article_id, incident_id,"
+                     " placed_by, placed_at) VALUES (?, ?, ?, ?)",
+                     [article_id, incident_id, MACHINE, now])
+        self._refresh(conn, incident_id, lambda table, key, row: _raw_write(conn, table,
+                                                                           key, row))
+        return incident_id
+
+    def rebuild_incidents(self) -> dict[str, int]:
+        """Group every profiled article again, in the order they were stored (the order
+        ingest placed them: the same grouping). Incidents an analyst touched stay."""
+        with self.write() as conn:
+            held = {r[0] for r in conn.execute(
+                "SELECT id FROM incidents WHERE status = 'confirmed' OR named_by IS NOT NULL"
+                " OR chosen != '{}' OR id IN (SELECT incident_id FROM incident_articles"
+                " WHERE placed_by != ?)", [MACHINE])}
+            loose = [r[0] for r in conn.execute(
+                "SELECT ia.article_id FROM incident_articles ia WHERE ia.incident_id NOT IN"
+                f" ({', '.join('?' for _ in held) or 'NULL'})", list(held))]
+            conn.execute("DELETE FROM incident_articles WHERE article_id IN"
+                         " (SELECT value FROM json_each(?))", [json.dumps(loose)])
+            conn.execute("DELETE FROM incident_places WHERE incident_id NOT IN"
+                         f" ({', '.join('?' for _ in held) or 'NULL'})", list(held))
+            conn.execute("DELETE FROM incidents WHERE id NOT IN"
+                         f" ({', '.join('?' for _ in held) or 'NULL'})", list(held))
+            todo = conn.execute(
+                "SELECT p.article_id, p.profile FROM article_profiles p WHERE p.article_id"
+                " NOT IN (SELECT article_id FROM incident_articles) ORDER BY p.article_id"
+            ).fetchall()
+            for article_id, text in todo:
+                self._place(conn, article_id, json.loads(text))
+            n = conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        return {"articles": len(todo), "incidents": n, "kept": len(held)}
+
+    def articles_without_profile(self, limit: int = 1000) -> list[int]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_profiles)"
+            " ORDER BY id LIMIT ?", [limit])]
+
+    def set_profile(self, article_id: int, profile: Mapping[str, Any] | None) -> None:
+        """A profile made after the article was stored (an older store, a re-extraction);
+        the article is placed if it is in no incident yet."""
+        with self.write() as conn:
+            self._save_profile(conn, article_id, profile if profile is not None else {})
+            placed = conn.execute("SELECT 1 FROM incident_articles WHERE article_id = ?",
+                                  [article_id]).fetchone()
+            if profile and not placed:
+                self._place(conn, article_id, profile)
+
+    # -- an incident's derived fields --------------------------------------------
+
+    def _sources(self, conn: sqlite3.Connection, incident_id: int) -> list[dict[str, Any]]:
+        rows = conn.execute(
+            """SELECT a.id, a.title, a.url, a.published, a.source, p.profile, ia.placed_by
+               FROM incident_articles ia JOIN articles a ON a.id = ia.article_id
+               LEFT JOIN article_profiles p ON p.article_id = a.id
+               WHERE ia.incident_id = ? ORDER BY coalesce(a.published, ''), a.id""",
+            [incident_id]).fetchall()
+        out = []
+        for article_id, title, url, published, source, profile, placed_by in rows:
+            prof = json.loads(profile) if profile else {}
+            out.append({"article_id": article_id, "title": title, "url": url,
+                        "published": published, "source": source, "placed_by": placed_by,
+                        "profile": prof, "tolls": article_tolls(prof.get("figures") or [])})
+        return out
+
+    def _refresh(self, conn: sqlite3.Connection, incident_id: int,
+                 put: Callable[[str, dict[str, Any], dict[str, Any] | None], None]) -> None:
+        """Recompute an incident's profile, toll and counts from its sources; `put` writes
+        (directly for the machine, through the analyst's Action for undo)."""
+        row = conn.execute("SELECT chosen, named_by, name FROM incidents WHERE id = ?",
+                           [incident_id]).fetchone()
+        if row is None:
+            return
+        chosen = json.loads(row[0] or "{}")
+        sources = self._sources(conn, incident_id)
+        old_places = {r[0] for r in conn.execute(
+            "SELECT place FROM incident_places WHERE incident_id = ?", [incident_id])}
+        if not sources:
+            for place in old_places:
+                put("incident_places", {"place": place, "incident_id": incident_id}, None)
+            put("incidents", {"id": incident_id}, None)
+            return
+        merged = merge_profiles([s["profile"] for s in sources if s["profile"]] or [{}])
+        tolls = reconcile(sources, chosen)
+        killed = tolls.get("killed") or {}
+        changes: dict[str, Any] = {
+            "kind": merged.get("kind"), "date": merged.get("date"),
+            "precision": merged.get("precision"),
+            "location": (merged.get("towns") or [None])[0],
+            "admin1": (merged.get("admins") or [None])[0],
+            "country": (merged.get("countries") or [None])[0],
+            "profile": json.dumps(merged), "tolls": json.dumps(tolls),
+            "killed_low": killed.get("low"), "killed_best": killed.get("best"),
+            "killed_high": killed.get("high"), "n_sources": len(sources),
+            "disputed": int(any(t["disputed"] for t in tolls.values())),
+            "revised": int(any(t["revised"] for t in tolls.values())),
+            "updated_at": utc_now()}
+        if row[1] is None:  # the machine's name: its first report's title
+            changes["name"] = sources[0]["title"]
+        put("incidents", {"id": incident_id}, changes)
+        places = _place_keys(merged)
+        for place in old_places - places:
+            put("incident_places", {"place": place, "incident_id": incident_id}, None)
+        for place in places - old_places:
+            put("incident_places", {"place": place, "incident_id": incident_id},
+                {"place": place, "incident_id": incident_id})
+
+    # -- reading -----------------------------------------------------------------
+
+    def _incident_where(self, flt: IncidentFilter) -> tuple[str, list[Any]]:
+        where, args = ["1"], []
+        if flt.query:
+            for word in flt.query.split():
+                where.append("(i.name LIKE ? ESCAPE '\\' OR coalesce(i.location, '') LIKE ?"
+                             " ESCAPE '\\' OR coalesce(i.country, '') LIKE ? ESCAPE '\\')")
+                pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace(
+                    "_", "\\_") + "%"
+                args += [pattern, pattern, pattern]
+        if flt.place:
+            where.append("i.id IN (SELECT incident_id FROM incident_places WHERE place IN"
+                         " (?, ?))")
+            args += [f"t:{flt.place.lower()}", f"c:{flt.place.lower()}"]
+        if flt.kind:
+            where.append("i.kind = ?")
+            args.append(flt.kind)
+        if flt.date_from:
+            where.append("i.date >= ?")
+            args.append(flt.date_from)
+        if flt.date_to:
+            where.append("i.date <= ?")
+            args.append(flt.date_to)
+        if flt.disputed:
+            where.append("i.disputed = 1")
+        if flt.confirmed:
+            where.append("i.status = 'confirmed'")
+        if flt.has_killed:
+            where.append("i.killed_best > 0")
+        return " AND ".join(where), args
+
+    def list_incidents(self, flt: IncidentFilter | None = None, *, sort: str = "date",
+                       limit: int = 200, offset: int = 0) -> list[IncidentRow]:
+        where, args = self._incident_where(flt or IncidentFilter())
+        rows = self.conn.execute(
+            f"""SELECT i.id, i.name, i.status, i.kind, i.date, i.precision, i.location,
+                       i.country, i.killed_low, i.killed_best, i.killed_high, i.n_sources,
+                       i.disputed, i.revised, i.analyst
+                FROM incidents i WHERE {where} ORDER BY {INCIDENT_SORTS[sort]}
+                LIMIT ? OFFSET ?""", [*args, limit, offset]).fetchall()
+        names = [f.name for f in fields(IncidentRow)]
+        return [IncidentRow(**{**dict(zip(names, r)), "disputed": bool(r[12]),
+                               "revised": bool(r[13])}) for r in rows]
+
+    def count_incidents(self, flt: IncidentFilter | None = None) -> int:
+        where, args = self._incident_where(flt or IncidentFilter())
+        return self.conn.execute(f"SELECT count(*) FROM incidents i WHERE {where}",
+                                 args).fetchone()[0]
+
+    def incident(self, incident_id: int) -> dict[str, Any] | None:
+        cur = self.conn.execute("SELECT * FROM incidents WHERE id = ?", [incident_id])
+        row = cur.fetchone()
+        if row is None:
+            return None
+        out = dict(zip([d[0] for d in cur.description], row))
+        for key in ("profile", "tolls", "chosen"):
+            out[key] = json.loads(out[key] or "{}")
+        out["sources"] = self._sources(self.conn, incident_id)
+        return out
+
+    def incident_of(self, article_id: int) -> tuple[int, int] | None:
+        """(incident id, number of its sources) of an article, or None."""
+        row = self.conn.execute(
+            "SELECT i.id, i.n_sources FROM incident_articles ia JOIN incidents i"
+            " ON i.id = ia.incident_id WHERE ia.article_id = ?", [article_id]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def incidents_per_day(self, flt: IncidentFilter | None = None
+                          ) -> list[tuple[str, int, int]]:
+        """(day, incidents, killed: each incident's best figure) over the filtered set."""
+        where, args = self._incident_where(flt or IncidentFilter())
+        return [(r[0], r[1], r[2]) for r in self.conn.execute(
+            f"SELECT i.date, count(*), coalesce(sum(i.killed_best), 0) FROM incidents i"
+            f" WHERE {where} AND i.date IS NOT NULL GROUP BY i.date ORDER BY i.date", args)]
+
+    # -- the analyst's changes ---------------------------------------------------
+
+    @contextlib.contextmanager
+    def _incident_action(self, analyst: str, name: str) -> Iterator[Action]:
+        with self.action(analyst, name) as act:
+            yield act
+
+    def _refresh_in(self, act: Action, incident_id: int) -> None:
+        def put(table: str, key: dict[str, Any], row: dict[str, Any] | None) -> None:
+            if row is None:
+                act.delete(table, key)
+            elif _exists(act.conn, table, key):
+                act.update(table, key, row)
+            else:
+                act.insert(table, {**key, **row})
+        self._refresh(act.conn, incident_id, put)
+
+    def confirm_incident(self, incident_id: int, analyst: str, confirmed: bool = True) -> bool:
+        with self._incident_action(analyst, "confirm incident" if confirmed
+                                   else "unconfirm incident") as act:
+            return act.update("incidents", {"id": incident_id},
+                              {"status": "confirmed" if confirmed else "suggested",
+                               "analyst": analyst if confirmed else None})
+
+    def rename_incident(self, incident_id: int, name: str, analyst: str) -> bool:
+        name = " ".join(name.split())
+        if not name:
+            return False
+        with self._incident_action(analyst, "rename incident") as act:
+            return act.update("incidents", {"id": incident_id},
+                              {"name": name, "named_by": analyst})
+
+    def move_article(self, article_id: int, incident_id: int | None, analyst: str) -> int:
+        """Move a report to another incident, or (None) out into a new one of its own: a
+        split. Returns the incident it is now in."""
+        with self._incident_action(analyst, "move report" if incident_id else
+                                   "split report off") as act:
+            old = act.conn.execute("SELECT incident_id FROM incident_articles WHERE"
+                                   " article_id = ?", [article_id]).fetchone()
+            if incident_id is None:
+                title = act.conn.execute("SELECT title FROM articles WHERE id = ?",
+                                         [article_id]).fetchone()[0]
+                now = utc_now()
+                incident_id = act.insert("incidents", {"name": title, "profile": "{}",
+                                                       "created_at": now, "updated_at": now})
+            row = {"incident_id": incident_id, "placed_by": analyst, "placed_at": utc_now()}
+            if old:
+                act.update("incident_articles", {"article_id": article_id}, row)
+            else:
+                act.insert("incident_articles", {"article_id": article_id, **row})
+            self._refresh_in(act, incident_id)
+            if old and old[0] != incident_id:
+                self._refresh_in(act, old[0])
+            return incident_id
+
+    def merge_incidents(self, into: int, others: list[int], analyst: str) -> int:
+        """Every report of `others` into `into`; the others go. Returns reports moved."""
+        moved = 0
+        with self._incident_action(analyst, "merge incidents") as act:
+            for other in others:
+                if other == into:
+                    continue
+                for (article_id,) in act.conn.execute(
+                        "SELECT article_id FROM incident_articles WHERE incident_id = ?",
+                        [other]).fetchall():
+                    act.update("incident_articles", {"article_id": article_id},
+                               {"incident_id": into, "placed_by": analyst,
+                                "placed_at": utc_now()})
+                    moved += 1
+                self._refresh_in(act, other)  # no sources left: it goes
+            self._refresh_in(act, into)
+        return moved
+
+    def pick_figure(self, incident_id: int, kind: str, article_id: int | None,
+                    analyst: str) -> bool:
+        """The source whose figure of `kind` the analyst stands behind (None: the latest)."""
+        with self._incident_action(analyst, "pick figure") as act:
+            row = act.conn.execute("SELECT chosen FROM incidents WHERE id = ?",
+                                   [incident_id]).fetchone()
+            if row is None:
+                return False
+            chosen = json.loads(row[0] or "{}")
+            if article_id is None:
+                chosen.pop(kind, None)
+            else:
+                chosen[kind] = article_id
+            changed = act.update("incidents", {"id": incident_id},
+                                 {"chosen": json.dumps(chosen, sort_keys=True)})
+            self._refresh_in(act, incident_id)
+            return changed
+
+
+def _exists(conn: sqlite3.Connection, table: str, key: dict[str, Any]) -> bool:
+    where = " AND ".join(f'"{k}" = ?' for k in key)
+    return conn.execute(f'SELECT 1 FROM "{table}" WHERE {where}',
+                        list(key.values())).fetchone() is not None
+
+
+def _raw_write(conn: sqlite3.Connection, table: str, key: dict[str, Any],
+               row: dict[str, Any] | None) -> None:
+    where = " AND ".join(f'"{k}" = ?' for k in key)
+    if row is None:
+        conn.execute(f'DELETE FROM "{table}" WHERE {where}', list(key.values()))
+    elif _exists(conn, table, key):
+        sets = ", ".join(f'"{c}" = ?' for c in row)
+        conn.execute(f'UPDATE "{table}" SET {sets} WHERE {where}',
+                     [*row.values(), *key.values()])
+    else:
+        full = {**key, **row}
+        cols = ", ".join(f'"{c}"' for c in full)
+        conn.execute(f'INSERT INTO "{table}" ({cols})'
+                     f' VALUES ({", ".join("?" for _ in full)})', list(full.values()))
