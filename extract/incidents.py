@@ -28,14 +28,16 @@ _KIND_PATTERNS: dict[str, str] = {
                  r"(?:crash\w*|downing|shot down)\s+(?:\w+\s+){0,4}?(?:plane|flight|aircraft|"
                  r"airliner|jet|helicopter)",
     "road crash": r"(?:bus|coach|truck|lorry|minibus|car|van|tanker)s?\s+(?:\w+\s+){0,3}?"
-                  r"(?:crash\w*|collision|collided|overturned|plunged)|road (?:accident|crash)",
+                  r"(?:crash\w*|collision|collided|overturn\w*|plunged)|road (?:accident|crash)",
     "rail crash": r"trains?\s+(?:\w+\s+){0,3}?(?:crash\w*|derail\w*|collision|collided)|derail\w*",
     "shipwreck": r"(?:boat|ferry|ship|vessel|dinghy)s?\s+(?:\w+\s+){0,3}?(?:sank|sinks|capsiz\w*|"
                  r"sinking)|shipwreck",
-    "fire": r"fires?|blazes?|inferno|burned down",
     "explosion": r"explosions?|blasts?|bomb\w*|exploded|explosives?|IEDs?|detonat\w*",
-    "shooting": r"shootings?|gunm[ae]n|opened fire|shot dead|gunfire|shot and killed|shooter",
+    "shooting": r"shootings?|gunm[ae]n|open(?:ed|s)? fire|shot dead|gunfire|shot and killed|shooter",
     "stabbing": r"stabb\w*|knife attack|knifem[ae]n|knife-wielding|knife-weilding|machete",
+    "fire": r"fires?|blazes?|inferno|burned down|wildfires?",
+    "stampede": r"stampedes?|crush",
+    "collapse": r"collaps\w*",
     "battle": r"clash\w*|battles?|fighting|offensive|seized|took control|captured|airstrikes?|"
               r"air strikes?|shelling|militants? (?:attack|assault)\w*",
     "epidemic": r"virus|outbreak|epidemic|coronavirus|cholera|ebola|pandemic",

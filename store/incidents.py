@@ -153,15 +153,13 @@ class IncidentDesk:
                 "SELECT id FROM incidents WHERE status = 'confirmed' OR named_by IS NOT NULL"
                 " OR chosen != '{}' OR id IN (SELECT incident_id FROM incident_articles"
                 " WHERE placed_by != ?)", [MACHINE])}
-            loose = [r[0] for r in conn.execute(
-                "SELECT ia.article_id FROM incident_articles ia WHERE ia.incident_id NOT IN"
-                f" ({', '.join('?' for _ in held) or 'NULL'})", list(held))]
-            conn.execute("DELETE FROM incident_articles WHERE article_id IN"
-                         " (SELECT value FROM json_each(?))", [json.dumps(loose)])
+            kept = json.dumps(sorted(held))
+            conn.execute("DELETE FROM incident_articles WHERE incident_id NOT IN"
+                         " (SELECT value FROM json_each(?))", [kept])
             conn.execute("DELETE FROM incident_places WHERE incident_id NOT IN"
-                         f" ({', '.join('?' for _ in held) or 'NULL'})", list(held))
+                         " (SELECT value FROM json_each(?))", [kept])
             conn.execute("DELETE FROM incidents WHERE id NOT IN"
-                         f" ({', '.join('?' for _ in held) or 'NULL'})", list(held))
+                         " (SELECT value FROM json_each(?))", [kept])
             todo = conn.execute(
                 "SELECT p.article_id, p.profile FROM article_profiles p WHERE p.article_id"
                 " NOT IN (SELECT article_id FROM incident_articles) ORDER BY p.article_id"
