@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsdesk import extract
+from newsdesk.extract.incidents import profile
 from newsdesk.ingest import Article, iter_paths
 from newsdesk.seeds import SEED_DIR
 from newsdesk.store import Store
@@ -56,12 +57,15 @@ def build_big_store(path: Path, n: int = 100_000, log=print) -> Path:
     if path.exists():
         # a generated store: migrate it in place, no backup copy of a gigabyte
         with Store(path, backup_before_migrate=False) as store:
-            if store.count_articles() >= n:
+            # a store built before incidents existed has no profiles: build it again
+            profiled = store.conn.execute("SELECT count(*) FROM article_profiles").fetchone()[0]
+            if store.count_articles() >= n and profiled:
                 return path
         path.unlink()
     seeds = seed_articles()
     # each seed's extraction, reused for its copies (the appended line holds no figures)
     found = {a.title: extract.extract(a.body, a.published) for a in seeds}
+    profiles = {a.title: profile(a.title, a.body, found[a.title], a.published) for a in seeds}
     t0 = time.perf_counter()
     tmp = path.with_suffix(".building")
     for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
@@ -72,11 +76,16 @@ def build_big_store(path: Path, n: int = 100_000, log=print) -> Path:
             with store.write():
                 for art in varied(min(batch, n - lo), lo):
                     seed_title = art.title.rsplit(" (", 1)[0]
+                    # each copy happened on its own day: its incident is its own
+                    own = profiles[seed_title]
+                    if own is not None:
+                        own = {**own, "date": art.published, "precision": "report",
+                               "published": art.published, "mentioned_days": []}
                     article_id, _ = store.add_article(
                         title=art.title, body=art.body, published=art.published,
                         source=art.source, origin=art.origin, extraction=found[seed_title],
                         extractor_version=extract.VERSION,
-                        tags=["bench", f"batch-{lo // batch}"])
+                        tags=["bench", f"batch-{lo // batch}"], profile=own or {})
                     if article_id % 7 == 0:
                         store.conn.execute("UPDATE articles SET read_at = '2024-01-01' WHERE id = ?",
                                            [article_id])

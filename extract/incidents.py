@@ -7,13 +7,14 @@ incident's own). `store.incident_rules` groups profiles into incidents.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from newsdesk.extract.lexicon import countries, country_of, fold
-from newsdesk.extract.text import sentence_spans
+from newsdesk.extract.text import sentence_spans as _sentence_spans
 
 # the sentences an incident is told in: wire style puts what, where and when up front
 LEAD_SENTENCES = 3
@@ -44,6 +45,32 @@ _KIND_PATTERNS: dict[str, str] = {
 }
 _KINDS = {kind: re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
           for kind, words in _KIND_PATTERNS.items()}
+# a kind's pattern runs only on a text holding one of these (lower case): most texts hold
+# few kinds' words, and the patterns that join a vehicle to its crash are slow to fail
+_KIND_TRIGGERS = {
+    "earthquake": ("quake", "aftershock", "tremor", "tsunami"),
+    "storm": ("hurricane", "typhoon", "cyclone", "storm", "tornado", "flood", "landslide",
+              "mudslide", "monsoon"),
+    "air crash": ("plane", "flight", "aircraft", "airliner", "jet", "helicopter"),
+    "road crash": ("bus", "coach", "truck", "lorry", "car", "van", "tanker", "road"),
+    "rail crash": ("train", "derail"),
+    "shipwreck": ("boat", "ferry", "ship", "vessel", "dinghy"),
+    "explosion": ("explo", "blast", "bomb", "ied", "detonat"),
+    "shooting": ("shoot", "gunm", "fire", "shot", "gunfire"),
+    "stabbing": ("stab", "knife", "machete"),
+    "fire": ("fire", "blaze", "inferno", "burned"),
+    "stampede": ("stampede", "crush"),
+    "collapse": ("collaps",),
+    "battle": ("clash", "battle", "fighting", "offensive", "seized", "took control",
+               "captured", "strike", "shelling", "militant"),
+    "epidemic": ("virus", "outbreak", "epidemic", "cholera", "ebola", "pandemic"),
+}
+_REFERS_BACK = {kind: re.compile(
+    rf"\b(?:the|this|that|[A-Z]\w+day's|last \w+'s|\w+'s)\s+(?:[\w-]+\s+){{0,3}}?"
+    rf"(?:{words})\b", re.IGNORECASE) for kind, words in _KIND_PATTERNS.items()}
+_AREA_SUFFIX = re.compile(r"\s+(?:province|governorate|state|region|district|county|city)$",
+                          re.IGNORECASE)
+_ADMIN_SUFFIX = re.compile(r"\s+(?:province|governorate|state|region)$", re.IGNORECASE)
 
 # a new occurrence, not a report of an earlier one
 _NEW_CUE = re.compile(r"\b(?:another|second|third|fresh|new|latest|renewed|again)\b",
@@ -72,6 +99,12 @@ _BARE_YEAR = re.compile(r"(?<![\d,.\-])((?:19|20)\d{2})(?![\d,\-\w])")
 TOLL_KINDS = ("killed", "wounded", "captured", "kidnapped", "missing", "displaced", "arrested")
 
 
+@functools.lru_cache(maxsize=4)
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    # extraction marks passing figures and then profiles the same text: split it once
+    return _sentence_spans(text)
+
+
 def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
@@ -85,8 +118,10 @@ def _date(value: Any) -> dt.date | None:
 
 def _kind(title: str, lead: str) -> str | None:
     scores: Counter[str] = Counter()
+    lowered = f"{title} {lead}".lower()
     for kind, pattern in _KINDS.items():
-        scores[kind] += 3 * len(pattern.findall(title)) + len(pattern.findall(lead))
+        if any(word in lowered for word in _KIND_TRIGGERS[kind]):
+            scores[kind] += 3 * len(pattern.findall(title)) + len(pattern.findall(lead))
     if not scores or max(scores.values()) == 0:
         return None
     best = max(scores.values())
@@ -110,13 +145,12 @@ def _places(entities: Iterable[Mapping[str, Any]], lead_end: int, title: str
         counts[name] += 1
         first.setdefault(name, e["start"])
     for name in list(counts):
-        if re.search(rf"\b{re.escape(name)}\b", title):
+        if name in title:
             counts[name] += 2
     ordered = sorted(counts, key=lambda n: (-counts[n], first[n]))
     towns, nations = [], []
     for name in ordered:
-        bare = re.sub(r"\s+(?:province|governorate|state|region|district|county|city)$", "",
-                      name, flags=re.IGNORECASE)
+        bare = _AREA_SUFFIX.sub("", name)
         if bare in known_countries:
             nations.append(bare)
         else:
@@ -179,8 +213,7 @@ def _figure_is_passing(figure: Mapping[str, Any], text: str,
 def _refers_back(kind: str, lead: str) -> bool:
     """The lead names the incident as one already known: 'the earthquake in Elazig',
     "Friday's blast", 'last July's floods'."""
-    return bool(re.search(rf"\b(?:the|this|that|[A-Z]\w+day's|last \w+'s|\w+'s)\s+(?:[\w-]+\s+)"
-                          rf"{{0,3}}?(?:{_KIND_PATTERNS[kind]})\b", lead, re.IGNORECASE))
+    return bool(_REFERS_BACK[kind].search(lead))
 
 
 def mark_passing(text: str, casualties: list[dict[str, Any]], dates: Sequence[Mapping[str, Any]],
@@ -223,12 +256,10 @@ def profile(title: str, text: str, extraction: Mapping[str, Any],
     own_figures = [f for f in figures if not f["passing"]]
     if not own_figures and not (kind and (towns or nations)):
         return None
-    admins = sorted({re.sub(r"\s+(?:province|governorate|state|region)$", "", e.get("canonical")
-                            or e["text"], flags=re.IGNORECASE)
+    admins = sorted({_ADMIN_SUFFIX.sub("", e.get("canonical") or e["text"])
                      for e in extraction.get("entities") or []
-                     if e.get("label") == "LOC" and re.search(
-                         r"\s(?:province|governorate|state|region)$", e.get("canonical")
-                         or e["text"], re.IGNORECASE)})
+                     if e.get("label") == "LOC"
+                     and _ADMIN_SUFFIX.search(e.get("canonical") or e["text"])})
     mentioned = sorted({d["value"][:10] for d in dates
                         if d.get("granularity") == "day" and _date(d.get("value"))})
     head = f"{title} {lead[:300]}"
