@@ -42,7 +42,7 @@ _NOT_PEOPLE = re.compile(
     r"percent|per|years?|months?|weeks?|days?|hours?|minutes?|times?|dollars?|euros?|"
     r"rounds?|shells?|rockets?|missiles?|bombs?|mines?|square|acres?|hectares?|tonnes?|tons?|"
     r"am|pm|a\.m\.|p\.m\.|o'clock|points?|votes?|seats?|cases?|million|billion|"
-    r"blasts?|explosions?|attacks?|bombings?|incidents?|accidents?|crashes)$", re.IGNORECASE)
+    r"blasts?|explosions?|attacks?|bombings?|incidents?|accidents?|crashes|number)$", re.IGNORECASE)
 
 # a day or month right after the number: "killing seven Thursday" names no victims
 _TIME_WORD = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
@@ -84,7 +84,9 @@ _MORE_VICTIMS = re.compile(r"\s+and\s+(?:[A-Z][\w-]*\s+){0,3}[a-z][\w-]*(?:men|e
 
 PATTERNS = [
     # "the death toll rose to 45"
-    ("toll", re.compile(rf"\bdeath\s+tolls?\b[^.;]{{0,60}}?\b(?:to|at|of|reached|is|was|"
+    # "the number of people killed in the crash rose to 27", "the death count reached 9"
+    ("toll", re.compile(rf"\b(?:death\s+tolls?|death\s+count|body\s+count|number\s+of\s+"
+                        rf"(?:people\s+|those\s+)?(?:dead|deaths|killed|fatalities))\b[^.;]{{0,90}}?\b(?:to|at|of|reached|is|was|"
                         rf"stands\s+at|hit|(?P<over>exceeded|topped|surpassed|passed))\s+"
                         # "the death toll from the blast at a plant": "a" counts nothing here
                         rf"(?!an?\s+(?!dozen|hundred|thousand|score)){_QNUM}",
@@ -174,7 +176,7 @@ def _first_words(alternation: str) -> re.Pattern[str]:
     return re.compile(rf"(?:{'|'.join(sorted(firsts))})$", re.IGNORECASE)
 
 
-_VERB_FIRST = _first_words(_ANY_KIND_FLAT + "|death|leaving|left|abduction|arrest|capture")
+_VERB_FIRST = _first_words(_ANY_KIND_FLAT + "|death|leaving|left|abduction|arrest|capture|number|body")
 _NUMBER_FIRST = _first_words(f"{_QUAL}|{_VAGUE_FLAT}|{'|'.join(NUMBER_WORDS)}")
 
 

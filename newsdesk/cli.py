@@ -281,6 +281,47 @@ def export_events(ctx: click.Context, fmt: str, output: Path | None, db: Path | 
     _emit(text, output)
 
 
+@export.command("incidents")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS["incidents"]),
+              default="jsonl", show_default=True)
+@click.option("--per-source", is_flag=True,
+              help="One row per source figure (who said what, when) instead of per incident.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+@db_option
+@click.pass_context
+def export_incidents(ctx: click.Context, fmt: str, per_source: bool, output: Path | None,
+                     db: Path | None) -> None:
+    """Incidents: one per line with each kind's toll as low/best/high, its status, whether
+    sources dispute or revised it, and every report of it."""
+    from newsdesk.store.export import incidents_text
+
+    with _open_store(db or ctx.obj["db"]) as store:
+        text = incidents_text(store, fmt, per_source=per_source)
+    _emit(text, output)
+
+
+@cli.group()
+def incidents() -> None:
+    """Incidents: reports of one event grouped, their tolls reconciled."""
+
+
+@incidents.command("rebuild")
+@db_option
+@click.pass_context
+def incidents_rebuild(ctx: click.Context, db: Path | None) -> None:
+    """Group every article again (profiling those stored before incidents existed).
+    Incidents an analyst confirmed, named, picked a figure of or moved a report into stay."""
+    from newsdesk.ingest.incidents import backfill_profiles
+
+    with _open_store(db or ctx.obj["db"]) as store:
+        profiled = backfill_profiles(store)
+        result = store.rebuild_incidents()
+    click.echo(f"{result['incidents']} incidents from {result['articles']} reports"
+               f" ({profiled} articles profiled, {result['kept']} incidents kept as analysts"
+               " left them)")
+
+
 @export.command("annotations")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS["annotations"]), default="jsonl",
               show_default=True)

@@ -255,10 +255,82 @@ def wadm(store: Store, base: str = "urn:newsdesk:article:") -> dict[str, Any]:
             "first": {"type": "AnnotationPage", "items": items}}
 
 
+INCIDENT_KINDS = ("killed", "wounded", "captured", "kidnapped", "missing", "displaced",
+                  "arrested")
+INCIDENT_COLUMNS = ("incident_id", "status", "name", "date", "precision", "kind", "location",
+                    "admin1", "country", *(f"{k}_{part}" for k in INCIDENT_KINDS
+                                          for part in ("low", "best", "high")),
+                    "disputed", "revised", "sources", "analyst", "articles")
+PER_SOURCE_COLUMNS = ("incident_id", "status", "incident_name", "incident_date", "kind",
+                      "figure_kind", "min", "max", "article_id", "url", "title", "published",
+                      "source", "text", "words")
+
+
+def incident_rows(store: Store) -> Iterator[dict[str, Any]]:
+    """One record per incident, suggested and confirmed alike: each kind's toll as
+    {"low", "best", "high"} (high None when a source leaves it open), and its reports."""
+    for row in store.list_incidents(sort="oldest", limit=-1):
+        incident = store.incident(row.id) or {}
+        tolls = incident.get("tolls") or {}
+        record: dict[str, Any] = {
+            "incident_id": row.id, "status": row.status, "name": row.name, "date": row.date,
+            "precision": row.precision, "kind": row.kind, "location": row.location,
+            "admin1": incident.get("admin1"), "country": row.country}
+        for kind in INCIDENT_KINDS:
+            toll = tolls.get(kind)
+            record[kind] = ({"low": toll["low"], "best": toll["best"], "high": toll["high"]}
+                            if toll else None)
+        record.update(
+            disputed=row.disputed, revised=row.revised, sources=row.n_sources,
+            analyst=row.analyst,
+            articles=[{"id": s["article_id"], "url": s["url"], "title": s["title"],
+                       "published": s["published"], "source": s["source"]}
+                      for s in incident.get("sources") or []])
+        yield record
+
+
+def incident_source_rows(store: Store) -> Iterator[dict[str, Any]]:
+    """One record per source figure: who said what, and when, of each incident."""
+    for record in incident_rows(store):
+        incident = store.incident(record["incident_id"]) or {}
+        by_id = {s["article_id"]: s for s in incident.get("sources") or []}
+        for kind, toll in (incident.get("tolls") or {}).items():
+            for told in toll["sources"]:
+                article = by_id.get(told["article_id"], {})
+                yield {"incident_id": record["incident_id"], "status": record["status"],
+                       "incident_name": record["name"], "incident_date": record["date"],
+                       "kind": record["kind"], "figure_kind": kind, "min": told["min"],
+                       "max": told["max"], "article_id": told["article_id"],
+                       "url": article.get("url"), "title": article.get("title"),
+                       "published": told["published"], "source": told["source"],
+                       "text": told["text"], "words": told["words"]}
+
+
+def incidents_text(store: Store, fmt: str, *, per_source: bool = False) -> str:
+    rows = incident_source_rows(store) if per_source else incident_rows(store)
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=PER_SOURCE_COLUMNS if per_source
+                            else INCIDENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        if not per_source:
+            flat = {k: v for k, v in r.items() if k not in INCIDENT_KINDS}
+            for kind in INCIDENT_KINDS:
+                for part in ("low", "best", "high"):
+                    flat[f"{kind}_{part}"] = (r[kind] or {}).get(part)
+            flat["articles"] = json.dumps(r["articles"], ensure_ascii=False)
+            r = flat
+        writer.writerow({k: neutralise(v) for k, v in r.items()})
+    return out.getvalue()
+
+
 # what can be exported, in which formats (the CLI's choices and the palette's commands)
 EXPORT_FORMATS: dict[str, tuple[str, ...]] = {
     "events": ("csv", "jsonl"),
     "annotations": ("jsonl", "brat", "wadm"),
+    "incidents": ("jsonl", "csv"),
 }
 
 
@@ -268,6 +340,8 @@ def export_text(store: Store, what: str, fmt: str) -> str:
         raise ValueError(f"no {fmt} export of {what}")
     if what == "events":
         return events_csv(store) if fmt == "csv" else events_jsonl(store)
+    if what == "incidents":
+        return incidents_text(store, fmt)
     if fmt == "jsonl":
         return annotations_jsonl(store)
     return json.dumps(wadm(store), ensure_ascii=False, indent=1) + "\n"

@@ -69,6 +69,14 @@ class IncidentRow:
     analyst: str | None
 
 
+def _fold(name: str) -> str:
+    """A place as its key is spelled (extract.lexicon.fold, lower case): 'Gdańsk' -> 'gdansk'."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in plain if not unicodedata.combining(c)).lower().strip()
+
+
 def _place_keys(profile: Mapping[str, Any]) -> set[str]:
     return ({f"t:{k}" for k in profile.get("town_keys") or []}
             | {f"c:{c.lower()}" for c in profile.get("countries") or []})
@@ -110,13 +118,17 @@ class IncidentDesk:
         days = [d for d in profile.get("mentioned_days") or [] if earliest <= d <= day]
         window = [_shift(day, -(UNDATED_FOLLOW_UP_DAYS if profile.get("follow_up")
                                 else SAME_DAY_SLACK)), _shift(day, SAME_DAY_SLACK)]
+        # from the date index first (a few incidents a day), then each one's places by
+        # the places' key: a country's thousands of incidents are never walked
+        places = f"EXISTS (SELECT 1 FROM incident_places p WHERE p.incident_id = i.id AND" \
+                 f" p.place IN ({', '.join('?' for _ in keys)}))"
         rows = conn.execute(
-            f"""SELECT DISTINCT i.id, i.profile FROM incident_places p
-                JOIN incidents i ON i.id = p.incident_id
-                WHERE p.place IN ({', '.join('?' for _ in keys)})
-                  AND (i.date BETWEEN ? AND ?
-                       OR i.date IN ({', '.join('?' for _ in days) or "''"}))
-                ORDER BY i.id""", [*keys, *window, *days]).fetchall()
+            f"""SELECT i.id, i.profile FROM incidents i
+                WHERE i.date BETWEEN ? AND ? AND {places}
+                UNION
+                SELECT i.id, i.profile FROM incidents i
+                WHERE i.date IN (SELECT value FROM json_each(?)) AND {places}
+                ORDER BY 1""", [*window, *keys, json.dumps(days), *keys]).fetchall()
         return [(incident_id, json.loads(text)) for incident_id, text in rows]
 
     def _place(self, conn: sqlite3.Connection, article_id: int,
@@ -174,15 +186,19 @@ class IncidentDesk:
             "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_profiles)"
             " ORDER BY id LIMIT ?", [limit])]
 
-    def set_profile(self, article_id: int, profile: Mapping[str, Any] | None) -> None:
-        """A profile made after the article was stored (an older store, a re-extraction);
-        the article is placed if it is in no incident yet."""
+    def set_profile(self, article_id: int, profile: Mapping[str, Any] | None) -> int | None:
+        """A profile made after the article was stored (an older store, an analyst's
+        correction of a figure): kept, and the article placed if it is in no incident yet,
+        else its incident's toll brought up to date. Returns its incident."""
         with self.write() as conn:
             self._save_profile(conn, article_id, profile if profile is not None else {})
-            placed = conn.execute("SELECT 1 FROM incident_articles WHERE article_id = ?",
-                                  [article_id]).fetchone()
-            if profile and not placed:
-                self._place(conn, article_id, profile)
+            placed = conn.execute("SELECT incident_id FROM incident_articles"
+                                  " WHERE article_id = ?", [article_id]).fetchone()
+            if placed:
+                self._refresh(conn, placed[0], lambda table, key, row: _raw_write(
+                    conn, table, key, row))
+                return int(placed[0])
+            return self._place(conn, article_id, profile) if profile else None
 
     # -- an incident's derived fields --------------------------------------------
 
@@ -257,7 +273,7 @@ class IncidentDesk:
         if flt.place:
             where.append("i.id IN (SELECT incident_id FROM incident_places WHERE place IN"
                          " (?, ?))")
-            args += [f"t:{flt.place.lower()}", f"c:{flt.place.lower()}"]
+            args += [f"t:{_fold(flt.place)}", f"c:{flt.place.lower()}"]
         if flt.kind:
             where.append("i.kind = ?")
             args.append(flt.kind)
@@ -431,3 +447,36 @@ def _raw_write(conn: sqlite3.Connection, table: str, key: dict[str, Any],
         cols = ", ".join(f'"{c}"' for c in full)
         conn.execute(f'INSERT INTO "{table}" ({cols})'
                      f' VALUES ({", ".join("?" for _ in full)})', list(full.values()))
+
+
+INCIDENT_SEARCH_HELP = "place:Ramadi kind:fire from:2021-01-01 to: is:disputed is:confirmed has:killed"
+_FLAG_TOKENS = {"is:disputed": "disputed", "is:confirmed": "confirmed", "has:killed": "has_killed"}
+
+
+def parse_incident_search(text: str) -> tuple[IncidentFilter, list[str]]:
+    """The incidents' search box: words in the name or place, and tokens; (filter, what was
+    not understood, one line each)."""
+    import datetime as dt
+    import shlex
+
+    try:
+        parts = shlex.split(text)
+    except ValueError:  # an unclosed quote: take the words as they are
+        parts = text.split()
+    words: list[str] = []
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for part in parts:
+        key, _, value = part.partition(":")
+        if part.lower() in _FLAG_TOKENS:
+            values[_FLAG_TOKENS[part.lower()]] = True
+        elif key.lower() in ("place", "kind") and value:
+            values[key.lower()] = value
+        elif key.lower() in ("from", "to") and value:
+            try:
+                values[f"date_{key.lower()}"] = dt.date.fromisoformat(value).isoformat()
+            except ValueError:
+                problems.append(f"{key}: {value!r} is not a date (YYYY-MM-DD)")
+        else:
+            words.append(part)
+    return IncidentFilter(query=" ".join(words), **values), problems

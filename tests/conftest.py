@@ -35,6 +35,28 @@ def seeded_template(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def desk_template(seeded_template, tmp_path_factory) -> Path:
+    """The seeds and the incident gold reports (tests/data): incidents of several reports."""
+    from newsdesk.ingest import ingest_items, iter_paths
+
+    path = tmp_path_factory.mktemp("desk") / "desk.db"
+    shutil.copy(seeded_template, path)
+    with Store(path) as s:
+        report = ingest_items(s, iter_paths([Path(__file__).parent / "data"
+                                             / "incident_gold.jsonl"]))
+        assert len(report.new) == 33, report.failed
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def desk_db(desk_template, tmp_path) -> Path:
+    path = tmp_path / "desk.db"
+    shutil.copy(desk_template, path)
+    return path
+
+
 @pytest.fixture
 def seeded_db(seeded_template, tmp_path) -> Path:
     """A store file holding the 31 seed articles, fresh for each test."""

@@ -87,6 +87,10 @@ def test_the_toll_of_the_blast_at_a_plant_is_not_one():
     found = extract.extract("The death toll from Thursday's explosion at a chemical plant has"
                             " risen to 14, officials said.", "2021-03-05")["casualties"]
     assert [(f["kind"], f["min"]) for f in found] == [("killed", 14)]
+    # a long clause between the toll and its figure
+    found = extract.extract("The death toll from Thursday's explosion at a chemical plant on the"
+                            " edge of the city has risen to 14.", "2021-03-05")["casualties"]
+    assert [(f["kind"], f["min"]) for f in found] == [("killed", 14)]
 
 
 def test_a_month_and_day_without_a_year_is_the_past_one():
@@ -236,3 +240,22 @@ def test_incidents_are_found_by_place_and_words(tmp_path, query, expected):
 
     store, _ = _gold_store(tmp_path)
     assert store.count_incidents(IncidentFilter(query=query)) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The number of people killed in Thursday's bus crash rose to 27 on Friday.",
+     [("killed", 27)]),
+    ("The number of dead stood at 9.", [("killed", 9)]),
+    ("The death count reached 12.", [("killed", 12)]),
+    ("A number of people were hurt.", []),          # "a number" is no count
+])
+def test_a_toll_told_as_the_number_of_the_dead(sentence, expected):
+    found = extract.extract(sentence, "2021-06-11")["casualties"]
+    assert [(f["kind"], f["min"]) for f in found] == expected
+
+
+def test_a_later_report_below_an_earlier_floor_marks_the_gold_bus_crash_disputed(tmp_path):
+    store, _ = _gold_store(tmp_path)
+    [bus] = [r for r in store.list_incidents() if r.location == "Arequipa"]
+    assert bus.n_sources == 3 and bus.disputed  # "more than 30", then 27
+    assert (bus.killed_low, bus.killed_high) == (20, None)

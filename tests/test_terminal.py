@@ -215,7 +215,7 @@ def test_the_seed_events_are_coded_in_at_most_twenty_keys_each(seeded_db, termin
 
 
 _TMUX_KEY = {"tab": "Tab", "esc": "Escape", "⏎": "Enter", "^p": "C-p", "^r": "C-r",
-             "shift+tab": "BTab"}
+             "shift+tab": "BTab", "^s": "C-s"}
 
 
 def _key_bar(screen: str) -> list[str]:
@@ -231,30 +231,46 @@ def _help_keys(screen: str) -> list[str]:
     return [_TMUX_KEY.get(k, k) for k in rows]
 
 
+# how to get to each screen from the article list, and what shows it is there
+_SCREENS = {
+    "list": ((), r"\d+ articles? "),
+    "reader": (("Enter",), "Entities"),
+    "incidents": (("I",), r"\d+ incidents?  ·"),
+    "incident": (("I", "Enter"), r"incident \d+ · "),
+    "timeline": (("I", "T"), "incidents per"),
+}
+_HELP_KEYS_AT_LEAST = {"list": 14, "reader": 40, "incidents": 14, "incident": 12,
+                       "timeline": 5}
+
+
 @pytest.mark.parametrize("listed_by", ["key bar", "help"])
-@pytest.mark.parametrize("where", ["list", "reader"])
-def test_every_key_offered_shows_something(seeded_db, terminal, where, listed_by):
-    term = terminal(seeded_db, size=(200, 80))
+@pytest.mark.parametrize("where", list(_SCREENS))
+def test_every_key_offered_shows_something(seeded_db, desk_db, terminal, where, listed_by):
+    term = terminal(desk_db if where in ("incidents", "incident", "timeline") else seeded_db,
+                    size=(200, 80))
     term.wait_for(r"\d+ articles")
+    keys_there, shown = _SCREENS[where]
 
     def baseline() -> str:
-        term.keys("Escape", "Escape", "Escape")  # out of any dialog, back to the list
+        # out of any dialog and screen, back to the list
+        term.keys("Escape", "Escape", "Escape", "Escape")
         term.wait_for(r"\d+ articles? ")
+        if keys_there:
+            term.keys(*keys_there)
+            term.wait_for(shown)
         if where == "reader":
-            term.keys("Enter")
-            term.wait_for("Entities")
             term.keys("Tab")  # onto the first highlight: the keys that act on one have one
         term.settle()
         return term.screen(escapes=True)  # with styles: a moved cursor or mark shows
 
     if listed_by == "key bar":
         keys = _key_bar(term.screen() if baseline() else "")
-        assert len(keys) >= 7, keys
+        assert len(keys) >= 5, keys
     else:
         baseline()
         term.keys("?")
         keys = _help_keys(term.wait_for("id \\(for \\[keymap\\]"))
-        assert len(keys) >= (40 if where == "reader" else 13), keys
+        assert len(keys) >= _HELP_KEYS_AT_LEAST[where], keys
     # a key that undoes a state gets that state first: Esc on the list clears a search
     state_for = {("list", "Escape"): ("/", "R")}
     for key in keys:
@@ -267,3 +283,48 @@ def test_every_key_offered_shows_something(seeded_db, terminal, where, listed_by
         term.keys(key)
         assert term.changed_from(before, timeout=10), f"{key!r} showed nothing on the {where}"
         assert term.alive(), key
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_events_desk_from_the_list_to_a_coded_incident(desk_db, terminal, size):
+    import json
+
+    from click.testing import CliRunner
+
+    from newsdesk.cli import cli
+
+    term = terminal(desk_db, size=size)
+    term.wait_for(r"\d+ articles")
+    term.burst("Escape", "I")        # Esc and a key in one write: not read as Alt+I
+    term.wait_for(r"\d+ incidents  ·")
+    term.keys("/")
+    term.type("kills eight")
+    term.wait_for(r"\b1 incident\b")
+    term.keys("Enter", "Enter")
+    term.wait_for("low 8 · best 17")
+    term.keys("P")                  # stand behind the first report: 8
+    term.wait_for(r"best 8 \(picked\)")
+    term.keys("C")
+    term.wait_for("confirmed by")
+    term.keys("E")
+    term.wait_for("Code an event: incident")
+    term.keys("C-s")
+    term.wait_for("coded from 4 sources")
+    [(killed_min, killed_max, date)] = _rows(
+        desk_db, "SELECT fatalities_min, fatalities_max, event_date FROM events")
+    assert (killed_min, killed_max, date) == (8, 17, "2021-03-04")
+    term.keys("Down", "Enter")      # the second report, in the reader
+    term.wait_for("also reported by 3")
+    term.keys("I")                  # its incident again, over the reader
+    term.wait_for("confirmed by")
+    term.keys("Escape", "Escape", "Escape", "Escape")  # incident, reader, incident: the desk
+    term.wait_for(r"\b1 incident  ·")     # still searched
+    term.keys("T")
+    term.wait_for("killed per")
+    assert term.alive()
+    out = CliRunner().invoke(cli, ["export", "incidents", "--db", str(desk_db)])
+    [blast] = [r for r in map(json.loads, out.output.splitlines())
+               if r["name"].startswith("Explosion at Vadodara")]
+    assert blast["status"] == "confirmed" and blast["killed"] == {"low": 8, "best": 8,
+                                                                  "high": 17}
+    assert len(blast["articles"]) == 4 and blast["revised"]

@@ -450,3 +450,37 @@ async def test_a_narrow_key_bar_drops_keys_from_the_right_but_keeps_help(seeded_
         await pilot.pause()
         wide = _text_of(bar)
         assert "q Quit" in wide and "^p commands" in wide
+
+
+async def test_the_desk_merges_splits_and_undoes_from_the_keyboard(desk_db):
+    from newsdesk.tui.screens.incidents import IncidentScreen, IncidentsScreen
+
+    app = NewsdeskApp(desk_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("I")
+        await pilot.pause()
+        desk = app.screen
+        assert isinstance(desk, IncidentsScreen) and desk.total == app.store.count_incidents()
+        await pilot.press("slash", *"Marawi", "enter")
+        await pilot.pause()
+        assert [r.date for r in desk.rows] == ["2021-05-05", "2021-05-01"]
+        fresh, first = desk.rows
+        await pilot.press("m", "down", "M")          # the 5 May clash into the 1 May one
+        await pilot.pause()
+        assert app.store.incident(fresh.id) is None
+        assert app.store.incident(first.id)["n_sources"] == 3
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.store.incident(fresh.id)["n_sources"] == 1
+        # open the 1 May incident, split its second report off, undo
+        desk.table.move_cursor(row=[r.id for r in desk.rows].index(first.id))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        await pilot.press("down", "K")
+        await pilot.pause()
+        assert app.store.incident(first.id)["n_sources"] == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.store.incident(first.id)["n_sources"] == 2
+        assert app.screen.incident["n_sources"] == 2  # the screen shows the undone state

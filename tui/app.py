@@ -12,6 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
+from textual.keys import _character_to_key
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -67,6 +68,17 @@ class NewsdeskApp(App[None]):
         text field that has focus; anything else goes the usual way. A key read while a
         dialog it opened is still being built waits for it (a moment; never for ever).
         """
+        if isinstance(event, events.Key) and event.key.startswith("alt+") \
+                and not event.is_forwarded:
+            # A terminal sends Alt+key as Esc then the key, so Esc and a key that arrive
+            # together (typed fast, or in one packet over SSH) read as Alt+key. newsdesk
+            # binds no Alt key: they are the two keys the analyst pressed.
+            await self.on_event(events.Key("escape", "\x1b"))
+            char = event.character
+            rest = event.key.split("+", 1)[1]
+            await self.on_event(events.Key(_character_to_key(char) if char and char.isprintable()
+                                           else rest, char))
+            return
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.app_focus = True
             screen = self.screen
@@ -176,9 +188,12 @@ class NewsdeskApp(App[None]):
         self.ui_state["layers"] = sorted(layers)
         save_state(self.ui_state)
 
-    def open_article(self, article_id: int, list_filter=None, sort: str = "published") -> None:
-        """Show an article in the reader. One reader screen is built, then reused: building
-        its panels and styles costs far more than filling them."""
+    def open_article(self, article_id: int, list_filter=None, sort: str = "published", *,
+                     select: tuple[int, int] | None = None) -> None:
+        """Show an article in the reader, `select`ed text marked. One reader screen is
+        built, then reused: building its panels and styles costs far more than filling
+        them. From the desk, with the reader already under it, the desk's screens close
+        down to the reader (a screen is on the stack once)."""
         from newsdesk.store import ArticleFilter
         from newsdesk.tui.screens.reader import ReaderScreen
 
@@ -186,16 +201,34 @@ class NewsdeskApp(App[None]):
             return
         if self._reader is None:
             self._reader = ReaderScreen(self.store, article_id, list_filter=list_filter,
-                                        sort=sort)
+                                        sort=sort, select=select)
             self.install_screen(self._reader, name="reader")
         else:
             self._reader.list_filter = list_filter or ArticleFilter()
             self._reader.sort = sort
             self._reader.show(article_id)
+            if select is not None:
+                self._reader.select(*select)
         if self.screen is not self._reader:
-            self.push_screen("reader")
+            if self._reader in self.screen_stack:
+                while self.screen is not self._reader:
+                    self.pop_screen()
+            else:
+                self.push_screen("reader")
             if self._reader.is_mounted:
                 self._reader.focus_text()
+
+    def open_incidents(self) -> None:
+        from newsdesk.tui.screens.incidents import IncidentsScreen
+
+        if self.store is not None:
+            self.push_screen(IncidentsScreen(self.store))
+
+    def open_incident(self, incident_id: int) -> None:
+        from newsdesk.tui.screens.incidents import IncidentScreen
+
+        if self.store is not None:
+            self.push_screen(IncidentScreen(self.store, incident_id))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

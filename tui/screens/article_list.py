@@ -46,6 +46,8 @@ class ArticleListScreen(Screen[None]):
                 tooltip="Add articles from a file, folder or URL (runs in the background)"),
         Binding("c", "toggle_casualties_filter", "Casualties", id="list.casualties", show=False,
                 tooltip="Show only articles with casualty figures"),
+        Binding("I", "incidents", "Incidents", id="list.incidents",
+                tooltip="The events desk: incidents, each with all its reports"),
     ]
 
     def __init__(self, store: Store) -> None:
@@ -157,6 +159,9 @@ class ArticleListScreen(Screen[None]):
         table = self.table
         table.sort = SORT_CYCLE[(SORT_CYCLE.index(table.sort) + 1) % len(SORT_CYCLE)]
         self.reload()
+
+    def action_incidents(self) -> None:
+        self.app.open_incidents()
 
     def action_undo_hint(self) -> None:
         self.notify("undo (u) and redo (ctrl+r) work in the reader: open an article first;"

@@ -75,6 +75,8 @@ class ReaderScreen(Screen[None]):
                 tooltip="Set the article's publication date (relative dates re-resolve)"),
         Binding("E", "code_event", "Event", id="reader.code_event",
                 tooltip="Code an event from the selection, prefilled from its highlights"),
+        Binding("I", "incident", "Incident", id="reader.incident", show=False,
+                tooltip="The article's incident: every report of it, side by side"),
         Binding("J", "attach_evidence", "Attach", id="reader.attach_evidence", show=False,
                 tooltip="Attach the selection to an event already coded"),
         Binding("u", "undo", "Undo", id="reader.undo", tooltip="Undo your last change (survives restarts)"),
@@ -82,10 +84,11 @@ class ReaderScreen(Screen[None]):
     ]
 
     def __init__(self, store: Store, article_id: int, *, list_filter: ArticleFilter | None = None,
-                 sort: str = "published") -> None:
+                 sort: str = "published", select: tuple[int, int] | None = None) -> None:
         super().__init__()
         self.store = store
         self.article_id = article_id
+        self._select_on_mount = select
         self.list_filter = list_filter or ArticleFilter()
         self.sort = sort
         self._styled_with: tuple[str, object] | None = None
@@ -108,6 +111,8 @@ class ReaderScreen(Screen[None]):
     def on_mount(self) -> None:
         self.view.shown_layers = set(self.app.layers)
         self.show(self.article_id)
+        if self._select_on_mount is not None:
+            self.select(*self._select_on_mount)
         focus_now(self.view)
         # the gazetteer costs ~0.2 s to load: off the UI thread, before the event form needs it
         self.run_worker(_load_gazetteer, thread=True, group="gazetteer", exit_on_error=False)
@@ -165,10 +170,29 @@ class ReaderScreen(Screen[None]):
             header.append("  feed summary only, not the full text", style="bold")
         if article["flagged"]:
             header.append("  ⚑ flagged", style="bold")
+        placed = self.store.incident_of(article["id"])
+        if placed is not None:
+            others = placed[1] - 1
+            header.append(f"  incident {placed[0]}" + (f" · also reported by {others}"
+                                                       if others else "") + " (I)",
+                          style="dim")
         hidden = [LAYER_NAMES[k] for k in LAYERS if k not in self.view.shown_layers]
         if hidden:
             header.append(f"  hidden: {', '.join(hidden)}", style="dim italic")
         self.query_one("#reader-header", Static).update(header)
+
+    def select(self, start: int, end: int) -> None:
+        """Mark text of the article shown (a figure opened from its incident)."""
+        if 0 <= start < end <= len(self.view.text):
+            self.view.select_range(start, end)
+
+    def action_incident(self) -> None:
+        placed = self.store.incident_of(self.article_id)
+        if placed is None:
+            self.notify("this article reports no incident (no casualty figure, and no attack"
+                        " or disaster with a place)", timeout=3)
+            return
+        self.app.open_incident(placed[0])
 
     def _refresh_header(self) -> None:
         article = self.store.article(self.article_id)

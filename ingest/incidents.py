@@ -1,0 +1,43 @@
+"""Incident profiles of stored articles: for a store made before incidents existed, and
+after an analyst corrects a figure (the incident's toll follows the correction)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from newsdesk.contract import SPAN_GROUPS
+from newsdesk.extract.incidents import profile
+from newsdesk.store import Store
+
+
+def profile_of(store: Store, article_id: int) -> dict[str, Any] | None:
+    """The article's profile from its spans as the analyst corrected them."""
+    article = store.article(article_id)
+    if article is None:
+        return None
+    found: dict[str, list[dict[str, Any]]] = {group: [] for group, _k, _l in SPAN_GROUPS}
+    group_of = {kind: (group, label_key) for group, kind, label_key in SPAN_GROUPS}
+    for span in store.corrected_spans(article_id):
+        if span.kind not in group_of:
+            continue
+        group, label_key = group_of[span.kind]
+        found[group].append({**span.attrs, label_key: span.label, "start": span.start,
+                             "end": span.end, "text": span.text})
+    return profile(article["title"], article["body"], found, article["published"])
+
+
+def reprofile(store: Store, article_id: int) -> int | None:
+    """Profile one article again and bring its incident up to date; its incident id."""
+    return store.set_profile(article_id, profile_of(store, article_id) or {})
+
+
+def backfill_profiles(store: Store, progress: Callable[[int], None] | None = None) -> int:
+    """Profile and place every article that has no profile yet; how many were done."""
+    done = 0
+    while ids := store.articles_without_profile(500):
+        for article_id in ids:
+            reprofile(store, article_id)
+            done += 1
+        if progress:
+            progress(done)
+    return done
