@@ -96,6 +96,7 @@ class IncidentDesk:
     if TYPE_CHECKING:  # provided by Store and AnalystWork: declared for the type checker
         write: Callable[[], contextlib.AbstractContextManager[sqlite3.Connection]]
         action: Callable[[str, str], contextlib.AbstractContextManager[Action]]
+        events: Callable[..., list[dict[str, Any]]]
 
     # -- the machine's placing --------------------------------------------------
 
@@ -326,6 +327,14 @@ class IncidentDesk:
             "SELECT i.id, i.n_sources FROM incident_articles ia JOIN incidents i"
             " ON i.id = ia.incident_id WHERE ia.article_id = ?", [article_id]).fetchone()
         return (row[0], row[1]) if row else None
+
+    def incident_events(self, incident_id: int) -> list[dict[str, Any]]:
+        """Events coded from any report of the incident (with their evidence)."""
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT ev.event_id FROM event_evidence ev JOIN incident_articles ia"
+            " ON ia.article_id = ev.article_id WHERE ia.incident_id = ? ORDER BY 1",
+            [incident_id])]
+        return [e for i in ids for e in self.events(event_id=i)]
 
     def incidents_per_day(self, flt: IncidentFilter | None = None
                           ) -> list[tuple[str, int, int]]:

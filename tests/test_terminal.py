@@ -328,3 +328,26 @@ def test_the_events_desk_from_the_list_to_a_coded_incident(desk_db, terminal, si
     assert blast["status"] == "confirmed" and blast["killed"] == {"low": 8, "best": 8,
                                                                   "high": 17}
     assert len(blast["articles"]) == 4 and blast["revised"]
+
+
+def test_a_second_report_s_event_is_offered_as_the_same_incident(desk_db, terminal):
+    term = terminal(desk_db, size=(120, 40))
+    term.wait_for(r"\d+ articles")
+    for title, keys in (("Explosion at Vadodara chemical plant kills eight", ("C-s",)),
+                        ("Death toll from Vadodara plant blast rises to 14", ("Enter",))):
+        term.keys("/")
+        term.type(title)
+        term.wait_for(r"\b1 article")
+        term.keys("Enter", "Enter", "c", "E")
+        if keys == ("Enter",):       # the first choice: a source of the event coded
+            term.wait_for("is coded already")
+        else:
+            term.wait_for("Code an event")
+        term.keys(*keys)
+        term.wait_for("evidence added to event|event coded")
+        term.keys("Escape", "Escape", "Escape")  # to the text, the selection dropped, the list
+        term.wait_for(r"search: ")
+        term.keys("Escape")                     # the search cleared
+        term.wait_for(r"\d+ articles")
+    assert len(_rows(desk_db, "SELECT id FROM events")) == 1
+    assert len(_rows(desk_db, "SELECT DISTINCT article_id FROM event_evidence")) == 2

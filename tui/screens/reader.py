@@ -496,9 +496,35 @@ class ReaderScreen(Screen[None]):
                 self.store.create_event(self.analyst, dict(result), evidence)
                 self._changed("event coded")
 
-        self.app.push_screen(EventFormDialog(
-            "Code an event", values, names=self._names(), places=self._names("LOC"),
-            context=f"from “{' '.join(text.split())[:160]}”"), done)
+        def form() -> None:
+            self.app.push_screen(EventFormDialog(
+                "Code an event", values, names=self._names(), places=self._names("LOC"),
+                context=f"from “{' '.join(text.split())[:160]}”"), done)
+
+        # another report of this incident already has its event: this one is a source of
+        # it, not a second event (unless the analyst says otherwise)
+        placed = self.store.incident_of(self.article_id)
+        coded = [e for e in (self.store.incident_events(placed[0]) if placed else [])
+                 if all(ev["article_id"] != self.article_id for ev in e["evidence"])]
+        if not coded:
+            form()
+            return
+        from newsdesk.tui.screens.forms import PickDialog
+
+        def same(choice: int | None) -> None:
+            if choice is None:
+                return
+            if choice < len(coded):
+                self.store.add_evidence(coded[choice]["id"], self.analyst, evidence)
+                self._changed(f"evidence added to event {coded[choice]['id']} (u undoes)")
+            else:
+                form()
+
+        options = [f"Same incident: add this as a source of event {e['id']} ({e['event_date']},"
+                   f" {e['event_type']}, {e['location'] or 'no place'})" for e in coded]
+        self.app.push_screen(PickDialog(
+            f"Incident {placed[0] if placed else ''} is coded already", [
+                *options, "A new event"]), same)
 
     def _delete(self, kind: str, row) -> None:
         if kind == "event" and row.event_id is not None:
