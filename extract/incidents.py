@@ -43,6 +43,10 @@ _KIND_PATTERNS: dict[str, str] = {
               r"air strikes?|shelling|militants? (?:attack|assault)\w*",
     "epidemic": r"virus|outbreak|epidemic|coronavirus|cholera|ebola|pandemic",
 }
+# a new occurrence, not a report of an earlier one: "another fire", "a second explosion",
+# "fresh fighting" (the word must name the event: "new houses" starts nothing)
+_NEW_CUE = re.compile(r"\b(?:another|second|third|fresh|new|latest|renewed)\s+(?:[\w-]+\s+)?"
+                      rf"(?:{'|'.join(_KIND_PATTERNS.values())})\b", re.IGNORECASE)
 _KINDS = {kind: re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
           for kind, words in _KIND_PATTERNS.items()}
 # a kind's pattern runs only on a text holding one of these (lower case): most texts hold
@@ -72,9 +76,6 @@ _AREA_SUFFIX = re.compile(r"\s+(?:province|governorate|state|region|district|cou
                           re.IGNORECASE)
 _ADMIN_SUFFIX = re.compile(r"\s+(?:province|governorate|state|region)$", re.IGNORECASE)
 
-# a new occurrence, not a report of an earlier one
-_NEW_CUE = re.compile(r"\b(?:another|second|third|fresh|new|latest|renewed|again)\b",
-                      re.IGNORECASE)
 # a story that goes on about one incident: its date may lie well before the story's
 _FOLLOW_CUE = re.compile(
     r"\b(?:death toll|toll (?:rises|rose|climbs|climbed|has risen)|inquiry|inquest|"
@@ -86,13 +87,18 @@ _AGGREGATE_CUE = re.compile(
     r"\b(?:this year|last year|a year|per year|each year|every year|annually|so far this|"
     r"since (?:the )?(?:\d{4}|records began|\w+ \d{4})|in total|decades?|history|"
     r"deadliest since|worst since|earlier this (?:year|month)|on (?:the )?roads?|"
-    r"road deaths|nationwide|across the country|worldwide|globally)\b"
-    # "a week after a blast at the site killed 17": an earlier incident, brought in by "a"
-    r"|\b(?:weeks?|days?|months?|years?|hours?) (?:after|since|before) (?:a|an|another)\b",
+    r"road deaths|nationwide|across the country|worldwide|globally)\b", re.IGNORECASE)
+# "..., a week after a blast at the site killed 17": an earlier incident, brought in by
+# "a"; the figures after these words are its, those before are this one's
+_EARLIER_INCIDENT = re.compile(
+    r"\b(?:weeks?|days?|months?|years?|hours?) (?:after|since|before) (?:a|an|another)\b",
     re.IGNORECASE)
+# a date told with who said it is when they spoke, not when it happened
+_SPOKEN_ON = re.compile(r"\b(?:said|says|told|announced|reported|confirmed|added|stated)"
+                        r"(?:\s+\w+){0,2}\s*,?\s*$", re.IGNORECASE)
 # "six more bodies", "another 12 died": an increase, not the toll
-_INCREMENT = re.compile(r"^(?:another|a further|an additional)\b|^\S+\s+(?:more|additional|"
-                        r"further|other)\b", re.IGNORECASE)
+_INCREMENT = re.compile(r"^(?:another|a further|an additional)\b|\b\S+\s+(?:more|additional|"
+                        r"further|other)\b(?!\s+than)", re.IGNORECASE)
 
 _BARE_YEAR = re.compile(r"(?<![\d,.\-])((?:19|20)\d{2})(?![\d,\-\w])")
 
@@ -158,6 +164,7 @@ def _places(entities: Iterable[Mapping[str, Any]], lead_end: int, title: str
             nation = country_of(bare)
             if nation and nation not in nations:
                 nations.append(nation)
+    nations = list(dict.fromkeys(nations))
     return towns[:6], nations[:3]
 
 
@@ -165,13 +172,16 @@ def _sentence_of(sentences: Sequence[tuple[int, int]], pos: int) -> tuple[int, i
     return next(((a, b) for a, b in sentences if a <= pos < b), (pos, pos + 1))
 
 
-def _incident_date(dates: Sequence[Mapping[str, Any]], lead_end: int, published: dt.date | None
-                   ) -> tuple[dt.date | None, str]:
-    """The day the lead says it happened ('on Friday' resolved), else the publication day."""
+def _incident_date(text: str, dates: Sequence[Mapping[str, Any]], lead_end: int,
+                   published: dt.date | None) -> tuple[dt.date | None, str]:
+    """The day the lead says it happened ('on Friday' resolved), else the publication day.
+    A day someone spoke on ('officials said on Thursday') is not when it happened."""
     lead_days = []
     for d in dates:
         day = _date(d.get("value"))
         if d.get("granularity") != "day" or day is None or d["start"] >= lead_end:
+            continue
+        if _SPOKEN_ON.search(text, max(0, d["start"] - 40), d["start"]):
             continue
         if published is None or (published - dt.timedelta(days=14) <= day <= published):
             lead_days.append(day)
@@ -187,6 +197,9 @@ def _figure_is_passing(figure: Mapping[str, Any], text: str,
     incident ('in 2018, 757 people died on the roads') or counts over time."""
     a, b = _sentence_of(sentences, figure["start"])
     if _AGGREGATE_CUE.search(text[a:b]):
+        return True
+    earlier = _EARLIER_INCIDENT.search(text, a, b)
+    if earlier and earlier.start() < figure["start"]:
         return True
     if day is None:
         return False
@@ -224,7 +237,7 @@ def mark_passing(text: str, casualties: list[dict[str, Any]], dates: Sequence[Ma
         return
     sentences = sentence_spans(text)
     lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1][1] if sentences else len(text)
-    day, _ = _incident_date(list(dates), lead_end, _date(published))
+    day, _ = _incident_date(text, list(dates), lead_end, _date(published))
     for f in casualties:
         if _figure_is_passing(f, text, sentences, dates, day):
             f["passing"] = True
@@ -241,7 +254,7 @@ def profile(title: str, text: str, extraction: Mapping[str, Any],
     dates = list(extraction.get("dates") or [])
     kind = _kind(title, lead)
     towns, nations = _places(extraction.get("entities") or [], lead_end, title)
-    day, precision = _incident_date(dates, lead_end, pub)
+    day, precision = _incident_date(text, dates, lead_end, pub)
     figures = []
     for f in extraction.get("casualties") or []:
         if f.get("kind") not in TOLL_KINDS or f.get("subset"):

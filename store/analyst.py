@@ -25,6 +25,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "incidents": ("id",),
     "incident_articles": ("article_id",),
     "incident_places": ("place", "incident_id"),
+    "incident_details": ("incident_id",),
 }
 
 EVENT_FIELDS = ("event_date", "time_precision", "event_type", "sub_event_type", "actor1",

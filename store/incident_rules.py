@@ -136,9 +136,11 @@ def same_incident(incident: Mapping[str, Any], report: Mapping[str, Any]) -> flo
         return None  # "another explosion": a new incident, whatever earlier one it recalls
     elif names_its_day and 0 < (day_r - day_i).days <= FOLLOW_UP_DAYS:
         pass  # a later story that dates the incident itself
-    elif (report.get("follow_up") and report.get("refers_back")
-          and 0 < (day_r - day_i).days <= UNDATED_FOLLOW_UP_DAYS):
-        pass  # a follow-up (the search ends, the dead mourned) of "the earthquake"
+    elif ((report.get("follow_up") or report.get("precision") == "report")
+          and report.get("refers_back") and 0 < (day_r - day_i).days <= UNDATED_FOLLOW_UP_DAYS):
+        # a follow-up (the search ends, the dead mourned), or a report with no day of its
+        # own, of "the earthquake", "the Derna floods"
+        pass
     else:
         return None
     return similarity(incident, report) + (20 if gap <= SAME_DAY_SLACK else 0)
@@ -187,8 +189,10 @@ def reconcile(sources: Sequence[Mapping[str, Any]], chosen: Mapping[str, int] | 
         if not told:
             continue
         lows = [t["min"] for _, t in told]
-        open_high = any(t["max"] is None and t["min"] >= max(lows) for _, t in told)
-        highs = [t["max"] if t["max"] is not None else t["min"] for _, t in told]
+        # the highest a source gives; open when the highest floor has no source's bound
+        # above it ("at least 100" then "100 killed": 100; "more than 30" alone: open)
+        bounded = [t["max"] for _, t in told if t["max"] is not None]
+        high = max(bounded) if bounded and max(bounded) >= max(lows) else None
         picked = (chosen or {}).get(kind)
         best_source = next((x for x in told if x[0]["article_id"] == picked), told[-1])
         disputed = revised = False
@@ -207,7 +211,7 @@ def reconcile(sources: Sequence[Mapping[str, Any]], chosen: Mapping[str, int] | 
                     revised = True
         out[kind] = {
             "low": min(lows), "best": best_source[1]["min"],
-            "high": None if open_high else max(highs),
+            "high": high,
             "disputed": disputed, "revised": revised, "picked": picked is not None,
             "sources": [{"article_id": s["article_id"], "published": s.get("published"),
                          "source": s.get("source"), "min": t["min"], "max": t["max"],

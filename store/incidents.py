@@ -31,10 +31,12 @@ if TYPE_CHECKING:
 
 MACHINE = "machine"
 INCIDENT_SORTS = {
-    "date": "coalesce(i.date, '') DESC, i.id DESC",
-    "killed": "coalesce(i.killed_best, -1) DESC, i.id DESC",
+    # plain columns, so that each order walks its index (undated incidents come last
+    # newest first, first oldest first)
+    "date": "i.date DESC, i.id DESC",
+    "killed": "i.killed_best DESC, i.id DESC",
     "sources": "i.n_sources DESC, i.id DESC",
-    "oldest": "coalesce(i.date, '9999') ASC, i.id ASC",
+    "oldest": "i.date ASC, i.id ASC",
 }
 
 
@@ -115,21 +117,33 @@ class IncidentDesk:
         keys = sorted(_place_keys(profile))
         if not day or not keys:
             return []
+        # a follow-up weeks later is looked for by its towns only: a country holds too many
+        # incidents in a month and a half to read them all for every report
+        towns = sorted(k for k in keys if k.startswith("t:")) or keys
         earliest = _shift(day, -FOLLOW_UP_DAYS)
         days = [d for d in profile.get("mentioned_days") or [] if earliest <= d <= day]
-        window = [_shift(day, -(UNDATED_FOLLOW_UP_DAYS if profile.get("follow_up")
-                                else SAME_DAY_SLACK)), _shift(day, SAME_DAY_SLACK)]
+        looks_back = profile.get("follow_up") or (profile.get("precision") == "report"
+                                                   and profile.get("refers_back"))
+        back = UNDATED_FOLLOW_UP_DAYS if looks_back else SAME_DAY_SLACK
+
+        def places(chosen: list[str]) -> str:
+            return ("EXISTS (SELECT 1 FROM incident_places p WHERE p.incident_id = i.id AND"
+                    f" p.place IN ({', '.join('?' for _ in chosen)}))")
+
         # from the date index first (a few incidents a day), then each one's places by
         # the places' key: a country's thousands of incidents are never walked
-        places = f"EXISTS (SELECT 1 FROM incident_places p WHERE p.incident_id = i.id AND" \
-                 f" p.place IN ({', '.join('?' for _ in keys)}))"
         rows = conn.execute(
-            f"""SELECT i.id, i.profile FROM incidents i
-                WHERE i.date BETWEEN ? AND ? AND {places}
+            f"""SELECT i.id, d.profile FROM incidents i
+                JOIN incident_details d ON d.incident_id = i.id
+                WHERE i.date BETWEEN ? AND ? AND {places(keys)}
                 UNION
-                SELECT i.id, i.profile FROM incidents i
-                WHERE i.date IN (SELECT value FROM json_each(?)) AND {places}
-                ORDER BY 1""", [*window, *keys, json.dumps(days), *keys]).fetchall()
+                SELECT i.id, d.profile FROM incidents i
+                JOIN incident_details d ON d.incident_id = i.id
+                WHERE (i.date BETWEEN ? AND ? OR i.date IN (SELECT value FROM json_each(?)))
+                  AND {places(towns)}
+                ORDER BY 1""",
+            [_shift(day, -SAME_DAY_SLACK), _shift(day, SAME_DAY_SLACK), *keys,
+             _shift(day, -back), day, json.dumps(days), *towns]).fetchall()
         return [(incident_id, json.loads(text)) for incident_id, text in rows]
 
     def _place(self, conn: sqlite3.Connection, article_id: int,
@@ -147,8 +161,8 @@ class IncidentDesk:
             title = conn.execute("SELECT title FROM articles WHERE id = ?",
                                  [article_id]).fetchone()[0]
             incident_id = inserted_id(conn.execute(
-                "INSERT INTO incidents (name, profile, created_at, updated_at)"
-                " VALUES (?, '{}', ?, ?)", [title, now, now]))
+                "INSERT INTO incidents (name, created_at, updated_at) VALUES (?, ?, ?)",
+                [title, now, now]))
         else:
             incident_id = best[1]
         conn.execute("INSERT OR REPLACE INTO incident_articles (article_id, incident_id,"
@@ -170,6 +184,8 @@ class IncidentDesk:
             conn.execute("DELETE FROM incident_articles WHERE incident_id NOT IN"
                          " (SELECT value FROM json_each(?))", [kept])
             conn.execute("DELETE FROM incident_places WHERE incident_id NOT IN"
+                         " (SELECT value FROM json_each(?))", [kept])
+            conn.execute("DELETE FROM incident_details WHERE incident_id NOT IN"
                          " (SELECT value FROM json_each(?))", [kept])
             conn.execute("DELETE FROM incidents WHERE id NOT IN"
                          " (SELECT value FROM json_each(?))", [kept])
@@ -233,6 +249,7 @@ class IncidentDesk:
         if not sources:
             for place in old_places:
                 put("incident_places", {"place": place, "incident_id": incident_id}, None)
+            put("incident_details", {"incident_id": incident_id}, None)
             put("incidents", {"id": incident_id}, None)
             return
         merged = merge_profiles([s["profile"] for s in sources if s["profile"]] or [{}])
@@ -244,7 +261,6 @@ class IncidentDesk:
             "location": (merged.get("towns") or [None])[0],
             "admin1": (merged.get("admins") or [None])[0],
             "country": (merged.get("countries") or [None])[0],
-            "profile": json.dumps(merged), "tolls": json.dumps(tolls),
             "killed_low": killed.get("low"), "killed_best": killed.get("best"),
             "killed_high": killed.get("high"), "n_sources": len(sources),
             "disputed": int(any(t["disputed"] for t in tolls.values())),
@@ -253,6 +269,8 @@ class IncidentDesk:
         if row[1] is None:  # the machine's name: its first report's title
             changes["name"] = sources[0]["title"]
         put("incidents", {"id": incident_id}, changes)
+        put("incident_details", {"incident_id": incident_id},
+            {"profile": json.dumps(merged), "tolls": json.dumps(tolls)})
         places = _place_keys(merged)
         for place in old_places - places:
             put("incident_places", {"place": place, "incident_id": incident_id}, None)
@@ -311,7 +329,10 @@ class IncidentDesk:
                                  args).fetchone()[0]
 
     def incident(self, incident_id: int) -> dict[str, Any] | None:
-        cur = self.conn.execute("SELECT * FROM incidents WHERE id = ?", [incident_id])
+        cur = self.conn.execute(
+            "SELECT i.*, coalesce(d.profile, '{}') AS profile, coalesce(d.tolls, '{}') AS tolls"
+            " FROM incidents i LEFT JOIN incident_details d ON d.incident_id = i.id"
+            " WHERE i.id = ?", [incident_id])
         row = cur.fetchone()
         if row is None:
             return None
@@ -387,8 +408,8 @@ class IncidentDesk:
                 title = act.conn.execute("SELECT title FROM articles WHERE id = ?",
                                          [article_id]).fetchone()[0]
                 now = utc_now()
-                incident_id = act.insert("incidents", {"name": title, "profile": "{}",
-                                                       "created_at": now, "updated_at": now})
+                incident_id = act.insert("incidents", {"name": title, "created_at": now,
+                                                       "updated_at": now})
             row = {"incident_id": incident_id, "placed_by": analyst, "placed_at": utc_now()}
             if old:
                 act.update("incident_articles", {"article_id": article_id}, row)

@@ -245,8 +245,6 @@ def m0006_incidents(db: Database) -> None:
         name TEXT NOT NULL,
         named_by TEXT,                  -- NULL: the machine's name (its first report's title)
         kind TEXT, date TEXT, precision TEXT, location TEXT, admin1 TEXT, country TEXT,
-        profile TEXT NOT NULL,          -- merged profile of its reports, for matching
-        tolls TEXT NOT NULL DEFAULT '{}',  -- store.incident_rules.reconcile(), per kind
         chosen TEXT NOT NULL DEFAULT '{}', -- kind -> article id of the figure picked
         killed_low INTEGER, killed_best INTEGER, killed_high INTEGER,
         n_sources INTEGER NOT NULL DEFAULT 0,
@@ -255,6 +253,14 @@ def m0006_incidents(db: Database) -> None:
         analyst TEXT,                   -- who confirmed it
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""")
     db.execute("CREATE INDEX idx_incidents_date ON incidents(date, id)")
+    db.execute("CREATE INDEX idx_incidents_killed ON incidents(killed_best, id)")
+    db.execute("CREATE INDEX idx_incidents_sources ON incidents(n_sources, id)")
+    # the bulky part of an incident, apart: the list and its filters scan small rows
+    db.execute("""CREATE TABLE incident_details (
+        incident_id INTEGER PRIMARY KEY REFERENCES incidents(id),
+        profile TEXT NOT NULL,             -- merged profile of its reports, for matching
+        tolls TEXT NOT NULL DEFAULT '{}')  -- store.incident_rules.reconcile(), per kind
+        """)
     db.execute("""CREATE TABLE incident_articles (
         article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
         incident_id INTEGER NOT NULL REFERENCES incidents(id),

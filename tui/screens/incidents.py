@@ -29,8 +29,8 @@ from newsdesk.tui.focus import focus_now
 from newsdesk.tui.screens.forms import Field, FormDialog
 from newsdesk.tui.widgets.key_bar import KeyBar
 
-# rows the table holds: the newest incidents of the filter; a search narrows the rest
-PAGE_ROWS = 500
+# rows fetched at a time: the next page comes as the cursor nears the end
+PAGE_ROWS = 100
 SORT_CYCLE = list(INCIDENT_SORTS)
 # kinds of figure shown in the sources table, in this order
 SHOWN_KINDS = ("killed", "wounded", "missing", "captured", "kidnapped", "displaced", "arrested")
@@ -191,8 +191,6 @@ class IncidentsScreen(Screen[None]):
     def update_status(self, note: str = "") -> None:
         flt = self.filter
         parts = [f"{self.total:,} incident{'s' if self.total != 1 else ''}", f"sort: {self.sort}"]
-        if self.total > len(self.rows):
-            parts.append(f"first {len(self.rows):,} shown")
         if flt.query:
             parts.append(f"search: {flt.query}")
         for label, value in (("place", flt.place), ("kind", flt.kind), ("from", flt.date_from),
@@ -300,6 +298,14 @@ class IncidentsScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_enter()  # a mouse click, or Enter reaching the table itself
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= len(self.rows) - 10 and len(self.rows) < self.total:
+            more = self.store.list_incidents(self.filter, sort=self.sort, limit=PAGE_ROWS,
+                                             offset=len(self.rows))
+            self.rows += more
+            for row in more:
+                self.table.add_row(*self._cells(row), key=str(row.id))
 
     def on_screen_resume(self) -> None:
         self.reload()
