@@ -308,3 +308,16 @@ def test_both_gold_sets_meet_the_targets(name):
 
     result = score(GOLD.with_name(f"{name}.jsonl"))
     assert result["pair_f1"] >= 93 and result["tolls_right"] >= 90, result
+
+
+def test_a_corrected_figure_moves_its_incident_s_toll(tmp_path):
+    from newsdesk.ingest.incidents import reprofile
+
+    store, _ = _gold_store(tmp_path)
+    [blast] = [r for r in store.list_incidents() if r.location == "Vadodara" and r.n_sources == 4]
+    first = store.incident(blast.id)["sources"][0]["article_id"]
+    [eight] = [s for s in store.spans(first, "casualty") if s.attrs.get("min") == 8]
+    store.add_annotation(first, "ana", action="fix", kind="casualty", start=eight.start,
+                         end=eight.end, span_id=eight.id, attrs={"min": 9, "max": 9})
+    assert reprofile(store, first) == blast.id
+    assert store.incident(blast.id)["killed_low"] == 9

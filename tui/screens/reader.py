@@ -259,6 +259,10 @@ class ReaderScreen(Screen[None]):
         return self.app.analyst
 
     def _changed(self, message: str) -> None:
+        from newsdesk.ingest.incidents import reprofile
+
+        # a corrected figure, a new publication date: the incident's toll follows
+        reprofile(self.store, self.article_id)
         self.show(self.article_id, keep_cursor=True)
         self.notify(message, timeout=2, markup=False)
 
