@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from newsdesk.contract import range_words
@@ -31,6 +32,8 @@ from newsdesk.tui.widgets.key_bar import KeyBar
 
 # rows fetched at a time: the next page comes as the cursor nears the end
 PAGE_ROWS = 100
+SEARCH_PAUSE_S = 0.15
+MAX_BARS = 400  # the timeline's periods at most
 SORT_CYCLE = list(INCIDENT_SORTS)
 # kinds of figure shown in the sources table, in this order
 SHOWN_KINDS = ("killed", "wounded", "missing", "captured", "kidnapped", "displaced", "arrested")
@@ -86,6 +89,7 @@ class IncidentsScreen(Screen[None]):
         self.only_disputed = False
         self.sort = "date"
         self.marked: set[int] = set()
+        self._pending: Timer | None = None  # a search reload waiting for typing to pause
         self.rows: list[IncidentRow] = []
         self.problems: list[str] = []
         self.total = 0
@@ -222,20 +226,36 @@ class IncidentsScreen(Screen[None]):
         focus_now(search)
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        # one reload once typing pauses: a table redrawn per letter cost ~300 ms each at
+        # 100,000 articles. Enter, or leaving the box, reloads at once
         self.search_text = event.value
-        self.reload()
+        if self._pending is not None:
+            self._pending.stop()
+        self._pending = self.set_timer(SEARCH_PAUSE_S, self._search_now)
+
+    def _search_now(self) -> None:
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+            self.reload()
 
     def action_back(self) -> None:
         search = self.query_one("#incident-search", Input)
         if self._searching() or search.value:
             search.value = ""
             search.display = False
+            self.search_text = ""
+            if self._pending is not None:
+                self._pending.stop()
+                self._pending = None
+            self.reload()
             focus_now(self.table)
             return
         self.app.pop_screen()
 
     def action_enter(self) -> None:
         if self._searching():
+            self._search_now()
             focus_now(self.table)
             return
         incident_id = self.current_id
@@ -677,6 +697,7 @@ class TimelineScreen(Screen[None]):
         span = (days[-1][0] - days[0][0]).days if days else 0
         return "day" if span <= 62 else "week" if span <= 730 else "month"
 
+
     def draw(self) -> None:
         from textual_plotext import PlotextPlot
 
@@ -703,8 +724,19 @@ class TimelineScreen(Screen[None]):
             plot.refresh()
 
     def action_toggle_unit(self) -> None:
-        self.unit = self.UNITS[(self.UNITS.index(self.unit) + 1) % len(self.UNITS)]
-        self.draw()
+        days = self._days()
+        span = (days[-1][0] - days[0][0]).days + 1 if days else 0
+        per_unit = {"day": 1, "week": 7, "month": 30}
+        start = self.UNITS.index(self.unit)
+        for step in range(1, len(self.UNITS)):
+            unit = self.UNITS[(start + step) % len(self.UNITS)]
+            # more bars than a terminal has columns draw for seconds and show nothing more
+            if span / per_unit[unit] <= MAX_BARS:
+                self.unit = unit
+                self.draw()
+                return
+        self.notify(f"per {self.unit} only: narrow the dates (from: to: in the search) to"
+                    " count per day or week", timeout=3)
 
     def action_back(self) -> None:
         self.app.pop_screen()
