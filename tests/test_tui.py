@@ -484,3 +484,29 @@ async def test_the_desk_merges_splits_and_undoes_from_the_keyboard(desk_db):
         await pilot.pause()
         assert app.store.incident(first.id)["n_sources"] == 2
         assert app.screen.incident["n_sources"] == 2  # the screen shows the undone state
+
+
+@pytest.mark.parametrize("where", ["list", "incidents", "ingest"])
+async def test_letters_typed_before_the_box_hears_of_its_focus_are_kept(desk_db, where):
+    """In a burst the letters after `/` reach the search box before its Focus event does;
+    selecting its text on focus then let the next letter replace them ('Ra' + 'madi' was
+    'madi' in CI)."""
+    from textual import events
+
+    app = NewsdeskApp(desk_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        if where == "incidents":
+            await pilot.press("I")
+            await pilot.pause()
+        # the key that opens the box, then letters handled before any message is
+        await app.on_event(events.Key("i" if where == "ingest" else "slash",
+                                      "i" if where == "ingest" else "/"))
+        if where == "ingest":
+            await pilot.pause()  # the dialog is built; its Focus event is still to come
+        for ch in "Ra":
+            await app.on_event(events.Key(ch, ch))
+        await pilot.pause()      # now the Focus event
+        for ch in "madi":
+            await app.on_event(events.Key(ch, ch))
+        await pilot.pause()
+        assert app.focused.value == "Ramadi"

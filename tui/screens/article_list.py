@@ -63,7 +63,10 @@ class ArticleListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="list-top"):
             yield Static(id="list-status")
-            yield Input(placeholder=f"words, or {TOKEN_HELP}", id="search")
+            yield Input(placeholder=f"words, or {TOKEN_HELP}", id="search",
+                        # selected here and now by action_search: a Focus event comes
+                        # after the letters of a burst, and selecting then lost them
+                        select_on_focus=False)
         yield ArticleTable(self.store, id="articles")
         yield KeyBar()
 
@@ -133,6 +136,7 @@ class ArticleListScreen(Screen[None]):
         search = self.query_one("#search", Input)
         search.display = True
         focus_now(search)
+        search.select_all()  # a search shown again is replaced by what is typed
 
     def action_enter(self) -> None:
         if self._searching():

@@ -101,7 +101,8 @@ class IncidentsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="list-top"):
             yield Static(id="incidents-status")
-            yield Input(placeholder=f"words, or {INCIDENT_SEARCH_HELP}", id="incident-search")
+            yield Input(placeholder=f"words, or {INCIDENT_SEARCH_HELP}", id="incident-search",
+                        select_on_focus=False)  # as the article list's search box
         table: DataTable[Any] = DataTable(id="incidents", cursor_type="row", zebra_stripes=True)
         yield table
         yield KeyBar()
@@ -224,6 +225,7 @@ class IncidentsScreen(Screen[None]):
         search = self.query_one("#incident-search", Input)
         search.display = True
         focus_now(search)
+        search.select_all()  # a search shown again is replaced by what is typed
 
     def on_input_changed(self, event: Input.Changed) -> None:
         # one reload once typing pauses: a table redrawn per letter cost ~300 ms each at

@@ -14,7 +14,8 @@ class IngestDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="ingest-box"):
             yield Static("Ingest a file, a folder or a URL (page, feed, JSON/JSONL/CSV)")
-            yield Input(placeholder="~/news/  or  https://example.org/feed.xml", id="ingest-source")
+            yield Input(placeholder="~/news/  or  https://example.org/feed.xml", id="ingest-source",
+                        select_on_focus=False)  # letters typed in a burst stay
             yield Static("Enter starts it in the background; Esc cancels.", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
