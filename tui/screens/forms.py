@@ -237,7 +237,10 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
 class PickDialog(ModalScreen[int | None]):
     """Choose one of several things; returns its index."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel"),
+                # chosen when read: as OptionList's own Enter (a message) the choice could
+                # come after an Esc typed right behind it, which had cancelled the dialog
+                Binding("enter", "choose", "Choose", id="pick.choose", priority=True)]
 
     def __init__(self, title: str, options: list[Text | str]) -> None:
         super().__init__()
@@ -254,7 +257,12 @@ class PickDialog(ModalScreen[int | None]):
         focus_now(self.query_one(OptionList))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option_index)
+        self.dismiss(event.option_index)  # a mouse click
+
+    def action_choose(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        if index is not None:
+            self.dismiss(index)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
