@@ -338,7 +338,8 @@ def test_a_second_report_s_event_is_offered_as_the_same_incident(desk_db, termin
                         ("Death toll from Vadodara plant blast rises to 14", ("Enter",))):
         term.keys("/")
         term.type(title)
-        term.wait_for(r"\b1 article")
+        # this title's result, not the one of the search before it
+        term.wait_for(rf"\b1 article  ·  sort: \w+  ·  search: {re.escape(title[:10])}")
         term.keys("Enter", "Enter", "c", "E")
         if keys == ("Enter",):       # the first choice: a source of the event coded
             term.wait_for("is coded already")
