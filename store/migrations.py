@@ -255,6 +255,10 @@ def m0006_incidents(db: Database) -> None:
     db.execute("CREATE INDEX idx_incidents_date ON incidents(date, id)")
     db.execute("CREATE INDEX idx_incidents_killed ON incidents(killed_best, id)")
     db.execute("CREATE INDEX idx_incidents_sources ON incidents(n_sources, id)")
+    # the few disputed and confirmed incidents, newest first, without walking the rest
+    db.execute("CREATE INDEX idx_incidents_disputed ON incidents(date, id) WHERE disputed = 1")
+    db.execute("CREATE INDEX idx_incidents_confirmed ON incidents(date, id)"
+               " WHERE status = 'confirmed'")
     # the bulky part of an incident, apart: the list and its filters scan small rows
     db.execute("""CREATE TABLE incident_details (
         incident_id INTEGER PRIMARY KEY REFERENCES incidents(id),
