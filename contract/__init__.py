@@ -5,7 +5,9 @@ A leaf: extract, store and tui import it; it imports nothing of newsdesk.
 """
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict
+import datetime as dt
+import unicodedata
+from typing import Any, Literal, NotRequired, TypedDict
 
 # span kinds in the reader's layer-key order (1-4)
 SPAN_KINDS = ("entity", "casualty", "quote", "date")
@@ -22,6 +24,25 @@ SPAN_GROUPS: tuple[tuple[str, SpanKind, str], ...] = (
     ("quotes", "quote", "kind"),
     ("dates", "date", "granularity"),
 )
+
+
+def fold(s: str) -> str:
+    """Strip diacritics: 'Fallūjah' -> 'Fallujah' (place keys are spelled so everywhere)."""
+    if s.isascii():
+        return s
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def iso_day(value: Any) -> dt.date | None:
+    """The day of an ISO date or date-time string (a span's value, a profile's date)."""
+    if isinstance(value, dt.date):
+        return value
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
 def range_words(lo: int | None, hi: int | None) -> str:

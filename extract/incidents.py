@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from newsdesk.contract import CASUALTY_KINDS, iso_day
 from newsdesk.extract.lexicon import countries, country_of, fold
 from newsdesk.extract.text import sentence_spans as _sentence_spans
 
@@ -102,24 +103,12 @@ _INCREMENT = re.compile(r"^(?:another|a further|an additional)\b|\b\S+\s+(?:more
 
 _BARE_YEAR = re.compile(r"(?<![\d,.\-])((?:19|20)\d{2})(?![\d,\-\w])")
 
-TOLL_KINDS = ("killed", "wounded", "captured", "kidnapped", "missing", "displaced", "arrested")
 
 
 @functools.lru_cache(maxsize=4)
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     # extraction marks passing figures and then profiles the same text: split it once
     return _sentence_spans(text)
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def _kind(title: str, lead: str) -> str | None:
@@ -172,13 +161,13 @@ def _sentence_of(sentences: Sequence[tuple[int, int]], pos: int) -> tuple[int, i
     return next(((a, b) for a, b in sentences if a <= pos < b), (pos, pos + 1))
 
 
-def _incident_date(text: str, dates: Sequence[Mapping[str, Any]], lead_end: int,
+def _incidentiso_day(text: str, dates: Sequence[Mapping[str, Any]], lead_end: int,
                    published: dt.date | None) -> tuple[dt.date | None, str]:
     """The day the lead says it happened ('on Friday' resolved), else the publication day.
     A day someone spoke on ('officials said on Thursday') is not when it happened."""
     lead_days = []
     for d in dates:
-        day = _date(d.get("value"))
+        day = iso_day(d.get("value"))
         if d.get("granularity") != "day" or day is None or d["start"] >= lead_end:
             continue
         if _SPOKEN_ON.search(text, max(0, d["start"] - 40), d["start"]):
@@ -210,7 +199,7 @@ def _figure_is_passing(figure: Mapping[str, Any], text: str,
         if not (a <= d["start"] < b):
             continue
         value, granularity = str(d.get("value") or ""), d.get("granularity")
-        told = _date(value)
+        told = iso_day(value)
         if granularity == "day" and told and abs((told - day).days) > 7:
             return True
         if granularity == "year" and value[:4].isdigit() and int(value[:4]) != day.year:
@@ -237,7 +226,7 @@ def mark_passing(text: str, casualties: list[dict[str, Any]], dates: Sequence[Ma
         return
     sentences = sentence_spans(text)
     lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1][1] if sentences else len(text)
-    day, _ = _incident_date(text, list(dates), lead_end, _date(published))
+    day, _ = _incidentiso_day(text, list(dates), lead_end, iso_day(published))
     for f in casualties:
         if _figure_is_passing(f, text, sentences, dates, day):
             f["passing"] = True
@@ -250,14 +239,14 @@ def profile(title: str, text: str, extraction: Mapping[str, Any],
     sentences = sentence_spans(text)
     lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1][1] if sentences else len(text)
     lead = " ".join(text[:lead_end].split())
-    pub = _date(published)
+    pub = iso_day(published)
     dates = list(extraction.get("dates") or [])
     kind = _kind(title, lead)
     towns, nations = _places(extraction.get("entities") or [], lead_end, title)
-    day, precision = _incident_date(text, dates, lead_end, pub)
+    day, precision = _incidentiso_day(text, dates, lead_end, pub)
     figures = []
     for f in extraction.get("casualties") or []:
-        if f.get("kind") not in TOLL_KINDS or f.get("subset"):
+        if f.get("kind") not in CASUALTY_KINDS or f.get("subset"):
             continue
         a, b = _sentence_of(sentences, f["start"])
         figures.append({
@@ -274,7 +263,7 @@ def profile(title: str, text: str, extraction: Mapping[str, Any],
                      if e.get("label") == "LOC"
                      and _ADMIN_SUFFIX.search(e.get("canonical") or e["text"])})
     mentioned = sorted({d["value"][:10] for d in dates
-                        if d.get("granularity") == "day" and _date(d.get("value"))})
+                        if d.get("granularity") == "day" and iso_day(d.get("value"))})
     head = f"{title} {lead[:300]}"
     return {
         "kind": kind, "date": day.isoformat() if day else None, "precision": precision,

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
+
+from newsdesk.contract import fold as _fold
 
 # Titles before a person's name. They mark the name as PER and are not part of it,
 # except the honorifics in TITLES_KEPT, which Arabic and Persian names carry as part
@@ -131,13 +132,8 @@ during ongoing capturing breaking update updated watch read related photo video
 """.split())
 
 
-@functools.lru_cache(maxsize=65536)
-def fold(s: str) -> str:
-    """Strip diacritics: 'Fallūjah' -> 'Fallujah'."""
-    if s.isascii():
-        return s
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-
+# cached: the entity finder folds the same names over and over
+fold = functools.lru_cache(maxsize=65536)(_fold)
 
 _ASCII_NAME = re.compile(r"[A-Z][A-Za-z' -]+")
 

@@ -255,8 +255,7 @@ def wadm(store: Store, base: str = "urn:newsdesk:article:") -> dict[str, Any]:
             "first": {"type": "AnnotationPage", "items": items}}
 
 
-INCIDENT_KINDS = ("killed", "wounded", "captured", "kidnapped", "missing", "displaced",
-                  "arrested")
+INCIDENT_KINDS = CASUALTY_KINDS
 INCIDENT_COLUMNS = ("incident_id", "status", "name", "date", "precision", "kind", "location",
                     "admin1", "country", *(f"{k}_{part}" for k in INCIDENT_KINDS
                                           for part in ("low", "best", "high")),

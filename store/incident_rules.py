@@ -6,14 +6,13 @@ agree at their precision, and wording that overlaps (rapidfuzz over the leads).
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from newsdesk.contract import CASUALTY_KINDS
+from newsdesk.contract import CASUALTY_KINDS, iso_day
 
 # kinds one incident is told as: a plant blast is a fire too, a boat fire a wreck
 _COMPATIBLE = [{"explosion", "fire"}, {"fire", "shipwreck"}, {"explosion", "battle"},
@@ -24,15 +23,6 @@ SAME_DAY_SLACK = 1
 # anniversary) still finds it; and one that only tells the same story with no date
 FOLLOW_UP_DAYS = 400
 UNDATED_FOLLOW_UP_DAYS = 45
-
-
-def _date(value: Any) -> dt.date | None:
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def kinds_agree(a: str | None, b: str | None) -> bool:
@@ -125,7 +115,7 @@ def same_incident(incident: Mapping[str, Any], report: Mapping[str, Any]) -> flo
         return None
     if not _places_agree(incident, report):
         return None
-    day_i, day_r = _date(incident.get("date")), _date(report.get("date"))
+    day_i, day_r = iso_day(incident.get("date")), iso_day(report.get("date"))
     if day_i is None or day_r is None:
         return None
     gap = abs((day_r - day_i).days)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+from newsdesk.contract import fold
 from newsdesk.store.incident_rules import (
     FOLLOW_UP_DAYS,
     SAME_DAY_SLACK,
@@ -24,6 +25,7 @@ from newsdesk.store.incident_rules import (
     same_incident,
 )
 from newsdesk.store.incident_rules import article_tolls as article_tolls
+from newsdesk.store.listing import _like_escape
 from newsdesk.store.records import inserted_id, utc_now
 
 if TYPE_CHECKING:
@@ -69,14 +71,6 @@ class IncidentRow:
     disputed: bool
     revised: bool
     analyst: str | None
-
-
-def _fold(name: str) -> str:
-    """A place as its key is spelled (extract.lexicon.fold, lower case): 'Gdańsk' -> 'gdansk'."""
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in plain if not unicodedata.combining(c)).lower().strip()
 
 
 def _place_keys(profile: Mapping[str, Any]) -> set[str]:
@@ -286,13 +280,12 @@ class IncidentDesk:
             for word in flt.query.split():
                 where.append("(i.name LIKE ? ESCAPE '\\' OR coalesce(i.location, '') LIKE ?"
                              " ESCAPE '\\' OR coalesce(i.country, '') LIKE ? ESCAPE '\\')")
-                pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace(
-                    "_", "\\_") + "%"
+                pattern = "%" + _like_escape(word) + "%"
                 args += [pattern, pattern, pattern]
         if flt.place:
             where.append("i.id IN (SELECT incident_id FROM incident_places WHERE place IN"
                          " (?, ?))")
-            args += [f"t:{_fold(flt.place)}", f"c:{flt.place.lower()}"]
+            args += [f"t:{fold(flt.place).lower().strip()}", f"c:{flt.place.lower()}"]
         if flt.kind:
             where.append("i.kind = ?")
             args.append(flt.kind)
@@ -367,11 +360,6 @@ class IncidentDesk:
 
     # -- the analyst's changes ---------------------------------------------------
 
-    @contextlib.contextmanager
-    def _incident_action(self, analyst: str, name: str) -> Iterator[Action]:
-        with self.action(analyst, name) as act:
-            yield act
-
     def _refresh_in(self, act: Action, incident_id: int) -> None:
         def put(table: str, key: dict[str, Any], row: dict[str, Any] | None) -> None:
             if row is None:
@@ -383,7 +371,7 @@ class IncidentDesk:
         self._refresh(act.conn, incident_id, put)
 
     def confirm_incident(self, incident_id: int, analyst: str, confirmed: bool = True) -> bool:
-        with self._incident_action(analyst, "confirm incident" if confirmed
+        with self.action(analyst, "confirm incident" if confirmed
                                    else "unconfirm incident") as act:
             return act.update("incidents", {"id": incident_id},
                               {"status": "confirmed" if confirmed else "suggested",
@@ -393,14 +381,14 @@ class IncidentDesk:
         name = " ".join(name.split())
         if not name:
             return False
-        with self._incident_action(analyst, "rename incident") as act:
+        with self.action(analyst, "rename incident") as act:
             return act.update("incidents", {"id": incident_id},
                               {"name": name, "named_by": analyst})
 
     def move_article(self, article_id: int, incident_id: int | None, analyst: str) -> int:
         """Move a report to another incident, or (None) out into a new one of its own: a
         split. Returns the incident it is now in."""
-        with self._incident_action(analyst, "move report" if incident_id else
+        with self.action(analyst, "move report" if incident_id else
                                    "split report off") as act:
             old = act.conn.execute("SELECT incident_id FROM incident_articles WHERE"
                                    " article_id = ?", [article_id]).fetchone()
@@ -423,7 +411,7 @@ class IncidentDesk:
     def merge_incidents(self, into: int, others: list[int], analyst: str) -> int:
         """Every report of `others` into `into`; the others go. Returns reports moved."""
         moved = 0
-        with self._incident_action(analyst, "merge incidents") as act:
+        with self.action(analyst, "merge incidents") as act:
             for other in others:
                 if other == into:
                     continue
@@ -441,7 +429,7 @@ class IncidentDesk:
     def pick_figure(self, incident_id: int, kind: str, article_id: int | None,
                     analyst: str) -> bool:
         """The source whose figure of `kind` the analyst stands behind (None: the latest)."""
-        with self._incident_action(analyst, "pick figure") as act:
+        with self.action(analyst, "pick figure") as act:
             row = act.conn.execute("SELECT chosen FROM incidents WHERE id = ?",
                                    [incident_id]).fetchone()
             if row is None:

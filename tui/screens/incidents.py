@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
-from newsdesk.contract import range_words
+from newsdesk.contract import CASUALTY_KINDS, range_words
 from newsdesk.extract.text import safe_for_terminal
 from newsdesk.store import Store
 from newsdesk.store.incidents import (
@@ -35,8 +35,6 @@ PAGE_ROWS = 100
 SEARCH_PAUSE_S = 0.15
 MAX_BARS = 400  # the timeline's periods at most
 SORT_CYCLE = list(INCIDENT_SORTS)
-# kinds of figure shown in the sources table, in this order
-SHOWN_KINDS = ("killed", "wounded", "missing", "captured", "kidnapped", "displaced", "arrested")
 
 
 def toll_words(low: int | None, best: int | None, high: int | None) -> str:
@@ -465,7 +463,7 @@ class IncidentScreen(Screen[None]):
         text.append(safe_for_terminal(f"incident {i['id']} · {status} · {i['kind'] or '?'}"
                                       f" · {when} · {place} · {i['n_sources']} sources"),
                     style="dim")
-        for kind in SHOWN_KINDS:
+        for kind in CASUALTY_KINDS:
             toll = i["tolls"].get(kind)
             if not toll:
                 continue
