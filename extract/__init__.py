@@ -44,9 +44,21 @@ def extract_dates(text: str, published: str | dt.date | None = None) -> list[dic
     return find_dates(text, article_date(text, published), skip=headings + datelines)
 
 
+LAYERS = ("entities", "dates", "casualties", "quotes")
+
+
 def extract(text: str, published: str | dt.date | None = None, *,
             rules: str = "default") -> Extraction:
-    """Everything newsdesk finds in one article's text."""
+    """Everything newsdesk finds in one article's text; an extractor's error is raised."""
+    return extract_layers(text, published, rules=rules)[0]
+
+
+def extract_layers(text: str, published: str | dt.date | None = None, *, rules: str = "default",
+                   keep_going: bool = False) -> tuple[Extraction, dict[str, str]]:
+    """(what was found, {layer: error} for each layer whose extractor raised).
+
+    With `keep_going`, a layer that raises is left empty and the others still run: ingest
+    must store an article whatever one rule does with its text."""
     # imported here: the reader needs `extract.text` at start-up, not these patterns
     from newsdesk.extract.casualties import find_casualties
     from newsdesk.extract.dates import find_dates
@@ -54,16 +66,31 @@ def extract(text: str, published: str | dt.date | None = None, *,
     from newsdesk.extract.incidents import mark_passing
     from newsdesk.extract.quotes import find_quotes
 
+    errors: dict[str, str] = {}
+
+    def run(layer: str, finder: Any, *args: Any) -> Any:
+        if not keep_going:
+            return finder(*args)
+        try:
+            return finder(*args)
+        except Exception as exc:  # noqa: BLE001 - any rule's bug, on any text
+            errors[layer] = f"{type(exc).__name__}: {exc}"[:200]
+            return []
+
     headings, datelines = _layout_skips(text)
     skip = headings + datelines
-    entities = find_entities(text, skip)
-    dates = find_dates(text, article_date(text, published), skip=skip)
-    casualties = find_casualties(text, rules=rules)
-    quotes = find_quotes(text, entities)
-    mark_passing(text, casualties, dates, article_date(text, published))
+    pub = article_date(text, published)
+    entities = run("entities", find_entities, text, skip)
+    dates = run("dates", find_dates, text, pub, skip)
+    casualties = run("casualties", find_casualties, text, rules)
+    quotes = run("quotes", find_quotes, text, entities)
+    if casualties:
+        run("casualties", mark_passing, text, casualties, dates, pub)
     # each finder builds plain dicts in the contract's shape (tests check every field)
-    return cast(Extraction, {"entities": entities, "casualties": casualties, "quotes": quotes,
-                             "dates": dates})
+    found = cast(Extraction, {"entities": entities, "casualties": casualties, "quotes": quotes,
+                              "dates": dates})
+    return found, errors
 
 
-__all__ = ["VERSION", "Extraction", "article_date", "clean_text", "extract", "extract_dates"]
+__all__ = ["LAYERS", "VERSION", "Extraction", "article_date", "clean_text", "extract",
+           "extract_dates", "extract_layers"]

@@ -1,84 +1,190 @@
-"""Articles -> extraction -> store, a few dozen articles per transaction."""
+"""Articles -> extraction -> store, a few dozen articles per transaction.
+
+Extraction may run in worker processes (`workers`); reading, duplicate checks and every
+write stay in this process, so there is one writer and the crash safety of a single one.
+"""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import collections
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
 from typing import Any
 
 from newsdesk import extract
 from newsdesk.extract.incidents import profile
 from newsdesk.extract.text import clean_text, heading_spans
-from newsdesk.ingest.article import Article, Failure, IngestReport
+from newsdesk.ingest.article import Article, Failure, IngestReport, Partial
 from newsdesk.store import Store, content_hash
 
-Progress = Callable[[int, str], None]
+# (articles read so far, where the current one came from, share of its source read or None)
+Progress = Callable[[int, str, "float | None"], None]
 
 # Articles extracted before one transaction stores them all: a commit per article cost
 # ~0.3 ms of the ~4.5 ms an article takes. Extraction runs outside the transaction, so the
 # write lock is held ~30 ms at a time and other analysts' writes barely wait; a crash
 # loses at most this many articles, which the next ingest of the same source adds again.
 WRITE_BATCH = 32
+# Articles a worker process extracts per task: large enough that pickling the task costs
+# little beside the extraction, small enough that every worker stays busy to the end.
+TASK_SIZE = 16
+
+
+@dataclass
+class _Ready:
+    """One article cleaned, checked against the store, waiting for its extraction."""
+    origin: str
+    item: Article
+    title: str
+    body: str
+    published: Any
+    digest: str
+    replaces: int | None  # a stored teaser or bare link this full text replaces
+
+
+def extract_article(title: str, body: str, published: Any
+                    ) -> tuple[dict[str, Any], dict[str, str], dict[str, Any] | None]:
+    """(spans, {layer: error}, incident profile) for one article; never raises, so an
+    extractor's bug costs that layer of that article, never the article."""
+    found, errors = extract.extract_layers(body, published, keep_going=True)
+    try:
+        incident: dict[str, Any] | None = profile(title, body, found, published) or {}
+    except Exception as exc:  # noqa: BLE001 - the article is stored without a profile
+        errors["incidents"] = f"{type(exc).__name__}: {exc}"[:200]
+        incident = None
+    return dict(found), errors, incident
+
+
+def _extract_task(batch: list[tuple[str, str, Any]]) -> list[tuple[Any, ...]]:
+    return [extract_article(*args) for args in batch]
 
 
 def ingest_items(store: Store, items: Iterable[Article | Failure], *,
                  published: str | None = None, source: str | None = None,
                  tags: list[str] | None = None, analyst: str = "ingest",
-                 progress: Progress | None = None) -> IngestReport:
-    """Store each article with its machine spans; a failure never stops the batch."""
+                 progress: Progress | None = None, pool: Executor | None = None,
+                 link_only_ok: bool = True) -> IngestReport:
+    """Store each article with its machine spans; a failure never stops the batch.
+
+    `pool`: worker processes that extract (CLI bulk loads); None extracts here."""
     report = IngestReport()
-    pending: list[tuple[str, dict[str, Any]]] = []
+    ready = _checked(store, items, report, published, progress, link_only_ok)
+    pending: list[tuple[_Ready, tuple[Any, ...]]] = []
+    for entry, result in _extracted(ready, pool):
+        pending.append((entry, result))
+        if len(pending) >= WRITE_BATCH:
+            _store_pending(store, pending, report, source, tags, analyst)
+    _store_pending(store, pending, report, source, tags, analyst)
+    return report
+
+
+def _checked(store: Store, items: Iterable[Article | Failure], report: IngestReport,
+             published: str | None, progress: Progress | None, link_only_ok: bool
+             ) -> Iterator[_Ready]:
+    """Articles cleaned, dated and not yet stored (duplicates and bad items reported)."""
     for n, item in enumerate(items, 1):
         if isinstance(item, Failure):
             report.failed.append(item)
             continue
         origin = item.origin or "?"
         if progress:
-            progress(n, origin)
+            progress(n, origin, item.position)
         # the one place article text is cleaned: every reader's output passes here
         title = clean_text(item.title).strip()
         body = clean_text(item.body)
-        if not title or not body.strip():
+        if item.link_only and not link_only_ok:
+            report.failed.append(Failure(origin, "feed entry has no text, only a link"))
+            continue
+        if not title or (not body.strip() and not item.link_only):
             report.failed.append(Failure(origin, "no title or no body once control"
                                          " characters are removed"))
             continue
+        if item.encoding:
+            report.encodings[item.encoding] = report.encodings.get(item.encoding, 0) + 1
         pub = extract.article_date(body, published or item.published)
         digest = content_hash(title, body)
-        if store.find_duplicate(title, body, item.url, digest=digest) is not None:
+        partial = None if item.summary_only or item.link_only else store.partial_at(item.url)
+        same = store.find_duplicate(title, body, None if partial else item.url, digest=digest)
+        if same is not None and same != partial:
             report.duplicates.append(origin)
             continue
-        try:
-            found = extract.extract(body, pub)
-            incident = profile(title, body, found, pub) or {}
-        except Exception as exc:  # an extractor bug must not lose the article
-            report.failed.append(Failure(origin, f"extraction failed: {exc!r}"))
-            continue
-        pending.append((origin, dict(
-            title=title, body=body, published=_iso(pub), url=item.url, digest=digest,
-            source=source or item.source, language=item.language, origin=origin,
-            headings=heading_spans(body), extraction=found,
-            extractor_version=extract.VERSION, tags=[*(tags or []), *item.tags],
-            analyst=analyst, author=item.author, site_name=item.site_name,
-            summary_only=item.summary_only, profile=incident)))
-        if len(pending) >= WRITE_BATCH:
-            _store_pending(store, pending, report)
-    _store_pending(store, pending, report)
-    return report
+        yield _Ready(origin, item, title, body, pub, digest, partial)
+
+
+def _extracted(ready: Iterator[_Ready], pool: Executor | None
+               ) -> Iterator[tuple[_Ready, tuple[Any, ...]]]:
+    """Each article with its extraction, in the order read."""
+    if pool is None:
+        for entry in ready:
+            yield entry, extract_article(entry.title, entry.body, entry.published)
+        return
+    # a bounded window of tasks in flight: memory stays flat however long the source
+    in_flight: collections.deque[tuple[list[_Ready], Future]] = collections.deque()
+    limit = 4 * max(1, getattr(pool, "_max_workers", 2))
+    batch: list[_Ready] = []
+
+    def submit() -> None:
+        in_flight.append((list(batch), pool.submit(
+            _extract_task, [(e.title, e.body, e.published) for e in batch])))
+        batch.clear()
+
+    for entry in ready:
+        batch.append(entry)
+        if len(batch) >= TASK_SIZE:
+            submit()
+            while len(in_flight) >= limit:
+                yield from _collect(*in_flight.popleft())
+    if batch:
+        submit()
+    while in_flight:
+        yield from _collect(*in_flight.popleft())
+
+
+def _collect(entries: list[_Ready], future: Future) -> Iterator[tuple[_Ready, tuple[Any, ...]]]:
+    try:
+        results = future.result()
+    except Exception:  # noqa: BLE001 - a worker died (killed, out of memory): extract here
+        results = [extract_article(e.title, e.body, e.published) for e in entries]
+    yield from zip(entries, results)
 
 
 def _iso(day: object) -> str | None:
     return day.isoformat() if hasattr(day, "isoformat") else day  # type: ignore[return-value]
 
 
-def _store_pending(store: Store, pending: list[tuple[str, dict[str, Any]]],
-                   report: IngestReport) -> None:
+def _store_pending(store: Store, pending: list[tuple[_Ready, tuple[Any, ...]]],
+                   report: IngestReport, source: str | None, tags: list[str] | None,
+                   analyst: str) -> None:
     if not pending:
         return
     with store.write():  # add_article joins this transaction
-        for origin, fields in pending:
-            article_id, created = store.add_article(**fields)
-            if created:
-                report.new.append(article_id)
-            else:  # the same text twice in one batch, or another writer got there first
-                report.duplicates.append(origin)
+        for entry, (found, errors, incident) in pending:
+            item = entry.item
+            if entry.replaces is not None:
+                store.replace_text(
+                    entry.replaces, title=entry.title, body=entry.body,
+                    headings=heading_spans(entry.body), extraction=found,
+                    version=extract.VERSION, errors=errors, published=_iso(entry.published),
+                    author=item.author, site_name=item.site_name, language=item.language,
+                    profile=incident)
+                report.replaced.append(entry.replaces)
+                article_id, created = entry.replaces, False
+            else:
+                article_id, created = store.add_article(
+                    title=entry.title, body=entry.body, published=_iso(entry.published),
+                    url=item.url, digest=entry.digest, source=source or item.source,
+                    language=item.language, origin=entry.origin,
+                    headings=heading_spans(entry.body), extraction=found,
+                    extractor_version=extract.VERSION, tags=[*(tags or []), *item.tags],
+                    analyst=analyst, author=item.author, site_name=item.site_name,
+                    summary_only=item.summary_only, link_only=item.link_only,
+                    profile=incident, extraction_errors=errors)
+                if created:
+                    report.new.append(article_id)
+                else:  # the same text twice in one batch, or another writer got there first
+                    report.duplicates.append(entry.origin)
+            if errors and (created or entry.replaces is not None):
+                report.partial.append(Partial(entry.origin, article_id, errors))
     pending.clear()
 
 

@@ -123,12 +123,12 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], db: Path | None, publis
         for item in sources:
             stdin = sys.stdin.buffer.read() if item == "-" else None
             report = ingest_source(store, item, stdin=stdin, progress=progress, **options)
-            total.new.extend(report.new)
-            total.duplicates.extend(report.duplicates)
-            total.failed.extend(report.failed)
+            total.extend(report)
     if not quiet:
         for origin in total.duplicates:
             click.echo(f"duplicate: {origin}")
+    for partial in total.partial:
+        click.echo(f"partial: {partial.line()}", err=True)
     for failure in total.failed:
         click.echo(f"failed: {failure.line()}", err=True)
     click.echo(total.summary())
@@ -258,6 +258,25 @@ def refresh(ctx: click.Context, db: Path | None) -> None:
             failed += 1
     if results and failed == len(results):
         sys.exit(1)
+
+
+@cli.command("reextract")
+@click.option("--all", "everything", is_flag=True,
+              help="Every article, not only those an extractor failed on or an older one made.")
+@db_option
+@click.pass_context
+def reextract_cmd(ctx: click.Context, everything: bool, db: Path | None) -> None:
+    """Run extraction again: on articles stored without a layer (its extractor raised) and
+    on those an older extractor made. Analysts' corrections and notes are kept."""
+    from newsdesk.ingest.reextract import reextract
+
+    with _open_store(db or ctx.obj["db"]) as store:
+        report = reextract(store, everything=everything)
+    for article_id, errors in report.still_failing.items():
+        layers = ", ".join(sorted(errors))
+        click.echo(f"still without {layers}: article {article_id} "
+                   f"({errors[sorted(errors)[0]]})", err=True)
+    click.echo(report.summary())
 
 
 @cli.group()

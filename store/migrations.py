@@ -276,3 +276,18 @@ def m0006_incidents(db: Database) -> None:
         place TEXT NOT NULL, incident_id INTEGER NOT NULL,
         PRIMARY KEY (place, incident_id))""")
     db.execute("CREATE INDEX idx_incident_places_incident ON incident_places(incident_id)")
+
+
+@migrations(name="0007_partial_articles")
+def m0007_partial_articles(db: Database) -> None:
+    # {layer: error} when an extractor raised on the text: the article is stored with that
+    # layer empty, and `newsdesk reextract` tries again with a newer extractor
+    db.execute("ALTER TABLE articles ADD COLUMN extraction_errors TEXT")
+    db.execute("CREATE INDEX idx_articles_extraction_errors ON articles(id)"
+               " WHERE extraction_errors IS NOT NULL")
+    # 1 when a feed entry carried only a title and a link: its page is fetched on demand
+    db.execute("ALTER TABLE articles ADD COLUMN link_only INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX idx_articles_to_fetch ON articles(id)"
+               " WHERE link_only = 1 OR summary_only = 1")
+    # fetch every new entry's page at refresh (the feed carries teasers or links only)
+    db.execute("ALTER TABLE feeds ADD COLUMN full_text INTEGER NOT NULL DEFAULT 0")

@@ -160,6 +160,59 @@ class Store(ArticleListing, AnalystWork, IncidentDesk):
             row = self.conn.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
         return row[0] if row else None
 
+    def partial_at(self, url: str | None) -> int | None:
+        """The article stored from a feed's teaser or bare link at this URL: a full page
+        read later replaces its text instead of being refused as a duplicate."""
+        if not url:
+            return None
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE url = ? AND (link_only = 1 OR summary_only = 1)",
+            [url]).fetchone()
+        return row[0] if row else None
+
+    def articles_to_fetch(self, limit: int = 1000) -> list[tuple[int, str]]:
+        """(id, url) of stored teasers and bare links, oldest first."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT id, url FROM articles WHERE (link_only = 1 OR summary_only = 1)"
+            " AND url IS NOT NULL ORDER BY id LIMIT ?", [limit])]
+
+    def articles_with_extraction_errors(self, after: int = 0, limit: int = 500) -> list[int]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM articles WHERE extraction_errors IS NOT NULL AND id > ?"
+            " ORDER BY id LIMIT ?", [after, limit])]
+
+    def articles_extracted_before(self, version: str | None, after: int = 0, limit: int = 500
+                                  ) -> list[int]:
+        """Ids after `after` whose spans another extractor version made (None: every id)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM articles WHERE (? IS NULL OR coalesce(extractor_version, '') != ?)"
+            " AND id > ? ORDER BY id LIMIT ?", [version, version, after, limit])]
+
+    def replace_text(self, article_id: int, *, title: str, body: str,
+                     headings: list[tuple[int, int]], extraction: Mapping[str, Any],
+                     version: str, errors: Mapping[str, str] | None = None,
+                     published: str | None = None, author: str | None = None,
+                     site_name: str | None = None, language: str | None = None,
+                     profile: Mapping[str, Any] | None = None) -> None:
+        """A teaser or bare link becomes the full page's text. Analyst work keeps its words:
+        each note and piece of evidence moves to where its text is in the new body, and one
+        whose text is gone keeps the words as a note on the article."""
+        with self.write() as conn:
+            old = conn.execute("SELECT body FROM articles WHERE id = ?", [article_id]).fetchone()
+            if old is None:
+                raise StoreError(f"article {article_id} is not in the store")
+            _reanchor(conn, article_id, old[0], body)
+            conn.execute(
+                "UPDATE articles SET title = ?, body = ?, headings = ?, content_hash = ?,"
+                " published = coalesce(published, ?), author = coalesce(author, ?),"
+                " site_name = coalesce(site_name, ?), language = coalesce(language, ?),"
+                " summary_only = 0, link_only = 0 WHERE id = ?",
+                [title, body, json.dumps(headings), content_hash(title, body), published, author,
+                 site_name, language, article_id])
+            self.replace_spans(article_id, extraction, version, errors)
+            if profile is not None:
+                self.set_profile(article_id, profile)
+
     def add_article(
         self,
         *,
@@ -180,6 +233,8 @@ class Store(ArticleListing, AnalystWork, IncidentDesk):
         summary_only: bool = False,
         digest: str | None = None,
         profile: Mapping[str, Any] | None = None,
+        extraction_errors: Mapping[str, str] | None = None,
+        link_only: bool = False,
     ) -> tuple[int, bool]:
         """Store an article with its machine spans in one transaction.
 
@@ -200,12 +255,13 @@ class Store(ArticleListing, AnalystWork, IncidentDesk):
             cur = conn.execute(
                 """INSERT INTO articles (title, body, published, url, source, language, origin,
                        content_hash, headings, ingested_at, n_entities, n_quotes, n_figures,
-                       killed_min, extractor_version, author, site_name, summary_only)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       killed_min, extractor_version, author, site_name, summary_only,
+                       extraction_errors, link_only)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [title, body, published, url, source, language, origin, digest,
                  json.dumps(headings or []), utc_now(), stats["entities"], stats["quotes"],
                  stats["figures"], stats["killed"], extractor_version, author, site_name,
-                 int(summary_only)],
+                 int(summary_only), _errors_json(extraction_errors), int(link_only)],
             )
             article_id = inserted_id(cur)
             if extraction:
@@ -238,9 +294,13 @@ class Store(ArticleListing, AnalystWork, IncidentDesk):
                 changed += 1
             return changed
 
-    def replace_spans(self, article_id: int, extraction: Mapping[str, Any], version: str) -> None:
-        """Re-extraction: machine spans change, analyst tables are not touched."""
+    def replace_spans(self, article_id: int, extraction: Mapping[str, Any], version: str,
+                      errors: Mapping[str, str] | None = None) -> None:
+        """Re-extraction: machine spans change, analyst tables are not touched.
+        `errors`: the layers whose extractor raised this time (None: every layer ran)."""
         with self.write() as conn:
+            conn.execute("UPDATE articles SET extraction_errors = ? WHERE id = ?",
+                         [_errors_json(errors), article_id])
             conn.execute("DELETE FROM spans WHERE article_id = ?", [article_id])
             self._insert_spans(conn, article_id, extraction, version)
             # analysts' corrections still hold for the new spans (found by offsets)
@@ -271,16 +331,18 @@ class Store(ArticleListing, AnalystWork, IncidentDesk):
     def article(self, article_id: int) -> dict[str, Any] | None:
         row = self.conn.execute(
             "SELECT id, title, body, published, url, source, language, origin, headings,"
-            " ingested_at, read_at, flagged, extractor_version, author, site_name, summary_only"
-            " FROM articles WHERE id = ?",
+            " ingested_at, read_at, flagged, extractor_version, author, site_name, summary_only,"
+            " extraction_errors, link_only FROM articles WHERE id = ?",
             [article_id],
         ).fetchone()
         if row is None:
             return None
         keys = ["id", "title", "body", "published", "url", "source", "language", "origin",
                 "headings", "ingested_at", "read_at", "flagged", "extractor_version", "author",
-                "site_name", "summary_only"]
+                "site_name", "summary_only", "extraction_errors", "link_only"]
         out = dict(zip(keys, row))
+        out["extraction_errors"] = json.loads(out["extraction_errors"] or "{}")
+        out["link_only"] = bool(out["link_only"])
         out["headings"] = [tuple(h) for h in json.loads(out["headings"])]
         out["flagged"] = bool(out["flagged"])
         out["summary_only"] = bool(out["summary_only"])
@@ -380,6 +442,30 @@ class Store(ArticleListing, AnalystWork, IncidentDesk):
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _reanchor(conn: sqlite3.Connection, article_id: int, old: str, new: str) -> None:
+    for table, has_note in (("annotations", True), ("event_evidence", False)):
+        rows = conn.execute(f'SELECT id, start, "end" FROM {table}'
+                            " WHERE article_id = ? AND start IS NOT NULL", [article_id]).fetchall()
+        for row_id, start, end in rows:
+            words = old[start:end]
+            at = new.find(words) if words else -1
+            if at >= 0:
+                conn.execute(f'UPDATE {table} SET start = ?, "end" = ? WHERE id = ?',
+                             [at, at + len(words), row_id])
+            elif has_note:
+                conn.execute(
+                    'UPDATE annotations SET start = NULL, "end" = NULL, span_id = NULL,'
+                    " note = trim(coalesce(note, '') || ' [on words no longer in the text: ' ||"
+                    " ? || ']') WHERE id = ?", [words, row_id])
+            else:
+                conn.execute('UPDATE event_evidence SET start = NULL, "end" = NULL,'
+                             " span_id = NULL WHERE id = ?", [row_id])
+
+
+def _errors_json(errors: Mapping[str, str] | None) -> str | None:
+    return json.dumps(dict(errors), ensure_ascii=False) if errors else None
 
 
 def _extraction_stats(extraction: Mapping[str, Any]) -> dict[str, int]:

@@ -155,7 +155,7 @@ class NewsdeskApp(App[None]):
 
         last = 0.0
 
-        def progress(n: int, origin: str) -> None:
+        def progress(n: int, origin: str, _share: float | None) -> None:
             nonlocal last
             now = time.monotonic()
             if now - last > 0.2:  # a message per item would flood the UI on big folders
