@@ -15,7 +15,7 @@ from newsdesk.ingest.plaintext import (
     METADATA_FILES,
     ReadError,
     apply_metadata,
-    decode,
+    decode_text,
     folder_metadata,
     parse_text,
 )
@@ -52,8 +52,8 @@ def sniff(data: bytes, content_type: str | None = None) -> str:
     return "text"
 
 
-def decode_declared(data: bytes, content_type: str | None) -> str:
-    """Text in its declared charset (Content-Type), else as `decode` reads it."""
+def decode_declared(data: bytes, content_type: str | None) -> tuple[str, str | None]:
+    """(text, charset when not UTF-8): the declared charset (Content-Type), else detected."""
     m = _CHARSET.search(content_type or "")
     if m:
         try:
@@ -64,10 +64,11 @@ def decode_declared(data: bytes, content_type: str | None) -> str:
         if b"\x00" in data:
             raise ReadError("binary file (contains NUL bytes), not text")
         try:
-            return data.decode(m.group(1))
+            name = codecs.lookup(m.group(1)).name
+            return data.decode(m.group(1)), None if name == "utf-8" else name
         except UnicodeDecodeError as exc:
             raise ReadError(f"not {m.group(1)} text as declared (byte at offset {exc.start})") from exc
-    return decode(data)
+    return decode_text(data)
 
 
 def read_bytes(data: bytes, origin: str, *, fmt: str | None = None,
@@ -94,10 +95,16 @@ def read_bytes(data: bytes, origin: str, *, fmt: str | None = None,
                 raise ReadError("binary file (contains NUL bytes), not HTML")
             yield read_html(data, origin, url)
         elif fmt in ("json", "jsonl", "csv"):
-            yield from read_records(decode_declared(data, content_type), origin, fmt, mapping or {})
+            text, charset = decode_declared(data, content_type)
+            for item in read_records(text, origin, fmt, mapping or {}):
+                if isinstance(item, Article):
+                    item.encoding = charset
+                yield item
         else:
-            article = parse_text(decode_declared(data, content_type), origin)
+            text, charset = decode_declared(data, content_type)
+            article = parse_text(text, origin)
             article.url = article.url or url
+            article.encoding = charset
             yield article
     except ReadError as exc:
         yield Failure(origin, str(exc))

@@ -76,3 +76,80 @@ def test_cli_names_the_article_stored_without_a_layer(tmp_path, monkeypatch):
     assert result.output.strip() == "1 re-extracted, 1 filled in"
     with Store(db) as s:
         assert s.article(1)["extraction_errors"] == {}
+
+
+# --- old encodings ------------------------------------------------------------------------
+
+LATIN = "Café reopens in São Paulo\nThe façade of the café fell on Monday, the mayor said.\n"
+WINDOWS = ("\u201cWe will rebuild,\u201d mayor says \u2014 \u20ac5m pledged\n"
+           "The mayor said the repairs would cost \u20ac5 million \u2026 and take a year.\n")
+
+
+def _ingest_file(tmp_path, name, data, store, fmt=None):
+    from newsdesk.ingest import iter_paths
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    return ingest_items(store, iter_paths([path], fmt=fmt))
+
+
+def test_a_latin1_text_file_is_read_and_the_encoding_named(tmp_path, store):
+    report = ingest_items(store, [])
+    report = _ingest_file(tmp_path, "latin.txt", LATIN.encode("latin-1"), store)
+    assert len(report.new) == 1
+    article = store.article(report.new[0])
+    assert article["title"] == "Café reopens in São Paulo"
+    assert "façade" in article["body"]
+    assert report.summary().endswith("; read as latin-1 (1)")
+
+
+def test_a_windows_1252_file_keeps_its_curly_quotes_dashes_and_euros(tmp_path, store):
+    report = _ingest_file(tmp_path, "win.txt", WINDOWS.encode("cp1252"), store)
+    article = store.article(report.new[0])
+    assert article["title"] == WINDOWS.split("\n")[0]
+    assert "\u20ac5 million \u2026" in article["body"]
+    assert "read as cp1252 (1)" in report.summary()
+
+
+def test_csv_and_json_in_windows_1252_are_read(tmp_path, store):
+    csv_data = ('title,text\n"Gr\u00e8ve \u00e0 Marseille","Les dockers ont vot\u00e9 '
+                '\u00ab la gr\u00e8ve \u00bb lundi, a dit le syndicat."\n').encode("cp1252")
+    report = _ingest_file(tmp_path, "fr.csv", csv_data, store)
+    assert [store.article(i)["title"] for i in report.new] == ["Gr\u00e8ve \u00e0 Marseille"]
+    json_data = '[{"title": "M\u00fcnchen: Stra\u00dfe gesperrt", "text": "Die Polizei ' \
+                'sperrte die Stra\u00dfe in M\u00fcnchen am Montag."}]'.encode("latin-1")
+    report = _ingest_file(tmp_path, "de.json", json_data, store)
+    assert store.article(report.new[0])["title"] == "M\u00fcnchen: Stra\u00dfe gesperrt"
+
+
+def test_other_legacy_charsets_are_detected(tmp_path, store):
+    polish = ("Wypadek w \u0141odzi\n\u0141\u00f3d\u017a: pi\u0119\u0107 os\u00f3b "
+              "zgin\u0119\u0142o w wypadku autobusu, powiedzia\u0142a policja w \u0141odzi.\n")
+    report = _ingest_file(tmp_path, "pl.txt", polish.encode("cp1250"), store)
+    assert store.article(report.new[0])["title"] == "Wypadek w \u0141odzi"
+    russian = ("\u041f\u043e\u0436\u0430\u0440 \u0432 \u041c\u043e\u0441\u043a\u0432\u0435\n"
+               "\u041f\u043e\u043b\u0438\u0446\u0438\u044f \u0441\u043e\u043e\u0431\u0449\u0438"
+               "\u043b\u0430, \u0447\u0442\u043e \u043f\u043e\u0433\u0438\u0431\u043b\u0438 "
+               "\u043f\u044f\u0442\u044c \u0447\u0435\u043b\u043e\u0432\u0435\u043a.\n")
+    report = _ingest_file(tmp_path, "ru.txt", russian.encode("cp1251"), store)
+    assert store.article(report.new[0])["title"] == "\u041f\u043e\u0436\u0430\u0440 \u0432 " \
+        "\u041c\u043e\u0441\u043a\u0432\u0435"
+
+
+def test_utf8_with_one_broken_byte_is_not_read_as_mojibake(tmp_path, store):
+    data = "Café owners protest\nThe café owners of Liège marched on Monday.\n".encode() \
+        .replace(b"Monday", b"Mon\xffday")
+    report = _ingest_file(tmp_path, "broken.txt", data, store)
+    article = store.article(report.new[0])
+    assert "café owners of Liège" in article["body"] and "Ã" not in article["body"]
+    assert "read as utf-8 (1 bad bytes replaced) (1)" in report.summary()
+
+
+def test_binary_files_are_still_refused(tmp_path, store):
+    import random
+
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(1, 256) for _ in range(4000))
+    report = _ingest_file(tmp_path, "blob.txt", noise, store)
+    assert not report.new
+    assert report.failed[0].reason.startswith("binary file (")
