@@ -9,6 +9,8 @@ import csv
 import io
 import json
 from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import BinaryIO
 
 from newsdesk.ingest.article import Article, Failure
 from newsdesk.ingest.dates import iso_date
@@ -80,21 +82,42 @@ def record_article(record: object, origin: str, mapping: Mapping[str, str]) -> A
                    url=url, source=source, origin=origin)
 
 
+def _jsonl(lines: Iterator[str], origin: str, mapping: Mapping[str, str]
+           ) -> Iterator[Article | Failure]:
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            # json's messages can end in "at" already ("Unterminated string starting at")
+            where = "" if exc.msg.endswith(" at") else " at"
+            yield Failure(f"{origin}:{n}", f"not JSON ({exc.msg}{where} column {exc.colno})")
+            continue
+        yield record_article(record, f"{origin}:{n}", mapping)
+
+
+def _csv(text: io.TextIOBase | io.StringIO, sample: str, origin: str,
+         mapping: Mapping[str, str]) -> Iterator[Article | Failure]:
+    try:
+        dialect = csv.Sniffer().sniff(sample[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    csv.field_size_limit(20 * 1024 * 1024)
+    reader = csv.DictReader(text, dialect=dialect)
+    try:
+        for n, row in enumerate(reader, 2):  # line 1 is the header
+            yield record_article({k: v for k, v in row.items() if k is not None},
+                                 f"{origin}:{n}", mapping)
+    except csv.Error as exc:
+        yield Failure(origin, f"broken CSV ({exc})")
+
+
 def read_records(data: str, origin: str, fmt: str, mapping: Mapping[str, str]
                  ) -> Iterator[Article | Failure]:
     """fmt: json, jsonl or csv."""
     if fmt == "jsonl":
-        for n, line in enumerate(data.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                # json's messages can end in "at" already ("Unterminated string starting at")
-                where = "" if exc.msg.endswith(" at") else " at"
-                yield Failure(f"{origin}:{n}", f"not JSON ({exc.msg}{where} column {exc.colno})")
-                continue
-            yield record_article(record, f"{origin}:{n}", mapping)
+        yield from _jsonl(iter(data.splitlines()), origin, mapping)
     elif fmt == "json":
         try:
             doc = json.loads(data)
@@ -112,17 +135,111 @@ def read_records(data: str, origin: str, fmt: str, mapping: Mapping[str, str]
         for n, record in enumerate(doc, 1):
             yield record_article(record, f"{origin}[{n}]", mapping)
     elif fmt == "csv":
-        try:
-            dialect = csv.Sniffer().sniff(data[:4096], delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-        csv.field_size_limit(20 * 1024 * 1024)
-        reader = csv.DictReader(io.StringIO(data), dialect=dialect)
-        try:
-            for n, row in enumerate(reader, 2):  # line 1 is the header
-                yield record_article({k: v for k, v in row.items() if k is not None},
-                                     f"{origin}:{n}", mapping)
-        except csv.Error as exc:
-            yield Failure(origin, f"broken CSV ({exc})")
+        yield from _csv(io.StringIO(data, newline=""), data, origin, mapping)
     else:
         raise ValueError(fmt)
+
+
+# One record of a streamed JSON array is at most this long (a single file's limit).
+MAX_RECORD_CHARS = 20 * 1024 * 1024
+# The start of a streamed file that decides its charset and its CSV dialect.
+SAMPLE_BYTES = 1 << 20
+
+
+def stream_records(path: Path, fmt: str, mapping: Mapping[str, str]
+                   ) -> Iterator[Article | Failure]:
+    """Records of a JSONL, CSV or JSON-array file of any size, read as they come: memory
+    stays flat, and each Article carries how much of the file has been read."""
+    from newsdesk.ingest.plaintext import ReadError, decode_text
+
+    origin = str(path)
+    size = max(1, path.stat().st_size)
+    with path.open("rb") as raw:
+        sample = raw.read(SAMPLE_BYTES)
+        raw.seek(0)
+        if not sample.strip():
+            yield Failure(origin, "empty file")
+            return
+        try:
+            # a multi-byte character cut at the sample's end is not a wrong charset
+            _, charset = decode_text(_whole_characters(sample))
+        except ReadError as exc:
+            yield Failure(origin, str(exc))
+            return
+        encoding = "utf-8-sig" if charset is None or charset.startswith("utf-8") else charset
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        if fmt == "jsonl":
+            items = _jsonl(text, origin, mapping)
+        elif fmt == "csv":
+            items = _csv(text, sample[:65536].decode(encoding, errors="replace"), origin, mapping)
+        else:
+            items = _json_array(text, origin, mapping)
+        for item in items:
+            if isinstance(item, Article):
+                item.encoding = charset
+                item.position = min(1.0, _tell(raw) / size)
+            yield item
+
+
+def _whole_characters(sample: bytes) -> bytes:
+    return sample[:len(sample) - _cut_tail(sample)] if len(sample) == SAMPLE_BYTES else sample
+
+
+def _cut_tail(sample: bytes) -> int:
+    """How many bytes at the end start a UTF-8 character that the cut left unfinished."""
+    for back in range(1, 4):
+        byte = sample[-back]
+        if byte & 0xC0 != 0x80:  # a lead byte (or ASCII): is its sequence complete?
+            need = 2 if byte >> 5 == 6 else 3 if byte >> 4 == 14 else 4 if byte >> 3 == 30 else 1
+            return back if need > back else 0
+    return 0
+
+
+def _tell(raw: BinaryIO) -> int:
+    try:
+        return raw.tell()
+    except OSError:
+        return 0
+
+
+def _json_array(text: io.TextIOBase, origin: str, mapping: Mapping[str, str]
+                ) -> Iterator[Article | Failure]:
+    """The objects of one top-level JSON array, decoded one at a time from a sliding
+    buffer ({"articles": [...]} too: the array is the first '[' of the document)."""
+    decoder = json.JSONDecoder()
+    buffer = ""
+    at = 0
+    started = False
+    n = 0
+    chunk = 1 << 20
+    while True:
+        if not started:
+            more = text.read(chunk)
+            if not more:
+                yield Failure(origin, "JSON holds no records (expected a list of objects)")
+                return
+            buffer += more
+            at = buffer.find("[")
+            if at < 0:
+                buffer = ""
+                continue
+            started, at = True, at + 1
+        while at < len(buffer) and buffer[at] in " \t\r\n,":
+            at += 1
+        if buffer.startswith("]", at):
+            return
+        try:
+            record, end = decoder.raw_decode(buffer, at)
+        except json.JSONDecodeError as exc:
+            more = text.read(chunk) if len(buffer) - at < MAX_RECORD_CHARS else ""
+            if not more:  # the file ends inside a record, or one is broken or huge
+                yield Failure(f"{origin}[{n + 1}]", f"not JSON ({exc.msg})")
+                return
+            buffer = buffer[at:] + more
+            at = 0
+            continue
+        n += 1
+        yield record_article(record, f"{origin}[{n}]", mapping)
+        at = end
+        if at > chunk:  # drop what has been read: the buffer stays about a chunk long
+            buffer, at = buffer[at:], 0

@@ -19,7 +19,7 @@ from newsdesk.ingest.plaintext import (
     folder_metadata,
     parse_text,
 )
-from newsdesk.ingest.records import read_records
+from newsdesk.ingest.records import read_records, stream_records
 
 FORMATS = ("text", "html", "feed", "json", "jsonl", "csv")
 SUFFIXES = {
@@ -112,10 +112,18 @@ def read_bytes(data: bytes, origin: str, *, fmt: str | None = None,
         yield Failure(origin, "nested too deeply to read")
 
 
+# Formats of many records: read as a stream, any size (an archive, a data desk's export).
+STREAMED = ("jsonl", "csv")
+
+
 def read_path(path: Path, *, fmt: str | None = None, mapping: Mapping[str, str] | None = None,
               meta: dict | None = None) -> Iterator[Article | Failure]:
+    fmt = fmt or SUFFIXES.get(path.suffix.lower())
     try:
         size = path.stat().st_size
+        if fmt in STREAMED or fmt == "json" and size > MAX_TEXT_BYTES:
+            yield from stream_records(path, fmt, mapping or {})
+            return
         if size > MAX_TEXT_BYTES:
             yield Failure(str(path), f"too large ({size // (1024 * 1024)} MB, "
                                      f"limit {MAX_TEXT_BYTES // (1024 * 1024)} MB)")
@@ -130,7 +138,6 @@ def read_path(path: Path, *, fmt: str | None = None, mapping: Mapping[str, str] 
     except OSError as exc:
         yield Failure(str(path), exc.strerror or str(exc))
         return
-    fmt = fmt or SUFFIXES.get(path.suffix.lower())
     for item in read_bytes(data, str(path), fmt=fmt, mapping=mapping):
         if meta and isinstance(item, Article):
             apply_metadata(item, meta)

@@ -137,7 +137,8 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], db: Path | None, publis
 
 
 class _progress:
-    """A rich progress line on a terminal; nothing when stderr is a file or CI log."""
+    """A rich progress line on a terminal (records read, records/s, and for a streamed
+    archive a bar with its ETA); nothing when stderr is a file or CI log."""
 
     def __init__(self, quiet: bool) -> None:
         self.enabled = not quiet and sys.stderr.isatty()
@@ -147,19 +148,36 @@ class _progress:
     def __enter__(self):
         if not self.enabled:
             return None
+        import time
+
         from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.markup import escape
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self._bar = Progress(SpinnerColumn(), TextColumn("{task.completed} read"),
+        self._bar = Progress(TextColumn("{task.fields[read]} read"),
+                             TextColumn("{task.fields[rate]}/s"), BarColumn(bar_width=24),
+                             TextColumn("{task.fields[eta]}"), TimeElapsedColumn(),
                              TextColumn("[dim]{task.fields[origin]}", markup=True),
-                             TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+                             console=Console(stderr=True), transient=True)
         self._bar.__enter__()
-        self._task = self._bar.add_task("ingest", total=None, origin="")
+        self._task = self._bar.add_task("ingest", total=None, read=0, rate="-", eta="",
+                                        origin="")
+        started = time.monotonic()
+        last = [0.0]
 
-        def update(n: int, origin: str) -> None:
-            from rich.markup import escape
-
-            self._bar.update(self._task, advance=1, origin=escape(origin[-60:]))
+        def update(n: int, origin: str, share: float | None) -> None:
+            now = time.monotonic()
+            if now - last[0] < 0.1:  # a redraw per record would cost more than the record
+                return
+            last[0] = now
+            elapsed = max(now - started, 1e-6)
+            eta = ""
+            if share:
+                left = elapsed * (1 - share) / share
+                eta = f"ETA {int(left // 60)}:{int(left % 60):02d}"
+            self._bar.update(self._task, read=n, rate=f"{n / elapsed:,.0f}", eta=eta,
+                             total=1000 if share is not None else None,
+                             completed=int(1000 * (share or 0)), origin=escape(origin[-50:]))
         return update
 
     def __exit__(self, *exc) -> None:

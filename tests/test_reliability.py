@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import sqlite3
@@ -111,12 +112,27 @@ def _article_count(path: Path) -> int:
         return 0
 
 
-def test_kill_minus_nine_during_ingest_loses_nothing_half_written(tmp_path):
+def _write_archive(path: Path, n: int) -> None:
+    """The same n articles as one JSONL archive (a streamed source)."""
+    folder = path.with_suffix("")
+    _write_articles(folder, n)
+    with path.open("w", encoding="utf-8") as out:
+        for file in sorted(folder.iterdir()):
+            title, _, body = file.read_text(encoding="utf-8").partition("\n")
+            out.write(json.dumps({"title": title, "text": body.strip()}) + "\n")
+
+
+@pytest.mark.parametrize("shape", ["folder", "jsonl archive"])
+def test_kill_minus_nine_during_ingest_loses_nothing_half_written(tmp_path, shape):
     path = tmp_path / "crash.db"
-    folder = tmp_path / "batch"
     total = 600
-    _write_articles(folder, total)
-    cmd = [sys.executable, "-m", "newsdesk", "ingest", str(folder), "--db", str(path), "-q"]
+    if shape == "folder":
+        source = tmp_path / "batch"
+        _write_articles(source, total)
+    else:
+        source = tmp_path / "archive.jsonl"
+        _write_archive(source, total)
+    cmd = [sys.executable, "-m", "newsdesk", "ingest", str(source), "--db", str(path), "-q"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     counts = []
     for _ in range(4):
