@@ -6,6 +6,10 @@ write stay in this process, so there is one writer and the crash safety of a sin
 from __future__ import annotations
 
 import collections
+import contextlib
+import itertools
+import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -59,23 +63,52 @@ def _extract_task(batch: list[tuple[str, str, Any]]) -> list[tuple[Any, ...]]:
     return [extract_article(*args) for args in batch]
 
 
+def default_workers() -> int:
+    """Extraction processes for a bulk load: one per core this process may use, and one
+    more, which keeps the cores busy while this process reads and writes (a fifth of the
+    work; measured on 2 cores: 1.56x one process with 2 workers, 1.80x with 3)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return cores + 1 if cores > 1 else 1
+
+
 def ingest_items(store: Store, items: Iterable[Article | Failure], *,
                  published: str | None = None, source: str | None = None,
                  tags: list[str] | None = None, analyst: str = "ingest",
-                 progress: Progress | None = None, pool: Executor | None = None,
+                 progress: Progress | None = None, workers: int = 1,
                  link_only_ok: bool = True) -> IngestReport:
     """Store each article with its machine spans; a failure never stops the batch.
 
-    `pool`: worker processes that extract (CLI bulk loads); None extracts here."""
+    `workers` > 1: that many processes extract (bulk loads from the CLI), started only
+    once the source proves longer than a few tasks."""
     report = IngestReport()
     ready = _checked(store, items, report, published, progress, link_only_ok)
     pending: list[tuple[_Ready, tuple[Any, ...]]] = []
-    for entry, result in _extracted(ready, pool):
-        pending.append((entry, result))
-        if len(pending) >= WRITE_BATCH:
-            _store_pending(store, pending, report, source, tags, analyst)
-    _store_pending(store, pending, report, source, tags, analyst)
+    with contextlib.ExitStack() as stack:
+        for entry, result in _extracted(ready, workers, stack):
+            pending.append((entry, result))
+            if len(pending) >= WRITE_BATCH:
+                _store_pending(store, pending, report, source, tags, analyst)
+        _store_pending(store, pending, report, source, tags, analyst)
     return report
+
+
+def _start_pool(workers: int, stack: contextlib.ExitStack) -> Executor:
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork shares the loaded gazetteers at no cost; with other threads about (the TUI,
+    # a progress thread) a fresh interpreter per worker is the safe way
+    method = "fork" if threading.active_count() == 1 and sys.platform == "linux" \
+        else "forkserver" if sys.platform != "win32" else "spawn"
+    if method == "fork":
+        extract_article("Warm-up", "Officials in Baghdad said 3 people died on Monday.", None)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+    stack.callback(pool.shutdown, cancel_futures=True)
+    return pool
 
 
 def _checked(store: Store, items: Iterable[Article | Failure], report: IngestReport,
@@ -111,16 +144,18 @@ def _checked(store: Store, items: Iterable[Article | Failure], report: IngestRep
         yield _Ready(origin, item, title, body, pub, digest, partial)
 
 
-def _extracted(ready: Iterator[_Ready], pool: Executor | None
+def _extracted(ready: Iterator[_Ready], workers: int, stack: contextlib.ExitStack
                ) -> Iterator[tuple[_Ready, tuple[Any, ...]]]:
     """Each article with its extraction, in the order read."""
-    if pool is None:
-        for entry in ready:
+    head = list(itertools.islice(ready, 2 * TASK_SIZE)) if workers > 1 else []
+    if workers <= 1 or len(head) < 2 * TASK_SIZE:  # a handful: not worth a process
+        for entry in itertools.chain(head, ready):
             yield entry, extract_article(entry.title, entry.body, entry.published)
         return
+    pool = _start_pool(workers, stack)
     # a bounded window of tasks in flight: memory stays flat however long the source
     in_flight: collections.deque[tuple[list[_Ready], Future]] = collections.deque()
-    limit = 4 * max(1, getattr(pool, "_max_workers", 2))
+    limit = 3 * workers
     batch: list[_Ready] = []
 
     def submit() -> None:
@@ -128,7 +163,7 @@ def _extracted(ready: Iterator[_Ready], pool: Executor | None
             _extract_task, [(e.title, e.body, e.published) for e in batch])))
         batch.clear()
 
-    for entry in ready:
+    for entry in itertools.chain(head, ready):
         batch.append(entry)
         if len(batch) >= TASK_SIZE:
             submit()

@@ -40,7 +40,8 @@ def ingest_url(store: Store, url: str, *, fetcher: Fetcher = fetch, mapping=None
 def ingest_source(store: Store, source: str, *, stdin: bytes | None = None,
                   fmt: str | None = None, mapping=None, progress=None,
                   tags: list[str] | None = None, analyst: str = "ingest",
-                  published: str | None = None, source_name: str | None = None) -> IngestReport:
+                  published: str | None = None, source_name: str | None = None,
+                  workers: int = 1) -> IngestReport:
     """One thing to ingest as a person names it: '-' (the bytes given as `stdin`), a URL,
     or a file or folder path. The CLI and the TUI both come through here."""
     from pathlib import Path
@@ -52,11 +53,12 @@ def ingest_source(store: Store, source: str, *, stdin: bytes | None = None,
                "source": source_name}
     if source == "-":
         items = read_bytes(stdin or b"", "stdin", fmt=fmt or "text", mapping=mapping)
-        return ingest_items(store, items, progress=progress, **options)
+        return ingest_items(store, items, progress=progress, workers=workers, **options)
     if is_url(source):
         return ingest_url(store, source, mapping=mapping, **options)
     return ingest_items(store, iter_paths([Path(source).expanduser()], fmt=fmt,
-                                          mapping=mapping), progress=progress, **options)
+                                          mapping=mapping), progress=progress,
+                        workers=workers, **options)
 
 
 def refresh_feeds(store: Store, *, fetcher: Fetcher = fetch, analyst: str = "refresh"

@@ -96,10 +96,12 @@ def tui(ctx: click.Context, db: Path | None) -> None:
 @click.option("--map", "field_map", metavar="FIELD=COLUMN,...",
               help="For JSON/CSV: which columns hold title, text, published, url, source.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary and failures.")
+@click.option("--workers", "-j", type=click.IntRange(1, 64), default=None,
+              help="Processes that extract (default: one per core, plus one).")
 @click.pass_context
 def ingest(ctx: click.Context, sources: tuple[str, ...], db: Path | None, published: str | None,
            source: str | None, tags: tuple[str, ...], fmt: str | None, field_map: str | None,
-           quiet: bool) -> None:
+           quiet: bool, workers: int | None) -> None:
     """Add articles from files, folders (recursively), URLs or '-' for stdin.
 
     Text files (title on the first line, then the body), HTML pages, RSS/Atom feeds,
@@ -107,6 +109,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], db: Path | None, publis
     Re-ingesting an article already stored (same URL or text) is reported as a duplicate.
     """
     from newsdesk.ingest import IngestReport
+    from newsdesk.ingest.pipeline import default_workers
     from newsdesk.ingest.records import MappingError, parse_map
     from newsdesk.ingest.refresh import ingest_source
 
@@ -117,7 +120,8 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], db: Path | None, publis
     except MappingError as exc:
         raise click.BadParameter(str(exc)) from None
     options = {"published": published, "source_name": source, "tags": list(tags),
-               "analyst": ctx.obj["analyst"], "fmt": fmt, "mapping": mapping}
+               "analyst": ctx.obj["analyst"], "fmt": fmt, "mapping": mapping,
+               "workers": workers or default_workers()}
     total = IngestReport()
     with _open_store(db or ctx.obj["db"]) as store, _progress(quiet) as progress:
         for item in sources:
@@ -158,7 +162,8 @@ class _progress:
                              TextColumn("{task.fields[rate]}/s"), BarColumn(bar_width=24),
                              TextColumn("{task.fields[eta]}"), TimeElapsedColumn(),
                              TextColumn("[dim]{task.fields[origin]}", markup=True),
-                             console=Console(stderr=True), transient=True)
+                             console=Console(stderr=True), transient=True,
+                             auto_refresh=False)  # no thread: the extraction pool forks
         self._bar.__enter__()
         self._task = self._bar.add_task("ingest", total=None, read=0, rate="-", eta="",
                                         origin="")
@@ -178,6 +183,7 @@ class _progress:
             self._bar.update(self._task, read=n, rate=f"{n / elapsed:,.0f}", eta=eta,
                              total=1000 if share is not None else None,
                              completed=int(1000 * (share or 0)), origin=escape(origin[-50:]))
+            self._bar.refresh()
         return update
 
     def __exit__(self, *exc) -> None:

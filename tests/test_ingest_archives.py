@@ -234,3 +234,42 @@ def test_cli_ingests_a_csv_archive_over_20_mb_and_a_rerun_adds_nothing(tmp_path)
     assert first.output.strip().endswith("50 new, 0 duplicates, 0 failed"), first.output
     again = CliRunner().invoke(cli, ["ingest", "--db", str(db), "-q", str(path)])
     assert again.output.strip().endswith("0 new, 50 duplicates, 0 failed"), again.output
+
+
+# --- extraction in worker processes ---------------------------------------------------------
+
+def _everything(path):
+    with Store(path) as s:
+        spans = s.conn.execute('SELECT a.title, kind, label, start, "end", text, attrs'
+                               " FROM spans JOIN articles a ON a.id = article_id"
+                               " ORDER BY a.title, start, kind, label").fetchall()
+        groups = s.conn.execute(
+            "SELECT group_concat(a.title, '|') FROM incident_articles ia"
+            " JOIN articles a ON a.id = ia.article_id GROUP BY ia.incident_id"
+            " ORDER BY 1").fetchall()
+        order = s.conn.execute("SELECT title FROM articles ORDER BY id").fetchall()
+    return spans, sorted(g[0] for g in groups), order
+
+
+def test_worker_processes_store_exactly_what_one_process_does(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    import newsdesk.ingest.pipeline as pipeline
+    from newsdesk.ingest import iter_paths
+    from newsdesk.seeds import SEED_DIR
+
+    started = []
+    real_start = pipeline._start_pool
+    monkeypatch.setattr(pipeline, "_start_pool",
+                        lambda n, stack: started.append(n) or real_start(n, stack))
+
+    sources = [SEED_DIR, Path(__file__).parent / "data" / "incident_gold.jsonl"]
+    results = []
+    for workers in (1, 2):
+        path = tmp_path / f"w{workers}.db"
+        with Store(path) as s:
+            report = ingest_items(s, iter_paths(sources), workers=workers)
+            assert len(report.new) == 64 and not report.failed
+        results.append(_everything(path))
+    assert started == [2]  # the second run extracted in two processes
+    assert results[0] == results[1]
