@@ -7,6 +7,7 @@ from newsdesk.extract.text import clean_text
 from newsdesk.ingest.article import Article, Failure
 from newsdesk.ingest.dates import iso_date
 from newsdesk.ingest.html import fragment_text
+from newsdesk.ingest.titles import strip_site_name
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
@@ -54,6 +55,7 @@ def read_feed(data: bytes, origin: str, content_type: str | None = None
             continue
         if not title:
             title = body.split("\n", 1)[0][:120]
+        title = strip_site_name(title, [info["title"]], entry.get("link"))
         published = (iso_date(entry.get("published_parsed")) or iso_date(entry.get("updated_parsed"))
                      or iso_date(entry.get("published")) or iso_date(entry.get("updated")))
         items.append(Article(

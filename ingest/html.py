@@ -5,6 +5,7 @@ import re
 
 from newsdesk.ingest.article import Article, Failure
 from newsdesk.ingest.dates import iso_date
+from newsdesk.ingest.titles import strip_site_name
 
 # a page under this many characters of main text is a menu, an index or an error page
 MIN_TEXT_CHARS = 200
@@ -32,11 +33,13 @@ def read_html(data: bytes | str, origin: str, url: str | None = None) -> Article
         text = "\n".join(lines[1:]).strip()  # the headline repeated as the first paragraph
     if not title:
         title = lines[0][:200]
+    page_url = meta.get("url") or url
+    title = strip_site_name(title, [meta.get("sitename")], page_url or meta.get("hostname"))
     # paragraphs one per line, as the plain-text articles have them
     text = re.sub(r"\n{2,}", "\n", text)
     return Article(
         title=title, body=text, published=iso_date(meta.get("date")),
-        url=meta.get("url") or url, source=meta.get("sitename") or meta.get("hostname"),
+        url=page_url, source=meta.get("sitename") or meta.get("hostname"),
         language=meta.get("language"), origin=origin,
         author=meta.get("author"), site_name=meta.get("sitename"),
     )

@@ -1,12 +1,14 @@
 """Issue 20: what analysts really have (archives, link-only feeds, old encodings, titles)."""
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from newsdesk.cli import cli
 from newsdesk.ingest import ingest_items
 from newsdesk.ingest.article import Article
 from newsdesk.ingest.reextract import reextract
+from newsdesk.ingest.titles import strip_site_name
 from newsdesk.store import Store
 
 STORY = ("BAGHDAD, Iraq - A car bomb killed 12 people in Baghdad on Friday, police said.\n"
@@ -273,3 +275,48 @@ def test_worker_processes_store_exactly_what_one_process_does(tmp_path, monkeypa
         results.append(_everything(path))
     assert started == [2]  # the second run extracted in two processes
     assert results[0] == results[1]
+
+
+# --- titles without the site's name -------------------------------------------------------
+
+@pytest.mark.parametrize("title, names, url, expected", [
+    ("Senate passes budget bill | CNN Politics", ["CNN"], "https://edition.cnn.com/a",
+     "Senate passes budget bill"),
+    ("Ramadi falls to IS -- Sott.net", [], "https://www.sott.net/article/1",
+     "Ramadi falls to IS"),
+    ("LinkNaija | Nigeria's popular news platform: Governor signs budget", ["LinkNaija"],
+     "https://www.linknaija.com/x", "Governor signs budget"),
+    ("Detenido un hombre en Palma » Local » Noticias » Ultima Hora Mallorca", ["Ultima Hora"],
+     "https://www.ultimahora.es/x", "Detenido un hombre en Palma"),
+    ("习近平会见肯尼亚总统-新华网", ["新华网"], "http://www.xinhuanet.com/x", "习近平会见肯尼亚总统"),
+    ("Flood kills 12 in Sindh - BBC News", ["BBC News"], "https://www.bbc.co.uk/news/x",
+     "Flood kills 12 in Sindh"),
+    ("Hong Kong - China tensions rise | The Guardian", ["The Guardian"],
+     "https://www.theguardian.com/a", "Hong Kong - China tensions rise"),
+])
+def test_the_site_part_of_a_title_goes(title, names, url, expected):
+    assert strip_site_name(title, names, url) == expected
+
+
+@pytest.mark.parametrize("title, names, url", [
+    ("Iraq - Ramadi falls to IS", ["CNN"], "https://edition.cnn.com/a"),
+    ("Ramadi falls - CNN reporter killed", ["CNN"], "https://edition.cnn.com/a"),
+    ("Biden | Trump debate: what we learned", ["BBC News"], "https://www.bbc.co.uk/news/x"),
+    ("Iraq news: Ramadi falls", ["Iraqi News"], "https://www.iraqinews.com/x"),
+    ("Reuters", ["Reuters"], "https://www.reuters.com/a"),  # nothing else to keep
+    ("Kyiv | Moscow: talks stall", [], None),
+])
+def test_a_headline_with_its_own_dash_or_bar_is_kept(title, names, url):
+    assert strip_site_name(title, names, url) == title
+
+
+def test_a_web_page_title_loses_its_site_name_from_og_site_name(store):
+    from newsdesk.ingest import read_bytes
+
+    text = "<p>" + "The flood killed twelve people in the valley on Monday, officials said. " * 6
+    page = (f'<html><head><title>Flood kills 12 in the valley :: Valley Herald Online</title>'
+            f'<meta property="og:site_name" content="Valley Herald Online"></head>'
+            f"<body><article>{text}</p></article></body></html>").encode()
+    [article] = list(read_bytes(page, "https://valleyherald.example/flood", fmt="html",
+                                url="https://valleyherald.example/flood"))
+    assert article.title == "Flood kills 12 in the valley"
