@@ -6,6 +6,7 @@ import re
 from newsdesk.extract.text import clean_text
 from newsdesk.ingest.article import Article, Failure
 from newsdesk.ingest.dates import iso_date
+from newsdesk.ingest.fetch import is_url
 from newsdesk.ingest.html import fragment_text
 from newsdesk.ingest.titles import strip_site_name
 
@@ -50,8 +51,11 @@ def read_feed(data: bytes, origin: str, content_type: str | None = None
         summary = entry.get("summary") or ""
         body = fragment_text(full or summary)
         title = (entry.get("title") or "").strip()  # cleaned once, by the pipeline
-        if not body:
-            items.append(Failure(where, "feed entry has no text"))
+        link = entry.get("link")
+        if " ".join(body.split()) == " ".join(title.split()):
+            body = ""  # a summary that only repeats the title says nothing more
+        if not body and not (title and is_url(link or "")):
+            items.append(Failure(where, "feed entry has no text and no link to it"))
             continue
         if not title:
             title = body.split("\n", 1)[0][:120]
@@ -59,9 +63,10 @@ def read_feed(data: bytes, origin: str, content_type: str | None = None
         published = (iso_date(entry.get("published_parsed")) or iso_date(entry.get("updated_parsed"))
                      or iso_date(entry.get("published")) or iso_date(entry.get("updated")))
         items.append(Article(
-            title=title, body=body, published=published, url=entry.get("link"),
+            title=title, body=body, published=published, url=link,
             source=info["title"], origin=where, author=entry.get("author"),
             site_name=info["title"],
-            summary_only=not full,  # the entry carried no content, only its summary
+            summary_only=bool(body) and not full,  # no content, only its summary
+            link_only=not body,  # a title and a link: the page is fetched on demand
         ))
     return info, items

@@ -135,7 +135,8 @@ def _checked(store: Store, items: Iterable[Article | Failure], report: IngestRep
         if item.encoding:
             report.encodings[item.encoding] = report.encodings.get(item.encoding, 0) + 1
         pub = extract.article_date(body, published or item.published)
-        digest = content_hash(title, body)
+        # a bare link has no text to tell it from another with the same title: its URL does
+        digest = content_hash(title, item.url or "") if item.link_only else content_hash(title, body)
         partial = None if item.summary_only or item.link_only else store.partial_at(item.url)
         same = store.find_duplicate(title, body, None if partial else item.url, digest=digest)
         if same is not None and same != partial:

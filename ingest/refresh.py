@@ -61,6 +61,21 @@ def ingest_source(store: Store, source: str, *, stdin: bytes | None = None,
                         workers=workers, **options)
 
 
+def _fetch_new_pages(store: Store, report: IngestReport, fetcher: Fetcher, analyst: str) -> str:
+    """The pages of the new entries that came as teasers or bare links."""
+    from newsdesk.ingest.fulltext import fetch_full_text
+
+    wanted = []
+    for article_id in report.new:
+        article = store.article(article_id)
+        if article and (article["link_only"] or article["summary_only"]) and article["url"]:
+            wanted.append(article_id)
+    fetched = fetch_full_text(store, wanted, fetcher=fetcher, analyst=analyst)
+    report.replaced.extend(fetched.filled)
+    report.failed.extend(fetched.failed)
+    return f"full text fetched for {len(fetched.filled)} of {len(wanted)}"
+
+
 def refresh_feeds(store: Store, *, fetcher: Fetcher = fetch, analyst: str = "refresh"
                   ) -> list[FeedResult]:
     results = []
@@ -80,6 +95,8 @@ def refresh_feeds(store: Store, *, fetcher: Fetcher = fetch, analyst: str = "ref
         report = ingest_items(store, items, tags=[feed["tag"]] if feed["tag"] else None,
                               analyst=analyst)
         status = report.summary()
+        if feed["full_text"]:
+            status += "; " + _fetch_new_pages(store, report, fetcher, analyst)
         store.update_feed(feed["id"], status=status, etag=resp.etag,
                           last_modified=resp.last_modified, title=info.get("title"))
         results.append(FeedResult(feed["url"], status, report))

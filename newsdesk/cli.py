@@ -201,9 +201,11 @@ def feeds() -> None:
 @click.option("--tag", help="Tag every article that comes from this feed.")
 @click.option("--no-check", is_flag=True,
               help="Subscribe without fetching the feed first (it is offline now).")
+@click.option("--full-text", is_flag=True,
+              help="Fetch the page of every new entry that comes as a teaser or a bare link.")
 @db_option
 @click.pass_context
-def feeds_add(ctx: click.Context, url: str, tag: str | None, no_check: bool,
+def feeds_add(ctx: click.Context, url: str, tag: str | None, no_check: bool, full_text: bool,
               db: Path | None) -> None:
     """Subscribe to an RSS or Atom feed (fetched once first: a dead link is refused)."""
     from newsdesk.ingest.fetch import is_url
@@ -212,8 +214,9 @@ def feeds_add(ctx: click.Context, url: str, tag: str | None, no_check: bool,
         raise click.BadParameter(f"{url!r} is not an http(s) URL")
     about = "" if no_check else _check_feed(url)
     with _open_store(db or ctx.obj["db"]) as store:
-        _, created = store.add_feed(url, tag)
-    click.echo(f"{'added' if created else 'already subscribed'}: {url}{about}")
+        _, created = store.add_feed(url, tag, full_text=full_text or None)
+    click.echo(f"{'added' if created else 'already subscribed'}: {url}{about}"
+               + (" · full text fetched for each new entry" if full_text else ""))
 
 
 def _check_feed(url: str) -> str:
@@ -244,6 +247,7 @@ def feeds_list(ctx: click.Context, db: Path | None) -> None:
         click.echo("no feeds yet: newsdesk feeds add URL")
     for f in rows:
         tag = f" [tag {f['tag']}]" if f["tag"] else ""
+        tag += " [full text]" if f["full_text"] else ""
         checked = f"{f['checked_at'] or 'never checked'}: {f['last_status'] or ''}".rstrip(": ")
         click.echo(f"{f['url']}{tag}  {f['title'] or ''}  ({checked})")
 
@@ -281,6 +285,26 @@ def refresh(ctx: click.Context, db: Path | None) -> None:
         if r.status.startswith("failed"):
             failed += 1
     if results and failed == len(results):
+        sys.exit(1)
+
+
+@cli.command("fetch")
+@click.argument("ids", nargs=-1, type=int)
+@db_option
+@click.pass_context
+def fetch_cmd(ctx: click.Context, ids: tuple[int, ...], db: Path | None) -> None:
+    """Fetch the full text of articles stored as a feed's teaser or bare link (given by
+    id, or every one). Their notes and evidence keep their words."""
+    from newsdesk.ingest.fulltext import fetch_full_text
+
+    with _open_store(db or ctx.obj["db"]) as store:
+        report = fetch_full_text(store, list(ids) or None, analyst=ctx.obj["analyst"],
+                                 progress=lambda n, url: None if ctx.obj.get("quiet")
+                                 else click.echo(f"fetching {url}", err=True))
+    for failure in report.failed:
+        click.echo(f"failed: {failure.line()}", err=True)
+    click.echo(report.summary())
+    if report.failed and not report.filled:
         sys.exit(1)
 
 

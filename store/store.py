@@ -367,14 +367,20 @@ class Store(ArticleListing, AnalystWork, IncidentDesk):
                 for r in self.conn.execute(sql, args)]
 
     # feed subscriptions
-    def add_feed(self, url: str, tag: str | None = None) -> tuple[int, bool]:
+    def add_feed(self, url: str, tag: str | None = None, *, title: str | None = None,
+                 full_text: bool | None = None) -> tuple[int, bool]:
+        """Subscribe (or update a subscription: None leaves a setting as it is).
+        `full_text`: fetch the page of every new entry that comes without its text."""
         with self.write() as conn:
             row = conn.execute("SELECT id FROM feeds WHERE url = ?", [url]).fetchone()
             if row:
-                conn.execute("UPDATE feeds SET tag = coalesce(?, tag) WHERE id = ?", [tag, row[0]])
+                conn.execute("UPDATE feeds SET tag = coalesce(?, tag), title = coalesce(title, ?),"
+                             " full_text = coalesce(?, full_text) WHERE id = ?",
+                             [tag, title, None if full_text is None else int(full_text), row[0]])
                 return row[0], False
-            cur = conn.execute("INSERT INTO feeds (url, tag, added_at) VALUES (?, ?, ?)",
-                               [url, tag, utc_now()])
+            cur = conn.execute(
+                "INSERT INTO feeds (url, tag, title, full_text, added_at) VALUES (?, ?, ?, ?, ?)",
+                [url, tag, title, int(bool(full_text)), utc_now()])
             return inserted_id(cur), True
 
     def remove_feed(self, url: str) -> bool:
@@ -383,10 +389,10 @@ class Store(ArticleListing, AnalystWork, IncidentDesk):
 
     def feeds(self) -> list[dict[str, Any]]:
         cur = self.conn.execute(
-            "SELECT id, url, tag, title, etag, last_modified, added_at, checked_at, last_status"
-            " FROM feeds ORDER BY id")
+            "SELECT id, url, tag, title, etag, last_modified, added_at, checked_at, last_status,"
+            " full_text FROM feeds ORDER BY id")
         keys = [d[0] for d in cur.description]
-        return [dict(zip(keys, row)) for row in cur]
+        return [{**dict(zip(keys, row)), "full_text": bool(row[-1])} for row in cur]
 
     def update_feed(self, feed_id: int, *, status: str, etag: str | None = None,
                     last_modified: str | None = None, title: str | None = None) -> None:

@@ -64,3 +64,12 @@ def seeded_db(seeded_template, tmp_path) -> Path:
     shutil.copy(seeded_template, path)
     return path
 from tests.terminal import terminal  # noqa: E402,F401  (a fixture for the tmux tests)
+
+
+@pytest.fixture
+def pages():
+    """A local news site (tests/pages.py); its base URL."""
+    from tests.pages import serve_pages
+
+    with serve_pages() as base:
+        yield base

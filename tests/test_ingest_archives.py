@@ -10,6 +10,7 @@ from newsdesk.ingest.article import Article
 from newsdesk.ingest.reextract import reextract
 from newsdesk.ingest.titles import strip_site_name
 from newsdesk.store import Store
+from tests.pages import Pages
 
 STORY = ("BAGHDAD, Iraq - A car bomb killed 12 people in Baghdad on Friday, police said.\n"
          "Officials said 30 others were wounded.")
@@ -320,3 +321,66 @@ def test_a_web_page_title_loses_its_site_name_from_og_site_name(store):
     [article] = list(read_bytes(page, "https://valleyherald.example/flood", fmt="html",
                                 url="https://valleyherald.example/flood"))
     assert article.title == "Flood kills 12 in the valley"
+
+
+# --- feeds of links only, and pages fetched for them ----------------------------------------
+
+def test_a_link_only_rss1_feed_is_stored_and_fetch_fills_each_entry(store, pages):
+    from newsdesk.ingest.fulltext import fetch_full_text
+    from newsdesk.ingest.refresh import ingest_url
+
+    report = ingest_url(store, f"{pages}/rss1")
+    assert len(report.new) == 3 and not report.failed  # was: 3 x "feed entry has no text"
+    first = store.article(report.new[0])
+    assert (first["title"], first["body"], first["link_only"]) == (
+        "Paper 0: river floods", "", True)
+    assert first["url"] == f"{pages}/paper/0"
+    fetched = fetch_full_text(store)
+    assert sorted(fetched.filled) == sorted(report.new) and not fetched.failed
+    filled = store.article(report.new[0])
+    assert not filled["link_only"] and "killing at least 14 people" in filled["body"]
+    assert filled["title"] == "Paper 0: river floods"
+    assert any(s.kind == "casualty" for s in store.spans(report.new[0]))
+    assert store.incident_of(report.new[0]) is not None  # placed once it had a toll
+    assert fetch_full_text(store).filled == []  # nothing left to fetch
+
+
+def test_a_summary_only_entry_does_not_block_its_full_page_later(store, pages):
+    from newsdesk.ingest.refresh import ingest_url
+
+    teaser = ingest_url(store, f"{pages}/teasers")
+    [article_id] = teaser.new
+    store.add_annotation(article_id, "tester", note="check the toll", start=0, end=10)
+    page = ingest_url(store, f"{pages}/story")
+    assert page.replaced == [article_id] and not page.duplicates and not page.new
+    article = store.article(article_id)
+    assert not article["summary_only"] and "nine people missing" in article["body"]
+    assert article["published"] == "2022-08-16"  # the feed's date stays
+    [note] = store.annotations(article_id)
+    assert article["body"][note["start"]:note["end"]] == "Floodwater"  # moved with its words
+    assert ingest_url(store, f"{pages}/story").duplicates  # the full page twice: a duplicate
+
+
+def test_feeds_add_full_text_fetches_each_new_entry_at_refresh(tmp_path, pages):
+    db = tmp_path / "s.db"
+    added = CliRunner().invoke(cli, ["feeds", "add", "--db", str(db), "--full-text",
+                                     f"{pages}/rss1"])
+    assert added.exit_code == 0 and "full text fetched for each new entry" in added.output
+    done = CliRunner().invoke(cli, ["refresh", "--db", str(db)])
+    assert "3 new" in done.output and "full text fetched for 3 of 3" in done.output, done.output
+    pages_hit = [h for h in Pages.hits if h.startswith("/paper/")]
+    assert sorted(pages_hit) == ["/paper/0", "/paper/1", "/paper/2"]
+    with Store(db) as s:
+        assert not s.articles_to_fetch()
+
+
+def test_newsdesk_fetch_names_what_it_could_not_fetch(tmp_path, pages):
+    db = tmp_path / "s.db"
+    CliRunner().invoke(cli, ["ingest", "--db", str(db), f"{pages}/rss1"])
+    with Store(db) as s:
+        s.conn.execute("UPDATE articles SET url = ? WHERE id = 3", [f"{pages}/gone"])
+    result = CliRunner().invoke(cli, ["fetch", "--db", str(db)])
+    assert result.output.strip().endswith("2 given their full text, 1 failed"), result.output
+    assert f"failed: {pages}/gone: HTTP 404" in result.output
+    again = CliRunner().invoke(cli, ["fetch", "--db", str(db), "1"])
+    assert "article 1: has its full text already" in again.output

@@ -192,7 +192,9 @@ def test_broken_feed_fails_per_entry_and_the_batch_lands(store, tmp_path):
     (tmp_path / "good.xml").write_text(RSS2, encoding="utf-8")
     (tmp_path / "bomb.xml").write_bytes(BOMB)
     report = ingest_items(store, iter_paths([tmp_path]))
-    assert len(report.new) == 2
+    # the half item has a title and a link: kept as a link to fetch, as a feed reader would
+    assert len(report.new) == 3
+    assert [store.article(i)["link_only"] for i in report.new] == [True, False, False]
     assert {Path(f.origin).name for f in report.failed} >= {"bomb.xml"}
     assert all("\n" not in f.line() for f in report.failed)
 

@@ -353,3 +353,25 @@ def test_a_second_report_s_event_is_offered_as_the_same_incident(desk_db, termin
         term.wait_for(r"\d+ articles?  ·")
     assert len(_rows(desk_db, "SELECT id FROM events")) == 1
     assert len(_rows(desk_db, "SELECT DISTINCT article_id FROM event_evidence")) == 2
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_g_gets_the_page_of_a_feed_s_bare_link(seeded_db, terminal, pages, size):
+    from newsdesk.ingest.refresh import ingest_url
+
+    with Store(seeded_db) as s:
+        report = ingest_url(s, f"{pages}/rss1")  # three links, no text
+        s.conn.execute("UPDATE articles SET published = '2030-01-01' WHERE id = ?",
+                       [report.new[0]])
+    term = terminal(seeded_db, size=size)
+    term.wait_for("Paper 0: river floods")
+    term.keys("Enter")
+    term.wait_for("g gets the page")
+    term.keys("g")
+    shown = term.wait_for("killing at least 14")
+    assert "g gets the page" not in shown
+    [(body, link_only)] = _rows(seeded_db, "SELECT body, link_only FROM articles"
+                                           f" WHERE id = {report.new[0]}")
+    assert "nine people missing" in body and link_only == 0
+    term.keys("Escape")
+    term.wait_for(r"\d+ articles")

@@ -510,3 +510,30 @@ async def test_letters_typed_before_the_box_hears_of_its_focus_are_kept(desk_db,
             await app.on_event(events.Key(ch, ch))
         await pilot.pause()
         assert app.focused.value == "Ramadi"
+
+
+async def test_g_gets_a_bare_link_s_page_into_the_reader(seeded_db, pages):
+    from newsdesk.ingest import ingest_items
+    from newsdesk.ingest.article import Article
+
+    with Store(seeded_db) as s:
+        [article_id] = ingest_items(s, [Article(
+            title="Paper 0: river floods", body="", url=f"{pages}/paper/0",
+            published="2030-01-01", link_only=True)]).new
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")  # the newest: the bare link
+        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        header = _text_of(app.screen.query_one("#reader-header", Static))
+        assert "a feed's link only: g gets the page's text" in header
+        assert app.screen.query_one(ArticleView).text == ""
+        await pilot.press("g")
+        await wait_until(pilot, lambda: "killing at least 14"
+                         in app.screen.query_one(ArticleView).text)
+        assert "link only" not in _text_of(app.screen.query_one("#reader-header", Static))
+        assert any(o.startswith("killed 14 or more") for o in _options(app, "casualty"))
+        await pilot.press("g")  # again: nothing left to fetch, and it says so
+        await wait_until(pilot, lambda: any("has its full text already" in str(n.message)
+                                            for n in app._notifications))
+    with Store(seeded_db) as s:
+        assert not s.article(article_id)["link_only"]

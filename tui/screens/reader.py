@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -10,9 +10,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from newsdesk.contract import CASUALTY_KINDS, ENTITY_LABELS
+from newsdesk.extract.text import safe_for_terminal
 from newsdesk.store import ArticleFilter, Store, StoredSpan
 from newsdesk.store.coding import evidence_for, figure_clause, prefill_event
 from newsdesk.tui.focus import focus_now, is_focused
+from newsdesk.tui.messages import ArticlesChanged
 from newsdesk.tui.render import plain
 from newsdesk.tui.screens.event_form import EventFormDialog, EventValues
 from newsdesk.tui.screens.forms import Field, FormDialog, PickDialog, range_check
@@ -79,6 +81,8 @@ class ReaderScreen(Screen[None]):
                 tooltip="The article's incident: every report of it, side by side"),
         Binding("J", "attach_evidence", "Attach", id="reader.attach_evidence", show=False,
                 tooltip="Attach the selection to an event already coded"),
+        Binding("g", "fetch_text", "Get page", id="reader.fetch_text", show=False,
+                tooltip="Fetch the full text of a feed's teaser or bare link from its page"),
         Binding("u", "undo", "Undo", id="reader.undo", tooltip="Undo your last change (survives restarts)"),
         Binding("ctrl+r", "redo", "Redo", id="reader.redo", show=False, tooltip="Redo what you undid"),
     ]
@@ -166,8 +170,10 @@ class ReaderScreen(Screen[None]):
                                       byline, ", ".join(article["tags"])) if x)
         header.append("\n")
         header.append_text(plain(meta, "dim"))
-        if article.get("summary_only"):
-            header.append("  feed summary only, not the full text", style="bold")
+        if article.get("link_only"):
+            header.append("  a feed's link only: g gets the page's text", style="bold")
+        elif article.get("summary_only"):
+            header.append("  feed summary only, not the full text (g gets it)", style="bold")
         if article["flagged"]:
             header.append("  ⚑ flagged", style="bold")
         placed = self.store.incident_of(article["id"])
@@ -434,6 +440,37 @@ class ReaderScreen(Screen[None]):
         article = self.store.article(self.article_id)
         self.store.resolve_dates(self.article_id,
                                  extract_dates(article["body"], article["published"]))
+
+    def action_fetch_text(self) -> None:
+        article = self.store.article(self.article_id)
+        if article is None:
+            return
+        if not (article["link_only"] or article["summary_only"]):
+            self.notify("This article has its full text already: nothing to fetch.")
+        elif not article["url"]:
+            self.notify("This teaser has no link to fetch its page from.", severity="warning")
+        else:
+            self.notify(f"Fetching {safe_for_terminal(article['url'])} …", markup=False)
+            self._fetch_worker(self.article_id)
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    def _fetch_worker(self, article_id: int) -> None:
+        from newsdesk.ingest.fulltext import fetch_full_text
+
+        # its own connection: this runs beside the screen's reads
+        with Store(self.app.db_path) as store:  # type: ignore[attr-defined]
+            report = fetch_full_text(store, [article_id], analyst=self.analyst)
+        self.app.call_from_thread(self._fetched, article_id, report)
+
+    def _fetched(self, article_id: int, report) -> None:  # type: ignore[no-untyped-def]
+        if report.filled:
+            if self.article_id == article_id and self.is_attached:
+                self.show(article_id)
+            self.app.post_message(ArticlesChanged("Full text fetched from the article's page."))
+        else:
+            reason = report.failed[0].line() if report.failed else "nothing came back"
+            self.notify(f"Not fetched: {safe_for_terminal(reason)}", severity="warning",
+                        markup=False, timeout=8)
 
     def action_undo(self) -> None:
         what = self.store.undo(self.analyst)
