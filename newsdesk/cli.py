@@ -236,6 +236,46 @@ def _check_feed(url: str) -> str:
     return f" ({info.get('title') or 'untitled'}, {len(items)} entries)"
 
 
+@feeds.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@click.pass_context
+def feeds_import(ctx: click.Context, file: Path, db: Path | None) -> None:
+    """Subscribe to every feed in an OPML file (from newsboat or any feed reader); a
+    folder's name becomes the tag of its feeds. Feeds are not fetched now: `refresh` does."""
+    from newsdesk.ingest.opml import OpmlError, read_opml
+
+    try:
+        subscriptions, skipped = read_opml(file.read_bytes())
+    except OSError as exc:
+        raise click.ClickException(f"{file}: {exc.strerror or exc}") from None
+    except OpmlError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    added = 0
+    with _open_store(db or ctx.obj["db"]) as store:
+        for sub in subscriptions:
+            _, created = store.add_feed(sub.url, sub.tag, title=sub.title,
+                                        full_text=sub.full_text or None)
+            added += created
+    for line in skipped:
+        click.echo(f"skipped: {file}: {line}", err=True)
+    click.echo(f"{added} feeds added, {len(subscriptions) - added} already subscribed"
+               + (f", {len(skipped)} skipped" if skipped else ""))
+
+
+@feeds.command("export")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (default: standard output).")
+@db_option
+@click.pass_context
+def feeds_export(ctx: click.Context, output: Path | None, db: Path | None) -> None:
+    """Every subscription as OPML 2.0, for another reader or another newsdesk."""
+    from newsdesk.ingest.opml import write_opml
+
+    with _open_store(db or ctx.obj["db"]) as store:
+        _emit(write_opml(store.feeds()), output)
+
+
 @feeds.command("list")
 @db_option
 @click.pass_context

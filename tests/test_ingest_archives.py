@@ -384,3 +384,63 @@ def test_newsdesk_fetch_names_what_it_could_not_fetch(tmp_path, pages):
     assert f"failed: {pages}/gone: HTTP 404" in result.output
     again = CliRunner().invoke(cli, ["fetch", "--db", str(db), "1"])
     assert "article 1: has its full text already" in again.output
+
+
+# --- subscriptions in OPML --------------------------------------------------------------------
+
+NEWSBOAT_OPML = b"""<?xml version="1.0"?>
+<opml version="1.0">
+  <head><title>newsboat - Exported Feeds</title></head>
+  <body>
+    <outline type="rss" xmlUrl="https://feeds.example/world.xml" htmlUrl="https://example/"
+             title="World &amp; Conflict"/>
+    <outline title="Sahel">
+      <outline type="rss" text="Mali desk" xmlUrl="https://mali.example/rss"/>
+      <outline type="rss" text="Burkina desk" xmlUrl="https://bf.example/feed"/>
+    </outline>
+    <outline text="A bookmark, not a feed"/>
+    <outline type="rss" text="Local file" xmlUrl="file:///etc/passwd"/>
+  </body>
+</opml>
+"""
+
+
+def test_feeds_import_reads_a_newsboat_opml_and_export_round_trips(tmp_path):
+    opml = tmp_path / "subs.opml"
+    opml.write_bytes(NEWSBOAT_OPML)
+    db = tmp_path / "s.db"
+    done = CliRunner().invoke(cli, ["feeds", "import", "--db", str(db), str(opml)])
+    assert done.exit_code == 0, done.output
+    assert "3 feeds added, 0 already subscribed, 2 skipped" in done.output
+    assert "skipped: " in done.output and "file:///etc/passwd: not an http(s) feed" in done.output
+    with Store(db) as s:
+        s.add_feed("https://mali.example/rss", full_text=True)
+        feeds = {f["url"]: (f["title"], f["tag"], f["full_text"]) for f in s.feeds()}
+    assert feeds == {"https://feeds.example/world.xml": ("World & Conflict", None, False),
+                     "https://mali.example/rss": ("Mali desk", "Sahel", True),
+                     "https://bf.example/feed": ("Burkina desk", "Sahel", False)}
+    out = tmp_path / "out.opml"
+    CliRunner().invoke(cli, ["feeds", "export", "--db", str(db), "-o", str(out)])
+    other = tmp_path / "other.db"
+    again = CliRunner().invoke(cli, ["feeds", "import", "--db", str(other), str(out)])
+    assert "3 feeds added, 0 already subscribed" in again.output
+    with Store(other) as s:
+        assert {f["url"]: (f["title"], f["tag"], f["full_text"]) for f in s.feeds()} == feeds
+    rerun = CliRunner().invoke(cli, ["feeds", "import", "--db", str(other), str(out)])
+    assert "0 feeds added, 3 already subscribed" in rerun.output
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"<html><body>no</body></html>", "not OPML: the document is <html>"),
+    (b"<opml><body><outline", "not OPML: broken XML"),
+    (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaa">]><opml><body/></opml>',
+     "refused: the file declares XML entities"),
+])
+def test_a_bad_opml_file_is_one_line_naming_it(tmp_path, data, reason):
+    opml = tmp_path / "bad.opml"
+    opml.write_bytes(data)
+    done = CliRunner().invoke(cli, ["feeds", "import", "--db", str(tmp_path / "s.db"),
+                                    str(opml)])
+    assert done.exit_code == 1
+    [line] = done.output.strip().splitlines()
+    assert line.startswith(f"Error: {opml}: {reason}"), line
