@@ -6,6 +6,7 @@ A leaf: extract, store and tui import it; it imports nothing of newsdesk.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from typing import Any, Literal, NotRequired, TypedDict
 
@@ -31,6 +32,19 @@ def fold(s: str) -> str:
     if s.isascii():
         return s
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+_KEY_NOISE = re.compile(r"[^\w]+")
+# Labels whose mentions resolve to one identity across the store.
+RESOLVED_LABELS = ("PER", "ORG", "LOC")
+
+
+def entity_key(name: str) -> str:
+    """How a name is looked up across the store: 'Al-Qaeda' and 'al Qaeda' meet."""
+    key = _KEY_NOISE.sub(" ", fold(name).casefold()).strip()
+    key = key[4:] if key.startswith("the ") else key
+    # "the Islamic State group" is how agencies style "Islamic State"
+    return key[:-6] if key.endswith(" group") and key.count(" ") > 1 else key
 
 
 def iso_day(value: Any) -> dt.date | None:

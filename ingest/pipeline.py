@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsdesk import extract
+from newsdesk.extract.identities import entity_groups
 from newsdesk.extract.incidents import profile
 from newsdesk.extract.text import clean_text, heading_spans
 from newsdesk.ingest.article import Article, Failure, IngestReport, Partial
@@ -47,16 +48,22 @@ class _Ready:
 
 
 def extract_article(title: str, body: str, published: Any
-                    ) -> tuple[dict[str, Any], dict[str, str], dict[str, Any] | None]:
-    """(spans, {layer: error}, incident profile) for one article; never raises, so an
-    extractor's bug costs that layer of that article, never the article."""
+                    ) -> tuple[dict[str, Any], dict[str, str], dict[str, Any] | None,
+                               list[dict[str, Any]] | None]:
+    """(spans, {layer: error}, incident profile, entity groups) for one article; never
+    raises, so an extractor's bug costs that layer of that article, never the article."""
     found, errors = extract.extract_layers(body, published, keep_going=True)
     try:
         incident: dict[str, Any] | None = profile(title, body, found, published) or {}
     except Exception as exc:  # noqa: BLE001 - the article is stored without a profile
         errors["incidents"] = f"{type(exc).__name__}: {exc}"[:200]
         incident = None
-    return dict(found), errors, incident
+    try:
+        groups: list[dict[str, Any]] | None = entity_groups(found["entities"])
+    except Exception as exc:  # noqa: BLE001 - stored, resolved later by a re-extraction
+        errors["identities"] = f"{type(exc).__name__}: {exc}"[:200]
+        groups = None
+    return dict(found), errors, incident, groups
 
 
 def _extract_task(batch: list[tuple[str, str, Any]]) -> list[tuple[Any, ...]]:
@@ -194,7 +201,7 @@ def _store_pending(store: Store, pending: list[tuple[_Ready, tuple[Any, ...]]],
     if not pending:
         return
     with store.write():  # add_article joins this transaction
-        for entry, (found, errors, incident) in pending:
+        for entry, (found, errors, incident, groups) in pending:
             item = entry.item
             if entry.replaces is not None:
                 store.replace_text(
@@ -202,7 +209,7 @@ def _store_pending(store: Store, pending: list[tuple[_Ready, tuple[Any, ...]]],
                     headings=heading_spans(entry.body), extraction=found,
                     version=extract.VERSION, errors=errors, published=_iso(entry.published),
                     author=item.author, site_name=item.site_name, language=item.language,
-                    profile=incident)
+                    profile=incident, entities=groups)
                 report.replaced.append(entry.replaces)
                 article_id, created = entry.replaces, False
             else:
@@ -214,7 +221,7 @@ def _store_pending(store: Store, pending: list[tuple[_Ready, tuple[Any, ...]]],
                     extractor_version=extract.VERSION, tags=[*(tags or []), *item.tags],
                     analyst=analyst, author=item.author, site_name=item.site_name,
                     summary_only=item.summary_only, link_only=item.link_only,
-                    profile=incident, extraction_errors=errors)
+                    profile=incident, extraction_errors=errors, entities=groups)
                 if created:
                     report.new.append(article_id)
                 else:  # the same text twice in one batch, or another writer got there first

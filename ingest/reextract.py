@@ -41,12 +41,14 @@ def reextract(store: Store, *, everything: bool = False,
             if article is None:
                 continue
             had_errors = bool(article["extraction_errors"])
-            found, errors, incident = extract_article(article["title"], article["body"],
-                                                      article["published"])
+            found, errors, incident, groups = extract_article(
+                article["title"], article["body"], article["published"])
             with store.write():
                 store.replace_spans(article_id, found, extract.VERSION, errors)
                 if incident is not None:
                     store.set_profile(article_id, incident)
+                if groups is not None:
+                    store.set_entities(article_id, groups)
             report.done += 1
             if had_errors and not errors:
                 report.filled += 1

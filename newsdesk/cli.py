@@ -429,6 +429,49 @@ def incidents_rebuild(ctx: click.Context, db: Path | None) -> None:
                " left them)")
 
 
+@export.command("entities")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS["entities"]),
+              default="jsonl", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+@db_option
+@click.pass_context
+def export_entities(ctx: click.Context, fmt: str, output: Path | None, db: Path | None) -> None:
+    """People, organisations and places across the store: id, label, canonical name,
+    spellings, GeoNames id, admin1, country, article and mention counts, first and last seen."""
+    from newsdesk.ingest.incidents import backfill_entities
+    from newsdesk.store.export import entities_text
+
+    with _open_store(db or ctx.obj["db"]) as store:
+        backfill_entities(store)  # a store from before the entity index
+        text = entities_text(store, fmt)
+    _emit(text, output)
+
+
+@cli.group("entities")
+def entities_group() -> None:
+    """The store-wide index of people, organisations and places."""
+
+
+@entities_group.command("index")
+@click.option("--all", "everything", is_flag=True,
+              help="Every article again (from its corrected spans), not only those not indexed.")
+@db_option
+@click.pass_context
+def entities_index(ctx: click.Context, everything: bool, db: Path | None) -> None:
+    """Resolve articles' names to store-wide entities; analysts' merges and splits hold."""
+    from newsdesk.ingest.incidents import backfill_entities
+
+    with _open_store(db or ctx.obj["db"]) as store:
+        if everything:
+            with store.write() as conn:
+                conn.execute("UPDATE articles SET entities_indexed = 0")
+        done = backfill_entities(store)
+        counts = store.count_entities()
+    click.echo(f"{done} articles indexed: {counts.get('PER', 0)} people, "
+               f"{counts.get('ORG', 0)} organisations, {counts.get('LOC', 0)} places")
+
+
 @export.command("annotations")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS["annotations"]), default="jsonl",
               show_default=True)

@@ -26,6 +26,10 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "incident_articles": ("article_id",),
     "incident_places": ("place", "incident_id"),
     "incident_details": ("incident_id",),
+    "entities": ("id",),
+    "entity_aliases": ("id",),
+    "entity_articles": ("id",),
+    "entity_overrides": ("id",),
 }
 
 EVENT_FIELDS = ("event_date", "time_precision", "event_type", "sub_event_type", "actor1",

@@ -325,11 +325,30 @@ def incidents_text(store: Store, fmt: str, *, per_source: bool = False) -> str:
     return out.getvalue()
 
 
+ENTITY_COLUMNS = ["id", "label", "canonical", "aliases", "geonames_id", "admin1", "country",
+                  "articles", "mentions", "first_seen", "last_seen"]
+
+
+def entities_text(store: Store, fmt: str) -> str:
+    """Every store-wide entity: its spellings, GeoNames id, counts, first and last seen."""
+    rows = store.export_entities()
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=ENTITY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: neutralise(" | ".join(v) if k == "aliases" else v)
+                         for k, v in r.items()})
+    return out.getvalue()
+
+
 # what can be exported, in which formats (the CLI's choices and the palette's commands)
 EXPORT_FORMATS: dict[str, tuple[str, ...]] = {
     "events": ("csv", "jsonl"),
     "annotations": ("jsonl", "brat", "wadm"),
     "incidents": ("jsonl", "csv"),
+    "entities": ("jsonl", "csv"),
 }
 
 
@@ -341,6 +360,8 @@ def export_text(store: Store, what: str, fmt: str) -> str:
         return events_csv(store) if fmt == "csv" else events_jsonl(store)
     if what == "incidents":
         return incidents_text(store, fmt)
+    if what == "entities":
+        return entities_text(store, fmt)
     if fmt == "jsonl":
         return annotations_jsonl(store)
     return json.dumps(wadm(store), ensure_ascii=False, indent=1) + "\n"

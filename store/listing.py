@@ -102,7 +102,64 @@ class ArticleListing:
             clauses.append("a.flagged = 1")
         if flt.has_casualties:
             clauses.append("a.n_figures > 0")
+        for label, name in flt.entities:
+            ids = self.entity_filter_ids(label, name)  # type: ignore[attr-defined]
+            if not ids:
+                clauses.append("0")  # no such entity: nothing can match
+                continue
+            clauses.append("a.id IN (SELECT article_id FROM entity_articles WHERE entity_id IN"
+                           f" ({', '.join('?' for _ in ids)}))")
+            args.extend(ids)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def _entity_driven(self, flt: ArticleFilter, sort: str) -> bool:
+        """Whether the list can be read from an entity's own index (newest first, no words):
+        a rare entity's page then costs what a common one's does."""
+        return bool(flt.entities) and not flt.query and sort == "published"
+
+    def _entity_page_ids(self, flt: ArticleFilter, after: int | None, limit: int,
+                         *, forward: bool) -> list[int]:
+        """Ids of the articles naming the filter's first entity, in list order from
+        `after`, the other conditions checked a batch at a time."""
+        label, name = flt.entities[0]
+        entity_ids = self.entity_filter_ids(label, name)  # type: ignore[attr-defined]
+        if not entity_ids:
+            return []
+        rest = replace(flt, entities=flt.entities[1:])
+        where, wargs = self._where(rest)
+        bound = None
+        if after is not None:
+            row = self.conn.execute(f"SELECT {LIST_KEY.format('a')} FROM articles a"
+                                    " WHERE a.id = ?", [after]).fetchone()
+            if row is None:
+                raise StoreError(f"article {after} is not in the store")
+            bound = row[0]
+        marks = ", ".join("?" for _ in entity_ids)
+        op, order = ("<", "DESC") if forward else (">", "ASC")
+        batch = limit if not where else max(4 * limit, 200)
+        ids: list[int] = []
+        while len(ids) < limit:
+            sql = (f"SELECT DISTINCT list_key FROM entity_articles"
+                   f" WHERE entity_id IN ({marks})")
+            args: list[Any] = list(entity_ids)
+            if bound is not None:
+                sql += f" AND list_key {op} ?"
+                args.append(bound)
+            keys = [r[0] for r in self.conn.execute(f"{sql} ORDER BY list_key {order} LIMIT ?",
+                                                    [*args, batch])]
+            if not keys:
+                break
+            candidates = [k % LIST_KEY_SPAN for k in keys]
+            if where:
+                kept = {r[0] for r in self.conn.execute(
+                    f"SELECT a.id FROM articles a {where} AND a.id IN"
+                    f" ({', '.join('?' for _ in candidates)})", [*wargs, *candidates])}
+                candidates = [c for c in candidates if c in kept]
+            ids.extend(candidates)
+            if len(keys) < batch:
+                break
+            bound = keys[-1]
+        return ids[:limit]
 
     def page_articles(self, flt: ArticleFilter | None = None, *, sort: str = "published",
                       offset: int = 0, limit: int = PAGE_SIZE,
@@ -115,6 +172,8 @@ class ArticleListing:
         match = fts_query(flt.query) if flt.query else None
         if match and sort == "published" and offset == 0:
             return self._rows(self._search_ids(match, flt, after, limit, forward=True))
+        if self._entity_driven(flt, sort) and offset == 0:
+            return self._rows(self._entity_page_ids(flt, after, limit, forward=True))
         where, args = self._where(flt)
         if after is not None:
             clause, key_args = self._after(after, sort, forward=True)
@@ -250,6 +309,9 @@ class ArticleListing:
         match = fts_query(flt.query) if flt.query else None
         if match and sort == "published":
             ids = self._search_ids(match, flt, article_id, abs(step), forward=step > 0)
+            return ids[abs(step) - 1] if len(ids) >= abs(step) else None
+        if self._entity_driven(flt, sort):
+            ids = self._entity_page_ids(flt, article_id, abs(step), forward=step > 0)
             return ids[abs(step) - 1] if len(ids) >= abs(step) else None
         keys, direction = SORT_KEYS[sort]
         where, args = self._where(flt)

@@ -291,3 +291,55 @@ def m0007_partial_articles(db: Database) -> None:
                " WHERE link_only = 1 OR summary_only = 1")
     # fetch every new entry's page at refresh (the feed carries teasers or links only)
     db.execute("ALTER TABLE feeds ADD COLUMN full_text INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations(name="0008_entities")
+def m0008_entities(db: Database) -> None:
+    # one identity per person, organisation or place across the store
+    db.execute("""CREATE TABLE entities (
+        id INTEGER PRIMARY KEY,
+        label TEXT NOT NULL,               -- PER | ORG | LOC (an analyst may relabel)
+        canonical TEXT NOT NULL,
+        geonames_id INTEGER, admin1 TEXT, country TEXT,
+        merged_into INTEGER,               -- an analyst merged it into that entity
+        named_by TEXT,                     -- NULL: the machine's name
+        n_articles INTEGER NOT NULL DEFAULT 0,
+        n_mentions INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL)""")
+    db.execute("CREATE INDEX idx_entities_geonames ON entities(geonames_id)"
+               " WHERE geonames_id IS NOT NULL AND merged_into IS NULL")
+    db.execute("CREATE INDEX idx_entities_rank ON entities(n_articles)")
+    # every spelling seen (under the label the machine gave it) -> its entity
+    db.execute("""CREATE TABLE entity_aliases (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL, label TEXT NOT NULL, alias TEXT NOT NULL,
+        entity_id INTEGER NOT NULL,
+        added_by TEXT,                     -- NULL: seen by the machine; else the analyst
+        UNIQUE (key, label))""")
+    db.execute("CREATE INDEX idx_entity_aliases_entity ON entity_aliases(entity_id)")
+    # which articles name which entity; list_key orders them as the list does (newest
+    # first), so an entity's first page is read straight from the index
+    db.execute("""CREATE TABLE entity_articles (
+        id INTEGER PRIMARY KEY,
+        entity_id INTEGER NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,                 -- the article's own name for it
+        label TEXT NOT NULL,               -- the machine's label in that article
+        mentions INTEGER NOT NULL,
+        list_key INTEGER NOT NULL,         -- the article's steps.LIST_KEY
+        UNIQUE (article_id, label, key))""")
+    db.execute("CREATE INDEX idx_entity_articles_entity ON entity_articles(entity_id, list_key)")
+    new = LIST_KEY.format("new")
+    db.execute(f"""CREATE TRIGGER entity_articles_published AFTER UPDATE OF published ON articles
+    BEGIN
+        UPDATE entity_articles SET list_key = {new} WHERE article_id = new.id;
+    END""")
+    # an analyst's split: this article's name means that entity, whatever the aliases say
+    db.execute("""CREATE TABLE entity_overrides (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        key TEXT NOT NULL, label TEXT NOT NULL, entity_id INTEGER NOT NULL,
+        analyst TEXT NOT NULL,
+        UNIQUE (article_id, label, key))""")
+    db.execute("ALTER TABLE articles ADD COLUMN entities_indexed INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX idx_articles_entities_todo ON articles(id) WHERE entities_indexed = 0")

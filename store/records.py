@@ -46,6 +46,8 @@ class ArticleFilter:
     unread: bool = False
     flagged: bool = False
     has_casualties: bool = False
+    # (label or None, name) per entity word: articles naming every one of them
+    entities: tuple[tuple[str | None, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,10 @@ from typing import Any
 from newsdesk.store.records import ArticleFilter
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-TOKEN_HELP = "tag: source: from: to: is:unread is:flagged has:casualties"
+TOKEN_HELP = ("tag: source: from: to: is:unread is:flagged has:casualties"
+              ' entity:"name" person: org: place:')
+# search word -> the label it asks for (None: any person, organisation or place)
+ENTITY_WORDS = {"entity": None, "person": "PER", "org": "ORG", "place": "LOC"}
 
 
 def _date_bound(value: str, end: bool) -> str | None:
@@ -58,14 +61,18 @@ def parse_search(text: str, base: ArticleFilter | None = None) -> tuple[ArticleF
     problems: list[str] = []
     changes: dict[str, Any] = {"tag": None, "source": None, "date_from": None, "date_to": None,
                                   "has_casualties": False}
+    entities: list[tuple[str | None, str]] = []
     flags: dict[str, Any] = {"unread": base.unread, "flagged": base.flagged}
     for part in parts:
         key, sep, value = part.partition(":")
         key = key.lower()
-        if not sep or key not in ("tag", "source", "from", "to", "is", "has") or not value:
+        if not sep or key not in ("tag", "source", "from", "to", "is", "has", *ENTITY_WORDS) \
+                or not value:
             words.append(part)
             continue
-        if key in ("tag", "source"):
+        if key in ENTITY_WORDS:
+            entities.append((ENTITY_WORDS[key], value))
+        elif key in ("tag", "source"):
             changes[key] = value
         elif key in ("from", "to"):
             bound = _date_bound(value, end=key == "to")
@@ -79,4 +86,11 @@ def parse_search(text: str, base: ArticleFilter | None = None) -> tuple[ArticleF
             changes["has_casualties"] = True
         else:
             problems.append(f"{part}: unknown filter (try {TOKEN_HELP})")
-    return replace(base, query=" ".join(words), **changes, **flags), problems
+    return replace(base, query=" ".join(words), entities=tuple(entities), **changes,
+                   **flags), problems
+
+
+def entity_search(label: str | None, name: str) -> str:
+    """The search words that list the articles naming an entity: person:"Haider al-Abadi"."""
+    word = next((w for w, lab in ENTITY_WORDS.items() if lab == label), "entity")
+    return f'{word}:"{name.replace(chr(34), "")}"'

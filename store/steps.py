@@ -13,6 +13,7 @@ KNOWN_STEPS = (
     "0005_search_index_in_list_order",
     "0006_incidents",
     "0007_partial_articles",
+    "0008_entities",
 )
 
 # The search index's rowid is the article's place in the default list order (newest first):

@@ -12,6 +12,7 @@ from typing import Any
 
 from newsdesk.contract import SPAN_GROUPS
 from newsdesk.store.analyst import AnalystWork
+from newsdesk.store.entities import EntityIndex
 from newsdesk.store.incidents import IncidentDesk
 from newsdesk.store.listing import ArticleListing
 from newsdesk.store.records import (
@@ -28,7 +29,7 @@ BUSY_TIMEOUT_MS = 15_000
 WRITE_ATTEMPTS = 5
 
 
-class Store(ArticleListing, AnalystWork, IncidentDesk):
+class Store(ArticleListing, AnalystWork, IncidentDesk, EntityIndex):
     """One store file. Open it per thread: an SQLite connection stays on its thread."""
 
     def __init__(self, path: str | Path | None = None, *, backup_before_migrate: bool = True):
@@ -193,7 +194,8 @@ class Store(ArticleListing, AnalystWork, IncidentDesk):
                      version: str, errors: Mapping[str, str] | None = None,
                      published: str | None = None, author: str | None = None,
                      site_name: str | None = None, language: str | None = None,
-                     profile: Mapping[str, Any] | None = None) -> None:
+                     profile: Mapping[str, Any] | None = None,
+                     entities: list[Mapping[str, Any]] | None = None) -> None:
         """A teaser or bare link becomes the full page's text. Analyst work keeps its words:
         each note and piece of evidence moves to where its text is in the new body, and one
         whose text is gone keeps the words as a note on the article."""
@@ -212,6 +214,8 @@ class Store(ArticleListing, AnalystWork, IncidentDesk):
             self.replace_spans(article_id, extraction, version, errors)
             if profile is not None:
                 self.set_profile(article_id, profile)
+            if entities is not None:
+                self.set_entities(article_id, entities)
 
     def add_article(
         self,
@@ -235,6 +239,7 @@ class Store(ArticleListing, AnalystWork, IncidentDesk):
         profile: Mapping[str, Any] | None = None,
         extraction_errors: Mapping[str, str] | None = None,
         link_only: bool = False,
+        entities: list[Mapping[str, Any]] | None = None,
     ) -> tuple[int, bool]:
         """Store an article with its machine spans in one transaction.
 
@@ -269,6 +274,8 @@ class Store(ArticleListing, AnalystWork, IncidentDesk):
             if profile is not None:  # {}: profiled, and it reports no incident
                 self._save_profile(conn, article_id, profile)
                 self._place(conn, article_id, profile or None)
+            if entities is not None:  # []: indexed, and it names nobody
+                self._index_entities(conn, article_id, entities)
             for tag in tags or []:
                 conn.execute(
                     "INSERT OR IGNORE INTO tags (article_id, tag, analyst, created_at)"

@@ -57,3 +57,17 @@ def test_the_contract_names_every_casualty_kind_the_extractor_finds():
     from newsdesk.extract.casualties import KIND_WORDS
 
     assert tuple(KIND_WORDS) == CASUALTY_KINDS
+
+
+def test_the_store_s_mixins_never_shadow_each_other():
+    """Store is one class made of several: a method name in two of them means one silently
+    replaces the other (an entity recount once ran the annotations' recount)."""
+    import itertools
+
+    from newsdesk.store.store import Store
+
+    parts = [c for c in Store.__mro__[1:] if c.__module__.startswith("newsdesk.store")]
+    names = {c.__name__: {k for k in vars(c) if not k.startswith("__")} for c in [Store, *parts]}
+    clashes = {(a, b): names[a] & names[b] for a, b in itertools.combinations(names, 2)
+               if names[a] & names[b]}
+    assert len(parts) >= 4 and clashes == {}

@@ -22,13 +22,14 @@ def test_blank_database_gets_the_expected_schema(store):
         "id", "title", "body", "published", "url", "source", "language", "origin",
         "content_hash", "headings", "ingested_at", "read_at", "flagged", "n_entities",
         "n_quotes", "n_figures", "killed_min", "extractor_version", "author", "site_name",
-        "summary_only", "extraction_errors", "link_only"]
+        "summary_only", "extraction_errors", "link_only", "entities_indexed"]
     assert schema["spans"] == ["id", "article_id", "kind", "label", "start", "end", "text",
                                "attrs", "extractor_version"]
     applied = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations")]
     assert applied == ["0001_initial", "0002_web_sources_and_feeds", "0003_audit_batches",
                        "0004_list_order_indexes", "0005_search_index_in_list_order",
-                       "0006_incidents", "0007_partial_articles"]
+                       "0006_incidents", "0007_partial_articles",
+                       "0008_entities"]
     assert schema["feeds"] == ["id", "url", "tag", "title", "etag", "last_modified", "added_at",
                                "checked_at", "last_status", "full_text"]
 
@@ -45,7 +46,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
         _add(s)
     with Store(path) as s:
         assert s.stats()["articles"] == 1
-        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 7
+        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 8
     assert not list(tmp_path.glob("s.db.backup-*"))  # nothing to migrate, no backup
 
 

@@ -132,6 +132,19 @@ class NewsdeskApp(App[None]):
         if self.seed_if_empty and self.store.is_empty():
             self.notify("New store: adding the sample articles…", timeout=3)
             self.load_seeds()
+        elif self.store.articles_without_entities(1):
+            self._index_entities_worker()
+
+    @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
+    def _index_entities_worker(self) -> None:
+        """A store from before the entity index: its articles are indexed in the background
+        (the pivots and profiles fill in as it goes)."""
+        from newsdesk.ingest.incidents import backfill_entities
+
+        with Store(self.db_path) as store:
+            done = backfill_entities(store)
+        if done:
+            self.post_message(ArticlesChanged(f"entities indexed for {done} articles"))
 
     @work(thread=True, exclusive=True, group="ingest", exit_on_error=False)
     def load_seeds(self) -> None:

@@ -265,10 +265,12 @@ class ReaderScreen(Screen[None]):
         return self.app.analyst
 
     def _changed(self, message: str) -> None:
-        from newsdesk.ingest.incidents import reprofile
+        from newsdesk.ingest.incidents import reindex_entities, reprofile
 
-        # a corrected figure, a new publication date: the incident's toll follows
+        # a corrected figure, a new publication date: the incident's toll follows; a
+        # rejected or added name: the store-wide entities follow
         reprofile(self.store, self.article_id)
+        reindex_entities(self.store, self.article_id)
         self.show(self.article_id, keep_cursor=True)
         self.notify(message, timeout=2, markup=False)
 
