@@ -283,6 +283,7 @@ class EntityIndex:
             f"SELECT list_key / {LIST_KEY_SPAN * 100} AS month, count(DISTINCT article_id)"
             " FROM entity_articles WHERE entity_id = ? AND list_key >= ?"
             " GROUP BY month ORDER BY month", [entity_id, LIST_KEY_SPAN])]
+        months = _every_month(months)
         latest = self.entity_article_ids([entity_id], limit=PROFILE_WINDOW)
         marks = ", ".join("?" for _ in latest) or "NULL"
         related = [(EntityRow(*r[:8]), r[8]) for r in one(
@@ -447,6 +448,23 @@ class EntityIndex:
                                 " FROM entity_articles WHERE entity_id = ?",
                                 [entity_id]).fetchone()
         act.update("entities", {"id": entity_id}, {"n_articles": n, "n_mentions": m})
+
+
+def _every_month(counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The months from the first to the last, those without an article at 0 (a chart of
+    them is then a time line); at most the latest 240."""
+    if not counts:
+        return []
+    have = dict(counts)
+    year, month = map(int, counts[0][0].split("-"))
+    last = counts[-1][0]
+    out: list[tuple[str, int]] = []
+    while True:
+        name = f"{year:04d}-{month:02d}"
+        out.append((name, have.get(name, 0)))
+        if name >= last or len(out) > 100_000:
+            return out[-240:]
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
 def _live(conn: sqlite3.Connection, entity_id: int) -> int:

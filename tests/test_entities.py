@@ -173,6 +173,10 @@ def test_profile_counts_months_neighbours_and_incidents(desk):
     assert profile["n_articles"] == 3
     assert (profile["first_seen"], profile["last_seen"]) == ("2015-05-15", "2015-05-26")
     assert profile["months"] == [("2015-05", 3)]
+    store.conn.execute("UPDATE articles SET published = '2015-08-01' WHERE id = ?", [ids[0]])
+    months = store.entity_profile(ramadi.id)["months"]
+    assert months == [("2015-05", 2), ("2015-06", 0), ("2015-07", 0), ("2015-08", 1)]
+    store.conn.execute("UPDATE articles SET published = '2015-05-15' WHERE id = ?", [ids[0]])
     assert [r.id for r in profile["articles"]] == [ids[2], ids[1], ids[0]]
     related = {e.canonical: n for e, n in profile["related"]}
     assert related["Islamic State group"] == 3 and related["Haider al-Abadi"] == 2

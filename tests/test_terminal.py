@@ -233,14 +233,15 @@ def _help_keys(screen: str) -> list[str]:
 
 # how to get to each screen from the article list, and what shows it is there
 _SCREENS = {
-    "list": ((), r"\d+ articles? "),
+    "list": ((), r"\d+ articles?  ·  sort:"),
     "reader": (("Enter",), "Entities"),
     "incidents": (("I",), r"\d+ incidents?  ·"),
     "incident": (("I", "Enter"), r"incident \d+ · "),
     "timeline": (("I", "T"), "incidents per"),
+    "entity": (("Enter", "e", "P"), r"entity \d+ · \d+ articles?"),
 }
 _HELP_KEYS_AT_LEAST = {"list": 14, "reader": 40, "incidents": 14, "incident": 12,
-                       "timeline": 5}
+                       "timeline": 5, "entity": 11}
 
 
 @pytest.mark.parametrize("listed_by", ["key bar", "help"])
@@ -252,9 +253,14 @@ def test_every_key_offered_shows_something(seeded_db, desk_db, terminal, where, 
     keys_there, shown = _SCREENS[where]
 
     def baseline() -> str:
-        # out of any dialog and screen, back to the list
-        term.keys("Escape", "Escape", "Escape", "Escape")
-        term.wait_for(r"\d+ articles? ")
+        # out of any dialog and screen, back to the list: a profile opened from a profile
+        # stacks screens, so as many Escapes as it takes (each one waited for)
+        for _ in range(8):
+            term.keys("Escape")
+            shown_now = term.settle(quiet_s=0.2)
+            if re.search(r"\d+ articles?  ·  sort:", shown_now) and "╭" not in shown_now:
+                break
+        term.wait_for(r"\d+ articles?  ·  sort:")  # the list (a profile also counts articles)
         if keys_there:
             term.keys(*keys_there)
             term.wait_for(shown)
@@ -282,7 +288,8 @@ def test_every_key_offered_shows_something(seeded_db, desk_db, terminal, where, 
             term.keys(*state_for[where, key])
             before = term.settle() and term.screen(escapes=True)
         term.keys(key)
-        assert term.changed_from(before, timeout=10), f"{key!r} showed nothing on the {where}"
+        assert term.changed_from(before, timeout=10), \
+            f"{key!r} showed nothing on the {where}:\n{term.screen()}"
         assert term.alive(), key
 
 
@@ -375,3 +382,32 @@ def test_g_gets_the_page_of_a_feed_s_bare_link(seeded_db, terminal, pages, size)
     assert "nine people missing" in body and link_only == 0
     term.keys("Escape")
     term.wait_for(r"\d+ articles")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_from_a_name_to_everything_on_it_and_its_profile(seeded_db, terminal, size):
+    with Store(seeded_db) as s:
+        [group] = s.find_entities("Islamic State group", exact=True)
+        naming = len(s.entity_article_ids([group.id]))
+    term = terminal(seeded_db, size=size)
+    _open_ramadi(term)
+    term.keys("Tab")                       # the first highlight: "The Islamic State group"
+    term.keys("*")
+    shown = term.wait_for(rf"{naming} articles")
+    assert 'org:"Islamic State group"' in shown  # the search box says how it was filtered
+    term.keys("Enter")                     # the newest of them
+    term.wait_for("Entities")
+    term.keys("Tab", "P")
+    profile = term.wait_for(rf"entity {group.id} · {naming} articles")
+    assert "Islamic State group" in profile and "also: IS, ISIS" in profile
+    assert "Latest articles" in profile
+    term.keys("Escape", "Escape")
+    term.wait_for(rf"{naming} articles")
+    # the palette, by a word of a name
+    term.keys("C-p")
+    term.type("Baghdadi")
+    term.wait_for("person: Abu Bakr al-Baghdadi")
+    term.keys("Enter")
+    term.wait_for(r"Abu Bakr al-Baghdadi  person")
+    term.keys("*")
+    term.wait_for(r'person:"Abu Bakr al-Baghdadi"')

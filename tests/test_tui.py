@@ -537,3 +537,108 @@ async def test_g_gets_a_bare_link_s_page_into_the_reader(seeded_db, pages):
                                             for n in app._notifications))
     with Store(seeded_db) as s:
         assert not s.article(article_id)["link_only"]
+
+
+async def _to_entity_row(app, pilot, name: str) -> None:
+    """From the reader: the Entities panel, the cursor on that entity's row."""
+    await pilot.press("e")
+    panel = app.screen.query_one("#panel-entity", PanelList)
+    for _ in range(panel.option_count):
+        if str(panel.get_option_at_index(panel.highlighted or 0).prompt).strip().startswith(name):
+            return
+        await pilot.press("down")
+    raise AssertionError(f"no {name} row in {_options(app, 'entity')}")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_star_lists_everything_on_an_entity_and_p_opens_its_profile(seeded_db, size):
+    from newsdesk.tui.screens.entity import EntityScreen
+
+    with Store(seeded_db) as s:
+        [group] = s.find_entities("Islamic State group", exact=True)
+        naming = s.entity_article_ids([group.id])
+    assert len(naming) >= 2
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=size) as pilot:
+        await _open_ramadi(app, pilot, seeded_db)
+        await _to_entity_row(app, pilot, "Islamic State group")
+        await pilot.press("asterisk")
+        await wait_until(pilot, lambda: isinstance(app.screen, ArticleListScreen))
+        table = app.screen.query_one(ArticleTable)
+        await wait_until(pilot, lambda: table.total == len(naming))
+        assert app.screen.query_one("#search", Input).value == 'org:"Islamic State group"'
+        status = _text_of(app.screen.query_one("#list-status", Static))
+        assert status.startswith(f"{len(naming)} articles")
+        assert "organisation: Islamic State group" in status
+        assert table.row_ids == naming  # newest first
+        await pilot.press("enter")  # the newest
+        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        await _to_entity_row(app, pilot, "Islamic State group")
+        await pilot.press("P")
+        await wait_until(pilot, lambda: isinstance(app.screen, EntityScreen))
+        header = _text_of(app.screen.query_one("#entity-header", Static))
+        assert header.startswith("Islamic State group  organisation")
+        assert f"{len(naming)} articles" in header and "also: IS, ISIS" in header
+        assert "2015-05-15 …" in header
+        # Enter on a neighbour opens its profile; Esc comes back
+        items = app.screen.query_one("#entity-items")
+        while app.screen.targets[items.highlighted][0] != "entity":
+            await pilot.press("down")
+        neighbour = app.screen.targets[items.highlighted][1]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, EntityScreen)
+                         and app.screen.entity_id == neighbour)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, EntityScreen)
+                         and app.screen.entity_id != neighbour)
+
+
+async def test_merge_and_undo_from_the_profile(seeded_db):
+    from newsdesk.tui.screens.entity import EntityScreen
+
+    with Store(seeded_db) as s:
+        [afp] = s.find_entities("AFP", exact=True)
+        [agence] = s.find_entities("Agence France-Presse", exact=True)
+        both = len(set(s.entity_article_ids([afp.id])) | set(s.entity_article_ids([agence.id])))
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_entity(agence.id)
+        await wait_until(pilot, lambda: isinstance(app.screen, EntityScreen))
+        await pilot.press("M")
+        await pilot.press(*"AFP", "enter")
+        await wait_until(pilot, lambda: "Merge into this entity" in str(
+            app.screen.query(Static).first().render()))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, EntityScreen) and
+                         f"{both} articles" in _text_of(
+                             app.screen.query_one("#entity-header", Static)))
+        await pilot.press("u")
+        await wait_until(pilot, lambda: f"{agence.n_articles} article" in _text_of(
+            app.screen.query_one("#entity-header", Static)))
+    with Store(seeded_db) as s:
+        assert s.find_entities("AFP", exact=True)[0].id == afp.id
+
+
+async def test_the_palette_finds_an_entity_by_name(seeded_db):
+    from newsdesk.tui.screens.entity import EntityScreen
+
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Baghdadi")
+        await wait_until(pilot, palette_offers(app, "person: Abu Bakr al-Baghdadi"))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, EntityScreen))
+        assert "Abu Bakr al-Baghdadi" in _text_of(app.screen.query_one("#entity-header",
+                                                                     Static))
+
+
+async def test_place_words_find_a_spelling_no_article_used(seeded_db):
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *'place:"Ar Ramadi"')
+        table = app.screen.query_one(ArticleTable)
+        await wait_until(pilot, lambda: table.filter.entities == (("LOC", "Ar Ramadi"),))
+        with Store(seeded_db) as s:
+            [ramadi] = s.find_entities("Ramadi", label="LOC", exact=True)
+        await wait_until(pilot, lambda: table.total == ramadi.n_articles > 0)

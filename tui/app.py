@@ -41,6 +41,32 @@ class GoToArticle(Provider):
                       text=shown, help=f"open the article · {published or 'undated'}")
 
 
+def _geonames_id(name: str) -> int | None:
+    """place:"Ar Ramadi" finds Ramadi: the gazetteer, for a name no article spelled so."""
+    from newsdesk.extract.lexicon import gazetteer_place
+
+    place = gazetteer_place(name)
+    return place["geonames_id"] if place else None
+
+
+class FindEntity(Provider):
+    """Command palette: a person, organisation or place by name, to its profile."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        if not isinstance(app, NewsdeskApp) or app.store is None or len(query.strip()) < 2:
+            return
+        from newsdesk.store.entities import LABEL_NAMES
+
+        matcher = self.matcher(query)
+        for entity in app.store.find_entities(query, limit=20):
+            shown = safe_for_terminal(entity.canonical)
+            kind = LABEL_NAMES.get(entity.label, entity.label)
+            yield Hit(max(matcher.match(shown), 0.01), Content(f"{kind}: {shown}"),
+                      partial(app.open_entity, entity.id), text=f"{kind}: {shown}",
+                      help=f"the profile · {entity.n_articles} articles")
+
+
 # how long a key waits for the dialog it follows to be built (far more than it takes)
 SCREEN_MOUNT_WAIT_S = 5.0
 
@@ -48,7 +74,7 @@ SCREEN_MOUNT_WAIT_S = 5.0
 class NewsdeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "newsdesk"
-    COMMANDS = App.COMMANDS | {GoToArticle}
+    COMMANDS = App.COMMANDS | {GoToArticle, FindEntity}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave newsdesk"),
         Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show every key"),
@@ -128,6 +154,7 @@ class NewsdeskApp(App[None]):
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         self.store = Store(self.db_path)
+        self.store.place_lookup = _geonames_id
         self.push_screen(ArticleListScreen(self.store))
         if self.seed_if_empty and self.store.is_empty():
             self.notify("New store: adding the sample articles…", timeout=3)
@@ -236,6 +263,24 @@ class NewsdeskApp(App[None]):
 
         if self.store is not None:
             self.push_screen(IncidentsScreen(self.store))
+
+    def open_entity(self, entity_id: int) -> None:
+        """The profile of a person, organisation or place."""
+        from newsdesk.tui.screens.entity import EntityScreen
+
+        if self.store is not None:
+            self.push_screen(EntityScreen(self.store, entity_id))
+
+    def list_entity(self, label: str | None, name: str) -> None:
+        """The article list, newest first, filtered to the articles naming an entity (the
+        search box shows the words that did it: person:"Haider al-Abadi")."""
+        from newsdesk.store.search import entity_search
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, ArticleListScreen):
+            self.pop_screen()
+        screen = self.screen
+        if isinstance(screen, ArticleListScreen):
+            screen.search_for(entity_search(label, name))
 
     def open_incident(self, incident_id: int) -> None:
         from newsdesk.tui.screens.incidents import IncidentScreen

@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from newsdesk.extract.text import safe_for_terminal
 from newsdesk.store import SORTS, ArticleFilter, Store
+from newsdesk.store.entities import LABEL_NAMES
 from newsdesk.store.search import TOKEN_HELP, parse_search
 from newsdesk.tui.focus import focus_now
 from newsdesk.tui.widgets.article_table import ArticleTable
@@ -104,6 +105,8 @@ class ArticleListScreen(Screen[None]):
                              ("to", flt.date_to)):
             if value:
                 parts.append(f"{label}: {value}")
+        for label, name in flt.entities:
+            parts.append(f"{LABEL_NAMES.get(label or '', 'entity')}: {name}")
         if flt.unread:
             parts.append("unread only")
         if flt.flagged:
@@ -147,6 +150,15 @@ class ArticleListScreen(Screen[None]):
             raise SkipAction()
         # opened here and now, not through a message: the keys after Enter are the reader's
         self.app.open_article(article_id, self.table.filter, self.table.sort)
+
+    def search_for(self, text: str) -> None:
+        """Show the list filtered by these search words, the cursor in the list."""
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.value = text
+        self.search_text = text
+        self.apply_filter()
+        focus_now(self.table)
 
     def action_clear_search(self) -> None:
         search = self.query_one("#search", Input)

@@ -83,6 +83,10 @@ class ReaderScreen(Screen[None]):
                 tooltip="Attach the selection to an event already coded"),
         Binding("g", "fetch_text", "Get page", id="reader.fetch_text", show=False,
                 tooltip="Fetch the full text of a feed's teaser or bare link from its page"),
+        Binding("asterisk", "pivot", "All on it", id="reader.pivot", show=False,
+                tooltip="Every article in the store that names this person, organisation or place"),
+        Binding("P", "entity_profile", "Profile", id="reader.entity_profile", show=False,
+                tooltip="The entity's profile: mentions over time, articles, who is beside it"),
         Binding("u", "undo", "Undo", id="reader.undo", tooltip="Undo your last change (survives restarts)"),
         Binding("ctrl+r", "redo", "Redo", id="reader.redo", show=False, tooltip="Redo what you undid"),
     ]
@@ -496,6 +500,40 @@ class ReaderScreen(Screen[None]):
         return sorted({s.attrs.get("canonical") or s.text for s in self.view.spans
                        if s.kind == "entity" and (label is None or s.label == label)})
 
+    def _entity_here(self) -> tuple[int, StoredSpan] | None:
+        """The store-wide entity of the Entities panel's row or of the name under the
+        cursor; None (with a hint) when there is none."""
+        focused = self.panels.focused_row()
+        if focused is not None and focused[0] == "entity" and focused[1].spans:
+            span: StoredSpan | None = focused[1].spans[0]
+        else:
+            span = next((s for s in sorted(self.view.spans_at_cursor(),
+                                           key=lambda s: s.end - s.start)
+                         if s.kind == "entity"), None)
+        if span is None:
+            self.notify("move the cursor onto a name first (Tab jumps to the next highlight,"
+                        " e opens the Entities panel)", timeout=3)
+            return None
+        name = span.attrs.get("canonical") or span.text
+        entity_id = self.store.entity_at(self.article_id, span.label, name)
+        if entity_id is None:
+            self.notify(f"{safe_for_terminal(name)} is not a person, organisation or place"
+                        " known across the store", timeout=3, markup=False)
+            return None
+        return entity_id, span
+
+    def action_pivot(self) -> None:
+        found = self._entity_here()
+        if found is not None:
+            entity = self.store.entity(found[0])
+            if entity is not None:
+                self.app.list_entity(entity.label, entity.canonical)  # type: ignore[attr-defined]
+
+    def action_entity_profile(self) -> None:
+        found = self._entity_here()
+        if found is not None:
+            self.app.open_entity(found[0])  # type: ignore[attr-defined]
+
     def _figure_to_code(self) -> StoredSpan | None:
         """With nothing selected, the figure an event is coded from: the Figures panel's row,
         or the figure under the cursor."""
@@ -631,7 +669,10 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(PickDialog("Attach the selection to which event?", labels), done)
 
     def on_article_view_details_requested(self, message: ArticleView.DetailsRequested) -> None:
-        self.app.push_screen(SpanDetailsScreen(message.spans))
+        self.open_span_details(message.spans)
+
+    def open_span_details(self, spans: list[StoredSpan]) -> None:
+        self.app.push_screen(SpanDetailsScreen(spans))
 
 
 def _load_gazetteer() -> None:

@@ -224,7 +224,13 @@ class ArticleView(TextArea):
         if not spans:
             self.notify("no highlight under the cursor (Tab jumps to the next one)", timeout=3)
             return
-        self.post_message(self.DetailsRequested(spans))
+        opener = getattr(self.screen, "open_span_details", None)
+        if opener is not None:
+            # at once, not through a message: the keys typed after Enter are the dialog's
+            # (a message let "Enter e P" open the profile first, the details over it)
+            opener(spans)
+        else:
+            self.post_message(self.DetailsRequested(spans))
 
     # -- keyboard motions and selection ------------------------------------------
 
