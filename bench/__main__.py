@@ -64,17 +64,29 @@ def bench_extraction(runs: int) -> list[dict]:
     ]
 
 
-def _ingest_run(items: list, store: Store | None = None) -> tuple[float, float]:
+def _ingest_run(items: list, store: Store | None = None) -> tuple[float, float, float]:
     """(articles per second, share of that time spent profiling and placing reports in
-    incidents). The share is timed inside the same run: comparing two runs on a shared
-    machine measured the machine's wandering (±15 %) more than the difference. With a
+    incidents, share spent grouping and resolving entities). Each share is timed inside
+    the same run: comparing two runs on a shared machine measured the machine's wandering
+    (±15 %) more than the difference. With a
     `store`, into that store in one transaction rolled back afterwards."""
     from unittest import mock
 
     import newsdesk.ingest.pipeline as pipeline
+    from newsdesk.store.entities import EntityIndex
     from newsdesk.store.incidents import IncidentDesk
 
     spent = [0.0]
+    entities = [0.0]
+
+    def timed_entities(fn):
+        def run(*args):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args)
+            finally:
+                entities[0] += time.perf_counter() - t0
+        return run
 
     def timed(fn):
         def run(*args):
@@ -96,6 +108,10 @@ def _ingest_run(items: list, store: Store | None = None) -> tuple[float, float]:
         stack.enter_context(mock.patch.object(pipeline, "profile", timed(pipeline.profile)))
         stack.enter_context(mock.patch.object(IncidentDesk, "_place",
                                               timed(IncidentDesk._place)))
+        stack.enter_context(mock.patch.object(pipeline, "entity_groups",
+                                              timed_entities(pipeline.entity_groups)))
+        stack.enter_context(mock.patch.object(EntityIndex, "_index_entities",
+                                              timed_entities(EntityIndex._index_entities)))
         try:
             t0 = time.perf_counter()
             report = ingest_items(store, items)
@@ -120,16 +136,52 @@ def bench_ingest(runs: int, n: int = 500) -> list[dict]:
 
     _ingest_run(list(varied(20, start=10**6)))  # the gazetteers load untimed
     done = [_ingest_run(list(varied(n, start=run * n))) for run in range(runs)]
-    single = statistics.median(rate for rate, _ in done)
+    single = statistics.median(rate for rate, _s, _e in done)
     workers = default_workers()
     pooled = [_pooled_run(list(varied(n, start=(runs + run) * n)), workers)
               for run in range(runs)]
     return [_row(f"ingest with extraction ({n} articles, one process)", "articles/s",
-                 [rate for rate, _ in done], "≥ 200"),
+                 [rate for rate, _s, _e in done], "≥ 200"),
             _row(f"ingest with extraction ({n} articles, {workers} extraction processes)",
                  "articles/s", pooled, f"≥ {1.7 * single:.0f} (1.7 × one process)"),
             _row("share of ingest spent placing reports in incidents", "%",
-                 [share for _, share in done], "≤ 10")]
+                 [share for _r, share, _e in done], "≤ 10"),
+            _row("share of ingest spent resolving entities store-wide", "%",
+                 [share for _r, _s, share in done], "≤ 10")]
+
+
+def bench_entities(store: Store, runs: int) -> list[dict]:
+    """The entity filter's first page and an entity's profile, for entities from the
+    commonest to one in a few thousand articles; the entity index's share of the store."""
+    from dataclasses import replace
+
+    from newsdesk.store import ArticleFilter
+
+    ranked = store.entities_page(limit=400)
+    picks = [ranked[0], ranked[len(ranked) // 4], ranked[len(ranked) // 2], ranked[-1]]
+    pages, profiles = [], []
+    for entity in picks:
+        flt = ArticleFilter(entities=((entity.label, entity.canonical),))
+        pages += _timed(lambda f=flt: (store.count_for_list(f), store.page_articles(f)),
+                        runs * 4)
+        # with another filter beside it: the first page is still read from the index
+        both = replace(flt, unread=True)
+        pages += _timed(lambda f=both: (store.count_for_list(f), store.page_articles(f)),
+                        runs * 2)
+        profiles += _timed(lambda e=entity: store.entity_profile(e.id), runs * 2)
+    sizes = dict(store.conn.execute(
+        "SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall())
+    entity_bytes = sum(v for k, v in sizes.items()
+                       if k.startswith(("entit", "idx_entit", "sqlite_autoindex_entit")))
+    total = sum(sizes.values())
+    sizes_note = ", ".join(f"{e.n_articles:,}" for e in picks)
+    return [
+        _row(f"entity filter, count + first page p95 (entities in {sizes_note} articles)",
+             "ms", [1000 * _p95(pages)], "≤ 30"),
+        _row("entity profile p95", "ms", [1000 * _p95(profiles)], "≤ 50"),
+        _row("entity index share of the store", "%",
+             [100 * entity_bytes / max(1, total - entity_bytes)], "≤ 20"),
+    ]
 
 
 def bench_incidents(store: Store, runs: int) -> list[dict]:
@@ -150,10 +202,12 @@ def bench_incidents(store: Store, runs: int) -> list[dict]:
     also = _timed(lambda: store.incident_of(article), runs * 20)
     incident = store.incident_of(article)
     detail = _timed(lambda: store.incident(incident[0]) if incident else None, runs * 10)
-    shares = [_ingest_run(list(varied(300, start=10**7 + run * 300)), store)[1]
-              for run in range(max(2, runs // 2))]
+    into = [_ingest_run(list(varied(300, start=10**7 + run * 300)), store)
+            for run in range(max(2, runs // 2))]
     return [_row(f"share of ingest spent placing reports, into {store.count_articles():,}"
-                 " articles", "%", shares, "≤ 10"),
+                 " articles", "%", [r[1] for r in into], "≤ 10"),
+            _row(f"share of ingest spent resolving entities, into {store.count_articles():,}"
+                 " articles", "%", [r[2] for r in into], "≤ 10"),
             _row(f"incidents: count + first 100 rows ({total:,} incidents)", "ms",
                  [t * 1000 for t in opened], "≤ 50"),
             _row("incidents: a filter (count + first page) p95", "ms",
@@ -258,6 +312,7 @@ def bench_big(runs: int, n: int) -> list[dict]:
                          [BIG.stat().st_size / total / 1024]))
         rows += bench_store(store, runs)
         rows += bench_incidents(store, runs)
+        rows += bench_entities(store, runs)
     rows += asyncio.run(_pilot_timings(BIG, runs))
     term = measure(BIG, cold_runs=max(3, runs))
     rows.append(_row(f"cold start to first painted list ({total:,} articles)", "s",

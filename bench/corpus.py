@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsdesk import extract
+from newsdesk.extract.identities import entity_groups
 from newsdesk.extract.incidents import profile
 from newsdesk.ingest import Article, iter_paths
 from newsdesk.seeds import SEED_DIR
@@ -52,6 +53,25 @@ def conll_sized() -> list[str]:
     return docs
 
 
+def _index_entities(store: Store, log=print) -> None:
+    """A big store built before the entity index: index it from its seeds' groups."""
+    if not store.articles_without_entities(1):
+        return
+    groups = {a.title: entity_groups(extract.extract(a.body, a.published)["entities"])
+              for a in seed_articles()}
+    t0 = time.perf_counter()
+    done = 0
+    while ids := store.articles_without_entities(5000):
+        with store.write() as conn:
+            for article_id, title in conn.execute(
+                    f"SELECT id, title FROM articles WHERE id IN ({', '.join(map(str, ids))})"
+                    ).fetchall():
+                store._index_entities(conn, article_id, groups[title.rsplit(" (", 1)[0]])
+        done += len(ids)
+        log(f"  entities indexed for {done:,} articles ({time.perf_counter() - t0:.0f} s)")
+    store.conn.execute("ANALYZE")
+
+
 def build_big_store(path: Path, n: int = 100_000, log=print) -> Path:
     """A store of n articles with full spans; built once (a few minutes), then reused."""
     if path.exists():
@@ -60,11 +80,13 @@ def build_big_store(path: Path, n: int = 100_000, log=print) -> Path:
             # a store built before incidents existed has no profiles: build it again
             profiled = store.conn.execute("SELECT count(*) FROM article_profiles").fetchone()[0]
             if store.count_articles() >= n and profiled:
+                _index_entities(store, log)
                 return path
         path.unlink()
     seeds = seed_articles()
     # each seed's extraction, reused for its copies (the appended line holds no figures)
     found = {a.title: extract.extract(a.body, a.published) for a in seeds}
+    groups = {title: entity_groups(f["entities"]) for title, f in found.items()}
     profiles = {a.title: profile(a.title, a.body, found[a.title], a.published) for a in seeds}
     t0 = time.perf_counter()
     tmp = path.with_suffix(".building")
@@ -85,7 +107,8 @@ def build_big_store(path: Path, n: int = 100_000, log=print) -> Path:
                         title=art.title, body=art.body, published=art.published,
                         source=art.source, origin=art.origin, extraction=found[seed_title],
                         extractor_version=extract.VERSION,
-                        tags=["bench", f"batch-{lo // batch}"], profile=own or {})
+                        tags=["bench", f"batch-{lo // batch}"], profile=own or {},
+                        entities=groups[seed_title])
                     if article_id % 7 == 0:
                         store.conn.execute("UPDATE articles SET read_at = '2024-01-01' WHERE id = ?",
                                            [article_id])

@@ -138,6 +138,10 @@ class EntityIndex:
             if row:
                 return int(row[0])
         names = [entity_key(n) for n in [group["canonical"], *group["aliases"]]]
+        if " " in names[0]:
+            # a full name is never resolved through a surname or an acronym it was also
+            # called: "Sadiq Khan" is not the "Usman Khan" some article called "Khan"
+            names = [k for k in names if " " in k]
         for key in names:
             row = conn.execute("SELECT entity_id FROM entity_aliases WHERE key = ? AND label = ?",
                                [key, label]).fetchone()

@@ -106,6 +106,18 @@ def test_a_name_read_with_another_label_still_meets_its_entity(desk):
     assert store.find_entities("Iraqi", exact=True) == []
 
 
+def test_two_people_who_share_a_surname_stay_two(store):
+    ingest_items(store, [
+        Article(title="a", published="2019-11-30", body="Usman Khan attacked people on "
+                "London Bridge, police said. Officers said that Khan had been released in 2018."),
+        Article(title="b", published="2019-12-01", body="The mayor, Sadiq Khan, praised the "
+                "public. Khan said London would not be divided.")])
+    usman = _entity(store, "Usman Khan")
+    sadiq = _entity(store, "Sadiq Khan")
+    assert ("Khan", None) in store.entity_aliases(usman.id)  # the surname was seen as his
+    assert usman.id != sadiq.id and usman.n_articles == sadiq.n_articles == 1
+
+
 def test_merge_moves_spellings_and_articles_and_undo_takes_it_back(store):
     report = ingest_items(store, [
         Article(title="a", body="Fighters of Jaysh al-Mahdi clashed in Basra.", published="2008-03-25"),

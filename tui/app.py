@@ -62,7 +62,8 @@ class FindEntity(Provider):
         for entity in app.store.find_entities(query, limit=20):
             shown = safe_for_terminal(entity.canonical)
             kind = LABEL_NAMES.get(entity.label, entity.label)
-            yield Hit(max(matcher.match(shown), 0.01), Content(f"{kind}: {shown}"),
+            # below a title that matches as well: the palette goes to articles first
+            yield Hit(max(matcher.match(shown) * 0.5, 0.01), Content(f"{kind}: {shown}"),
                       partial(app.open_entity, entity.id), text=f"{kind}: {shown}",
                       help=f"the profile · {entity.n_articles} articles")
 
