@@ -119,7 +119,7 @@ def _ingest_run(items: list, store: Store | None = None) -> tuple[float, float, 
         finally:
             if rollback:
                 store.conn.execute("ROLLBACK")
-    return len(report.new) / total, 100 * spent[0] / total
+    return len(report.new) / total, 100 * spent[0] / total, 100 * entities[0] / total
 
 
 def _pooled_run(items: list, workers: int) -> float:

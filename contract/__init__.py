@@ -6,6 +6,7 @@ A leaf: extract, store and tui import it; it imports nothing of newsdesk.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from typing import Any, Literal, NotRequired, TypedDict
@@ -39,6 +40,7 @@ _KEY_NOISE = re.compile(r"[^\w]+")
 RESOLVED_LABELS = ("PER", "ORG", "LOC")
 
 
+@functools.lru_cache(maxsize=65536)  # the same names, article after article
 def entity_key(name: str) -> str:
     """How a name is looked up across the store: 'Al-Qaeda' and 'al Qaeda' meet."""
     key = _KEY_NOISE.sub(" ", fold(name).casefold()).strip()

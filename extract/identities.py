@@ -35,7 +35,7 @@ def entity_groups(entities: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
         if group["label"] != "LOC":
             continue
         place = next(filter(None, map(gazetteer_place, group["aliases"])), None)
-        if place:
+        if place:  # a copy: the gazetteer's answers are cached and shared
             group.update(geonames_id=place["geonames_id"], admin1=place["admin1"],
                          country=place["country"])
     return list(groups.values())

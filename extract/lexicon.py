@@ -272,6 +272,7 @@ _COUNTRY_SHORT_FORMS = {"US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US",
                         "Czech Republic": "CZ", "Palestine": "PS", "Taiwan": "TW"}
 
 
+@functools.lru_cache(maxsize=65536)
 def gazetteer_place(name: str) -> dict[str, Any] | None:
     """{'geonames_id', 'name', 'admin1', 'country'} of a place name, or None:
     'Ar Ramadi' and 'Ramadi' are both GeoNames 98717, admin1 IQ.01, Iraq."""

@@ -81,21 +81,21 @@ class EntityIndex:
         new: dict[tuple[str, str], tuple[int, int]] = {}
         for group in groups:
             label, key = group["label"], group["key"]
-            entity_id = overrides.get((label, key)) or self._resolve_entity(conn, group)
+            override = overrides.get((label, key))
+            entity_id, canonical = (override, None) if override else \
+                self._resolve_entity(conn, group)
             if entity_id is None:  # a MISC name no one is known by
                 continue
-            # a name first seen in capitals (a dateline's "LONDON") takes its usual case
-            conn.execute("UPDATE entities SET canonical = ? WHERE id = ? AND named_by IS NULL"
-                         " AND canonical = upper(canonical) AND ? != upper(?)",
-                         [group["canonical"], entity_id, group["canonical"], group["canonical"]])
-            for alias in group["aliases"]:
-                alias_key = entity_key(alias)
-                if alias_key:
-                    # a spelling already known keeps its entity: the first reading stands,
-                    # and an analyst's alias is never overwritten by the machine
-                    conn.execute("INSERT OR IGNORE INTO entity_aliases (key, label, alias,"
-                                 " entity_id) VALUES (?, ?, ?, ?)",
-                                 [alias_key, label, alias, entity_id])
+            if canonical and canonical.isupper() and not group["canonical"].isupper():
+                # a name first seen in capitals (a dateline's "LONDON") takes its usual case
+                conn.execute("UPDATE entities SET canonical = ? WHERE id = ? AND named_by IS NULL",
+                             [group["canonical"], entity_id])
+            # a spelling already known keeps its entity: the first reading stands, and an
+            # analyst's alias is never overwritten by the machine
+            conn.executemany("INSERT OR IGNORE INTO entity_aliases (key, label, alias, entity_id)"
+                             " VALUES (?, ?, ?, ?)",
+                             [(k, label, alias, entity_id) for alias in group["aliases"]
+                              if (k := entity_key(alias))])
             was = new.get((label, key))
             new[(label, key)] = (entity_id, group["mentions"] + (was[1] if was else 0))
         for name, (row_id, _e, _m) in old.items():
@@ -128,15 +128,17 @@ class EntityIndex:
         conn.execute("UPDATE articles SET entities_indexed = 1 WHERE id = ?", [article_id])
 
     @staticmethod
-    def _resolve_entity(conn: sqlite3.Connection, group: Mapping[str, Any]) -> int | None:
+    def _resolve_entity(conn: sqlite3.Connection, group: Mapping[str, Any]
+                        ) -> tuple[int | None, str | None]:
+        """(entity id, its canonical name when it was there already)."""
         label = group["label"]
         geonames_id = group.get("geonames_id")
         if geonames_id is not None:
-            row = conn.execute("SELECT id FROM entities WHERE geonames_id = ?"
+            row = conn.execute("SELECT id, canonical FROM entities WHERE geonames_id = ?"
                                " AND merged_into IS NULL ORDER BY id LIMIT 1",
                                [geonames_id]).fetchone()
             if row:
-                return int(row[0])
+                return int(row[0]), row[1]
         names = [entity_key(n) for n in [group["canonical"], *group["aliases"]]]
         if " " in names[0]:
             # a full name is never resolved through a surname or an acronym it was also
@@ -146,7 +148,7 @@ class EntityIndex:
             row = conn.execute("SELECT entity_id FROM entity_aliases WHERE key = ? AND label = ?",
                                [key, label]).fetchone()
             if row:
-                return _live(conn, int(row[0]))
+                return _known(conn, int(row[0]))
         # the extractor reads one name as a person in one article and an organisation in
         # another ("Jaysh al-Mahdi"), or as MISC; a place stays a place
         others = _CROSS_LABELS.get(label, ())
@@ -156,15 +158,15 @@ class EntityIndex:
                 f" ({', '.join('?' for _ in others)}) ORDER BY id LIMIT 1",
                 [key, *others]).fetchone() if others else None
             if row:
-                return _live(conn, int(row[0]))
+                return _known(conn, int(row[0]))
         if label not in RESOLVED_LABELS:
-            return None
+            return None, None
         cur = conn.execute(
             "INSERT INTO entities (label, canonical, geonames_id, admin1, country, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [label, group["canonical"], geonames_id, group.get("admin1"), group.get("country"),
              utc_now()])
-        return inserted_id(cur)
+        return inserted_id(cur), None
 
     def set_entities(self, article_id: int, groups: Iterable[Mapping[str, Any]]) -> None:
         """An article's entities again (re-extraction, an analyst's correction of a span):
@@ -469,6 +471,18 @@ def _every_month(counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
         if name >= last or len(out) > 100_000:
             return out[-240:]
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _known(conn: sqlite3.Connection, entity_id: int) -> tuple[int, str | None]:
+    """(the live entity an alias leads to, its canonical name)."""
+    row = conn.execute("SELECT merged_into, canonical FROM entities WHERE id = ?",
+                       [entity_id]).fetchone()
+    if row is None:
+        return entity_id, None
+    if row[0] is None:
+        return entity_id, row[1]
+    live = _live(conn, entity_id)
+    return live, None
 
 
 def _live(conn: sqlite3.Connection, entity_id: int) -> int:
