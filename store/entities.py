@@ -251,6 +251,13 @@ class EntityIndex:
             "SELECT alias, added_by FROM entity_aliases WHERE entity_id = ? ORDER BY id",
             [entity_id])]
 
+    def count_entity_articles(self, entity_ids: list[int], cap: int) -> int:
+        """Articles naming any of the entities, counted from the index, up to cap + 1."""
+        marks = ", ".join("?" for _ in entity_ids)
+        return self.conn.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT article_id FROM entity_articles"
+            f" WHERE entity_id IN ({marks}) LIMIT ?)", [*entity_ids, cap + 1]).fetchone()[0]
+
     def entity_article_ids(self, entity_ids: Iterable[int], *, before: int | None = None,
                            limit: int = 100) -> list[int]:
         """Articles naming any of the entities, newest first (the list's order), read from
@@ -280,13 +287,16 @@ class EntityIndex:
             return None
         entity_id = entity.id
         one = self.conn.execute
-        n_articles = one("SELECT count(DISTINCT article_id) FROM entity_articles"
-                         " WHERE entity_id = ?", [entity_id]).fetchone()[0]
-        first, last = one("SELECT min(list_key), max(list_key) FROM entity_articles"
-                          " WHERE entity_id = ? AND list_key >= ?",
-                          [entity_id, LIST_KEY_SPAN]).fetchone()
+        n_articles = entity.n_articles  # kept as articles are indexed
+        first = one("SELECT list_key FROM entity_articles WHERE entity_id = ? AND list_key >= ?"
+                    " ORDER BY list_key LIMIT 1", [entity_id, LIST_KEY_SPAN]).fetchone()
+        last = one("SELECT list_key FROM entity_articles WHERE entity_id = ?"
+                   " ORDER BY list_key DESC LIMIT 1", [entity_id]).fetchone()
+        first, last = (first[0] if first else None), (last[0] if last else None)
+        # rows, not distinct articles: an article naming it twice over ("IS", "Daesh")
+        # counts twice, and the month's bar costs half as much
         months = [(f"{m // 100:04d}-{m % 100:02d}", n) for m, n in one(
-            f"SELECT list_key / {LIST_KEY_SPAN * 100} AS month, count(DISTINCT article_id)"
+            f"SELECT list_key / {LIST_KEY_SPAN * 100} AS month, count(*)"
             " FROM entity_articles WHERE entity_id = ? AND list_key >= ?"
             " GROUP BY month ORDER BY month", [entity_id, LIST_KEY_SPAN])]
         months = _every_month(months)
@@ -294,11 +304,11 @@ class EntityIndex:
         marks = ", ".join("?" for _ in latest) or "NULL"
         related = [(EntityRow(*r[:8]), r[8]) for r in one(
             "SELECT e.id, e.label, e.canonical, e.n_articles, e.n_mentions, e.geonames_id,"
-            " e.admin1, e.country, count(*) AS together FROM entity_articles ea"
-            " JOIN entities e ON e.id = ea.entity_id"
-            f" WHERE ea.article_id IN ({marks}) AND ea.entity_id != ?"
-            " GROUP BY e.id ORDER BY together DESC, e.n_articles DESC LIMIT 12",
-            [*latest, entity_id])]
+            " e.admin1, e.country, t.together FROM (SELECT entity_id, count(*) AS together"
+            f" FROM entity_articles WHERE article_id IN ({marks}) AND entity_id != ?"
+            " GROUP BY entity_id ORDER BY together DESC LIMIT 40) t"
+            " JOIN entities e ON e.id = t.entity_id"
+            " ORDER BY t.together DESC, e.n_articles DESC LIMIT 12", [*latest, entity_id])]
         incidents = [(r[0], r[1], r[2], r[3]) for r in one(
             "SELECT i.id, i.name, i.date, count(*) AS reports FROM incident_articles ia"
             f" JOIN incidents i ON i.id = ia.incident_id WHERE ia.article_id IN ({marks})"

@@ -282,6 +282,14 @@ class ArticleListing:
         if match and replace(flt, query="") != ArticleFilter():
             n = len(self._search_ids(match, flt, None, FILTERED_SEARCH_CAP + 1, forward=True))
             return min(n, FILTERED_SEARCH_CAP), n > FILTERED_SEARCH_CAP
+        if flt.entities and not match:
+            # from the entity's own index, not by testing every article against it
+            if replace(flt, entities=flt.entities[:1]) == ArticleFilter(entities=flt.entities[:1]):
+                ids = self.entity_filter_ids(*flt.entities[0])  # type: ignore[attr-defined]
+                n = self.count_entity_articles(ids, COUNT_CAP) if ids else 0  # type: ignore
+                return min(n, COUNT_CAP), n > COUNT_CAP
+            n = len(self._entity_page_ids(flt, None, FILTERED_SEARCH_CAP + 1, forward=True))
+            return min(n, FILTERED_SEARCH_CAP), n > FILTERED_SEARCH_CAP
         n = self.count_articles(flt, cap=COUNT_CAP)
         return min(n, COUNT_CAP), n > COUNT_CAP
 

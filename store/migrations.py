@@ -328,7 +328,9 @@ def m0008_entities(db: Database) -> None:
         mentions INTEGER NOT NULL,
         list_key INTEGER NOT NULL,         -- the article's steps.LIST_KEY
         UNIQUE (article_id, label, key))""")
-    db.execute("CREATE INDEX idx_entity_articles_entity ON entity_articles(entity_id, list_key)")
+    # covering: an entity's pages, counts and months are read from the index alone
+    db.execute("CREATE INDEX idx_entity_articles_entity"
+               " ON entity_articles(entity_id, list_key, article_id)")
     new = LIST_KEY.format("new")
     db.execute(f"""CREATE TRIGGER entity_articles_published AFTER UPDATE OF published ON articles
     BEGIN
