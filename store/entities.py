@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Related entities and incidents are counted over an entity's latest articles: the answer
 # for one that is in 20,000 articles would cost seconds, and the latest are what is asked.
-PROFILE_WINDOW = 500
+PROFILE_WINDOW = 250
 LABEL_NAMES = {"PER": "person", "ORG": "organisation", "LOC": "place"}
 SEARCH_LABELS = {"entity": None, "person": "PER", "org": "ORG", "place": "LOC"}
 
