@@ -320,7 +320,7 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
     return ents
 
 
-_PAREN_ALIAS = re.compile(r"\s*\((?:also known as\s+|or\s+)?(?P<a>[A-Z][\w.-]*)"
+_PAREN_ALIAS = re.compile(r"\s*\((?P<intro>also known as\s+|or\s+)?(?P<a>[A-Z][\w.-]*)"
                           r"(?:,?\s+(?:formerly|also|or|aka)\s+(?:known as\s+)?(?P<b>[A-Z][\w.-]*))?\)")
 
 
@@ -337,7 +337,9 @@ def _resolve_aliases(text: str, ents: list[dict[str, Any]]) -> None:
         m = _PAREN_ALIAS.match(text, e["end"])
         if m:
             for alias in (m.group("a"), m.group("b")):
-                if alias:
+                # "Ludhiana city (Punjab)": after a place, a bracketed name is where it is,
+                # unless it is an abbreviation ("(DRC)") or said to be another name ("or")
+                if alias and (e["label"] != "LOC" or alias.isupper() or m.group("intro")):
                     alias_map[alias] = e["text"]
     for e in ents:
         name = e["text"]

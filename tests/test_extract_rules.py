@@ -286,3 +286,12 @@ def test_date_arithmetic_out_of_range_is_no_date_and_no_error():
     found = extract("Jobless claims were 300,000 this week and 292,000 week ago.\n"
                     "Shares fell 5,000,000 months ago, traders joked.", "2020-01-10")
     assert all(d["value"] is None or d["value"] >= "0001" for d in found["dates"])
+
+
+def test_a_bracketed_region_after_a_place_is_not_another_name_for_it():
+    text = ("Workers protested in Sialkot city (Punjab) on Monday and in Multan (Punjab) on "
+            "Tuesday. Troops from the United Arab Emirates (UAE) left Aden.")
+    found = {e["text"]: e["canonical"] for e in extract(text)["entities"]}
+    assert found["Sialkot city"] == "Sialkot city" and found["Multan"] == "Multan"
+    assert found.get("Punjab", "Punjab") == "Punjab"
+    assert found["UAE"] == "United Arab Emirates"  # an abbreviation still is one

@@ -642,3 +642,22 @@ async def test_place_words_find_a_spelling_no_article_used(seeded_db):
         with Store(seeded_db) as s:
             [ramadi] = s.find_entities("Ramadi", label="LOC", exact=True)
         await wait_until(pilot, lambda: table.total == ramadi.n_articles > 0)
+
+
+async def test_page_down_in_a_panel_never_drawn_moves_a_row(seeded_db):
+    """Monkey seed 21: PageDown in a Figures panel hidden by a resize raised KeyError."""
+    from newsdesk.tui.widgets.found_panels import PagedOptionList
+
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_ramadi(app, pilot, seeded_db)
+        await pilot.press("e")  # the Entities panel shown: the Figures panel is not drawn
+        await pilot.pause()
+        panel = app.screen.query_one("#panel-casualty", PanelList)
+        assert isinstance(panel, PagedOptionList) and panel.option_count > 1
+        assert panel.scrollable_content_region.height == 0
+        panel.highlighted = 0
+        panel.action_page_down()
+        assert panel.highlighted == 1
+        panel.action_page_up()
+        assert panel.highlighted == 0

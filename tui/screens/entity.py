@@ -19,6 +19,7 @@ from newsdesk.store.entities import LABEL_NAMES, PROFILE_WINDOW
 from newsdesk.tui.focus import focus_now
 from newsdesk.tui.screens.forms import Field, FormDialog, PickDialog
 from newsdesk.tui.screens.incidents import undo_or_redo
+from newsdesk.tui.widgets.found_panels import PagedOptionList
 from newsdesk.tui.widgets.key_bar import KeyBar
 
 
@@ -62,7 +63,7 @@ class EntityScreen(Screen[None]):
         yield Static(id="entity-header")
         yield Sparkline([], id="entity-months")
         yield Static(id="entity-months-axis")
-        yield OptionList(id="entity-items")
+        yield PagedOptionList(id="entity-items")
         yield KeyBar()
 
     def on_mount(self) -> None:

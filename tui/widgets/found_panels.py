@@ -38,7 +38,28 @@ class Row:
     note_id: int | None = None
 
 
-class PanelList(OptionList):
+class PagedOptionList(OptionList):
+    """An OptionList whose PageUp and PageDown are safe before it has been laid out:
+    Textual's read the line table of a list never drawn (a panel hidden by a resize) and
+    raised KeyError; such a list moves by one row instead."""
+
+    def _laid_out(self) -> bool:
+        return bool(self._index_to_line) and self.scrollable_content_region.height > 0
+
+    def action_page_down(self) -> None:
+        if self._laid_out():
+            super().action_page_down()
+        elif self.option_count:
+            self.action_cursor_down()
+
+    def action_page_up(self) -> None:
+        if self._laid_out():
+            super().action_page_up()
+        elif self.option_count:
+            self.action_cursor_up()
+
+
+class PanelList(PagedOptionList):
     """An OptionList whose rows carry spans."""
 
     def __init__(self, kind: str, **kwargs) -> None:
