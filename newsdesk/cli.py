@@ -455,7 +455,8 @@ def entities_group() -> None:
 
 @entities_group.command("index")
 @click.option("--all", "everything", is_flag=True,
-              help="Every article again (from its corrected spans), not only those not indexed.")
+              help="Every article again (from its corrected spans), the machine's spellings"
+                   " learnt anew; analysts' merges, splits and aliases kept.")
 @db_option
 @click.pass_context
 def entities_index(ctx: click.Context, everything: bool, db: Path | None) -> None:
@@ -464,8 +465,7 @@ def entities_index(ctx: click.Context, everything: bool, db: Path | None) -> Non
 
     with _open_store(db or ctx.obj["db"]) as store:
         if everything:
-            with store.write() as conn:
-                conn.execute("UPDATE articles SET entities_indexed = 0")
+            store.forget_machine_aliases()
         done = backfill_entities(store)
         counts = store.count_entities()
     click.echo(f"{done} articles indexed: {counts.get('PER', 0)} people, "

@@ -174,6 +174,15 @@ class EntityIndex:
         with self.write() as conn:
             self._index_entities(conn, article_id, groups)
 
+    def forget_machine_aliases(self) -> int:
+        """Before every article is resolved again: the spellings the machine learnt go
+        (an older extractor's mistakes with them), the analysts' stay; every article is
+        marked to be indexed again. Returns the aliases forgotten."""
+        with self.write() as conn:
+            gone = conn.execute("DELETE FROM entity_aliases WHERE added_by IS NULL").rowcount
+            conn.execute("UPDATE articles SET entities_indexed = 0")
+            return gone
+
     def articles_without_entities(self, limit: int = 500) -> list[int]:
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM articles WHERE entities_indexed = 0 ORDER BY id LIMIT ?", [limit])]
@@ -359,7 +368,9 @@ class EntityIndex:
             for other in {_live(act.conn, o) for o in others} - {into}:
                 for (alias_id,) in act.conn.execute(
                         "SELECT id FROM entity_aliases WHERE entity_id = ?", [other]).fetchall():
-                    act.update("entity_aliases", {"id": alias_id}, {"entity_id": into})
+                    # the analyst's now: a rebuild of the machine's aliases keeps it
+                    act.update("entity_aliases", {"id": alias_id},
+                               {"entity_id": into, "added_by": analyst})
                 for (override_id,) in act.conn.execute(
                         "SELECT id FROM entity_overrides WHERE entity_id = ?", [other]).fetchall():
                     act.update("entity_overrides", {"id": override_id}, {"entity_id": into})

@@ -229,3 +229,21 @@ def test_export_entities_jsonl_and_csv(tmp_path):
 
 def test_filter_is_frozen_and_hashable():
     assert hash(ArticleFilter(entities=(("PER", "x"),)))
+
+
+def test_index_all_relearns_the_machine_s_spellings_and_keeps_the_analyst_s(store):
+    from newsdesk.ingest.incidents import backfill_entities
+
+    ingest_items(store, [
+        Article(title="a", published="2008-03-25", body="Fighters of Jaysh al-Mahdi clashed."),
+        Article(title="b", published="2008-03-30", body="The Mahdi Army withdrew from Basra.")])
+    mahdi, jaysh = _entity(store, "Mahdi Army"), _entity(store, "Jaysh al-Mahdi")
+    store.merge_entities(mahdi.id, [jaysh.id], "tester")
+    # a wrong spelling an older extractor taught it
+    store.conn.execute("UPDATE entity_aliases SET entity_id = ? WHERE key = 'basra'",
+                       [mahdi.id])
+    assert store.forget_machine_aliases() >= 2
+    backfill_entities(store)
+    assert _entity(store, "Jaysh al-Mahdi").id == mahdi.id  # the merge holds
+    basra = _entity(store, "Basra")
+    assert basra.id != mahdi.id and basra.label == "LOC"
