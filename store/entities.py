@@ -101,6 +101,7 @@ class EntityIndex:
         for name, (row_id, _e, _m) in old.items():
             if name not in new:
                 conn.execute("DELETE FROM entity_articles WHERE id = ?", [row_id])
+        added = []
         for (label, key), (entity_id, mentions) in new.items():
             if (label, key) in old:
                 row_id, was_entity, was_mentions = old[(label, key)]
@@ -108,9 +109,9 @@ class EntityIndex:
                     conn.execute("UPDATE entity_articles SET entity_id = ?, mentions = ?"
                                  " WHERE id = ?", [entity_id, mentions, row_id])
             else:
-                conn.execute("INSERT INTO entity_articles (entity_id, article_id, key, label,"
-                             " mentions, list_key) VALUES (?, ?, ?, ?, ?, ?)",
-                             [entity_id, article_id, key, label, mentions, list_key])
+                added.append((entity_id, article_id, key, label, mentions, list_key))
+        conn.executemany("INSERT INTO entity_articles (entity_id, article_id, key, label,"
+                         " mentions, list_key) VALUES (?, ?, ?, ?, ?, ?)", added)
         # the counts move by what changed in this article alone
         before: dict[int, int] = {}
         for _row, entity_id, mentions in old.values():
@@ -118,13 +119,12 @@ class EntityIndex:
         after: dict[int, int] = {}
         for entity_id, mentions in new.values():
             after[entity_id] = after.get(entity_id, 0) + mentions
-        for entity_id in before.keys() | after.keys():
-            articles = (entity_id in after) - (entity_id in before)
-            mentions = after.get(entity_id, 0) - before.get(entity_id, 0)
-            if articles or mentions:
-                conn.execute("UPDATE entities SET n_articles = n_articles + ?,"
-                             " n_mentions = n_mentions + ? WHERE id = ?",
-                             [articles, mentions, entity_id])
+        moves = [((entity_id in after) - (entity_id in before),
+                  after.get(entity_id, 0) - before.get(entity_id, 0), entity_id)
+                 for entity_id in before.keys() | after.keys()]
+        conn.executemany("UPDATE entities SET n_articles = n_articles + ?,"
+                         " n_mentions = n_mentions + ? WHERE id = ?",
+                         [m for m in moves if m[0] or m[1]])
         conn.execute("UPDATE articles SET entities_indexed = 1 WHERE id = ?", [article_id])
 
     @staticmethod
