@@ -41,10 +41,17 @@ def reprofile(store: Store, article_id: int) -> int | None:
 
 def backfill_profiles(store: Store, progress: Callable[[int], None] | None = None) -> int:
     """Profile and place every article that has no profile yet; how many were done."""
+    return _each_until_done(store.articles_without_profile, lambda i: reprofile(store, i),
+                            progress)
+
+
+def _each_until_done(todo: Callable[[int], list[int]], do: Callable[[int], object],
+                     progress: Callable[[int], None] | None) -> int:
+    """`do` to each id `todo` gives, 500 at a time, until it gives none; how many."""
     done = 0
-    while ids := store.articles_without_profile(500):
+    while ids := todo(500):
         for article_id in ids:
-            reprofile(store, article_id)
+            do(article_id)
             done += 1
         if progress:
             progress(done)
@@ -60,11 +67,5 @@ def reindex_entities(store: Store, article_id: int) -> None:
 
 def backfill_entities(store: Store, progress: Callable[[int], None] | None = None) -> int:
     """Index the entities of every article stored before the entity index existed."""
-    done = 0
-    while ids := store.articles_without_entities(500):
-        for article_id in ids:
-            reindex_entities(store, article_id)
-            done += 1
-        if progress:
-            progress(done)
-    return done
+    return _each_until_done(store.articles_without_entities,
+                            lambda i: reindex_entities(store, i), progress)

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 # for one that is in 20,000 articles would cost seconds, and the latest are what is asked.
 PROFILE_WINDOW = 250
 LABEL_NAMES = {"PER": "person", "ORG": "organisation", "LOC": "place"}
-SEARCH_LABELS = {"entity": None, "person": "PER", "org": "ORG", "place": "LOC"}
 
 
 # Labels a name may carry in another article and still be the same entity.

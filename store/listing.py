@@ -125,27 +125,35 @@ class ArticleListing:
         entity_ids = self.entity_filter_ids(label, name)  # type: ignore[attr-defined]
         if not entity_ids:
             return []
-        rest = replace(flt, entities=flt.entities[1:])
+        marks = ", ".join("?" for _ in entity_ids)
+        return self._keyed_ids(
+            f"SELECT DISTINCT list_key FROM entity_articles WHERE entity_id IN ({marks})",
+            list(entity_ids), "list_key", replace(flt, entities=flt.entities[1:]), after,
+            limit, forward=forward)
+
+    def _keyed_ids(self, source: str, source_args: list[Any], key: str, rest: ArticleFilter,
+                   after: int | None, limit: int, *, forward: bool) -> list[int]:
+        """Article ids in list order (or backwards from `after`) read from an index whose
+        `key` is the list key (steps.LIST_KEY): the search index, an entity's articles.
+        `rest`'s conditions are checked a batch at a time, so a common word or entity costs
+        no more than a rare one."""
         where, wargs = self._where(rest)
+        op, order = ("<", "DESC") if forward else (">", "ASC")
         bound = None
         if after is not None:
-            row = self.conn.execute(f"SELECT {LIST_KEY.format('a')} FROM articles a"
-                                    " WHERE a.id = ?", [after]).fetchone()
+            row = self.conn.execute(
+                f"SELECT {LIST_KEY.format('a')} FROM articles a WHERE a.id = ?", [after]).fetchone()
             if row is None:
                 raise StoreError(f"article {after} is not in the store")
             bound = row[0]
-        marks = ", ".join("?" for _ in entity_ids)
-        op, order = ("<", "DESC") if forward else (">", "ASC")
         batch = limit if not where else max(4 * limit, 200)
         ids: list[int] = []
         while len(ids) < limit:
-            sql = (f"SELECT DISTINCT list_key FROM entity_articles"
-                   f" WHERE entity_id IN ({marks})")
-            args: list[Any] = list(entity_ids)
+            sql, args = source, list(source_args)
             if bound is not None:
-                sql += f" AND list_key {op} ?"
+                sql += f" AND {key} {op} ?"
                 args.append(bound)
-            keys = [r[0] for r in self.conn.execute(f"{sql} ORDER BY list_key {order} LIMIT ?",
+            keys = [r[0] for r in self.conn.execute(f"{sql} ORDER BY {key} {order} LIMIT ?",
                                                     [*args, batch])]
             if not keys:
                 break
@@ -224,39 +232,9 @@ class ArticleListing:
         """Ids of matching articles newest first (or oldest first backwards from `after`),
         read in the search index's own order and filtered a batch at a time: a common word
         costs no more than a rare one."""
-        rest = replace(flt, query="")
-        where, wargs = self._where(rest)
-        op, order = ("<", "DESC") if forward else (">", "ASC")
-        bound = None
-        if after is not None:
-            row = self.conn.execute(
-                f"SELECT {LIST_KEY.format('a')} FROM articles a WHERE a.id = ?", [after]).fetchone()
-            if row is None:
-                raise StoreError(f"article {after} is not in the store")
-            bound = row[0]
-        batch = limit if not where else max(4 * limit, 200)
-        ids: list[int] = []
-        while len(ids) < limit:
-            sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
-            args: list[Any] = [match]
-            if bound is not None:
-                sql += f" AND rowid {op} ?"
-                args.append(bound)
-            keys = [r[0] for r in self.conn.execute(f"{sql} ORDER BY rowid {order} LIMIT ?",
-                                                    [*args, batch])]
-            if not keys:
-                break
-            candidates = [k % LIST_KEY_SPAN for k in keys]
-            if where:
-                kept = {r[0] for r in self.conn.execute(
-                    f"SELECT a.id FROM articles a {where} AND a.id IN"
-                    f" ({', '.join('?' for _ in candidates)})", [*wargs, *candidates])}
-                candidates = [c for c in candidates if c in kept]
-            ids.extend(candidates)
-            if len(keys) < batch:
-                break
-            bound = keys[-1]
-        return ids[:limit]
+        return self._keyed_ids("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+                               [match], "rowid", replace(flt, query=""), after, limit,
+                               forward=forward)
 
     def _after(self, article_id: int, sort: str, *, forward: bool) -> tuple[str, list[Any]]:
         """SQL that keeps the articles after (or before) one article in a sort order."""
