@@ -94,6 +94,7 @@ def ingest_items(store: Store, items: Iterable[Article | Failure], *,
     ready = _checked(store, items, report, published, progress, link_only_ok)
     pending: list[tuple[_Ready, tuple[Any, ...]]] = []
     with contextlib.ExitStack() as stack:
+        stack.enter_context(store.bulk_cache())
         for entry, result in _extracted(ready, workers, stack):
             pending.append((entry, result))
             if len(pending) >= WRITE_BATCH:

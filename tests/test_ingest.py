@@ -126,3 +126,20 @@ def test_published_and_source_overrides_and_tags(tmp_path, store):
     dates = store.spans(report.new[0], "date")
     assert [(d.text, d.attrs["value"]) for d in dates] == [("On Friday", "2015-05-15")]
     assert store.page_articles()[0].killed_min == 10
+
+
+def test_ingest_runs_with_a_big_page_cache_and_gives_the_default_back(store, monkeypatch):
+    import newsdesk.ingest.pipeline as pipeline
+
+    default = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    seen = []
+    real = pipeline._store_pending
+
+    def spy(store_, *args, **kwargs):
+        seen.append(store_.conn.execute("PRAGMA cache_size").fetchone()[0])
+        return real(store_, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_store_pending", spy)
+    ingest_items(store, [Article(title="Cache", body="Officials in Baghdad said 3 died.")])
+    assert seen and all(size == -64 * 1024 for size in seen)
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == default
