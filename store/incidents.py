@@ -25,7 +25,7 @@ from newsdesk.store.incident_rules import (
     same_incident,
 )
 from newsdesk.store.incident_rules import article_tolls as article_tolls
-from newsdesk.store.listing import _like_escape
+from newsdesk.store.listing import fts_query
 from newsdesk.store.records import inserted_id, utc_now
 
 if TYPE_CHECKING:
@@ -71,6 +71,11 @@ class IncidentRow:
     disputed: bool
     revised: bool
     analyst: str | None
+
+
+# an incident's fields made from its sources (_refresh)
+_DERIVED = ("name", "kind", "date", "precision", "location", "admin1", "country",
+            "killed_low", "killed_best", "killed_high", "n_sources", "disputed", "revised")
 
 
 def _place_keys(profile: Mapping[str, Any]) -> set[str]:
@@ -120,24 +125,19 @@ class IncidentDesk:
                                                    and profile.get("refers_back"))
         back = UNDATED_FOLLOW_UP_DAYS if looks_back else SAME_DAY_SLACK
 
-        def places(chosen: list[str]) -> str:
-            return ("EXISTS (SELECT 1 FROM incident_places p WHERE p.incident_id = i.id AND"
-                    f" p.place IN ({', '.join('?' for _ in chosen)}))")
+        def at(chosen: list[str], dates: str) -> str:
+            # each place's incidents in the window, read from one index (place, date)
+            return (f"SELECT incident_id FROM incident_places WHERE place IN"
+                    f" ({', '.join('?' for _ in chosen)}) AND {dates}")
 
-        # from the date index first (a few incidents a day), then each one's places by
-        # the places' key: a country's thousands of incidents are never walked
         rows = conn.execute(
-            f"""SELECT i.id, d.profile FROM incidents i
-                JOIN incident_details d ON d.incident_id = i.id
-                WHERE i.date BETWEEN ? AND ? AND {places(keys)}
-                UNION
-                SELECT i.id, d.profile FROM incidents i
-                JOIN incident_details d ON d.incident_id = i.id
-                WHERE (i.date BETWEEN ? AND ? OR i.date IN (SELECT value FROM json_each(?)))
-                  AND {places(towns)}
+            f"""SELECT d.incident_id, d.profile FROM incident_details d
+                WHERE d.incident_id IN ({at(keys, "date BETWEEN ? AND ?")}
+                    UNION {at(towns, "date BETWEEN ? AND ?")}
+                    UNION {at(towns, "date IN (SELECT value FROM json_each(?))")})
                 ORDER BY 1""",
-            [_shift(day, -SAME_DAY_SLACK), _shift(day, SAME_DAY_SLACK), *keys,
-             _shift(day, -back), day, json.dumps(days), *towns]).fetchall()
+            [*keys, _shift(day, -SAME_DAY_SLACK), _shift(day, SAME_DAY_SLACK),
+             *towns, _shift(day, -back), day, *towns, json.dumps(days)]).fetchall()
         return [(incident_id, json.loads(text)) for incident_id, text in rows]
 
     def _place(self, conn: sqlite3.Connection, article_id: int,
@@ -232,10 +232,12 @@ class IncidentDesk:
                  put: Callable[[str, dict[str, Any], dict[str, Any] | None], None]) -> None:
         """Recompute an incident's profile, toll and counts from its sources; `put` writes
         (directly for the machine, through the analyst's Action for undo)."""
-        row = conn.execute("SELECT chosen, named_by, name FROM incidents WHERE id = ?",
-                           [incident_id]).fetchone()
+        cur = conn.execute(f"SELECT chosen, named_by, {', '.join(_DERIVED)} FROM incidents"
+                           " WHERE id = ?", [incident_id])
+        row = cur.fetchone()
         if row is None:
             return
+        was = dict(zip(_DERIVED, row[2:]))
         chosen = json.loads(row[0] or "{}")
         sources = self._sources(conn, incident_id)
         old_places = {r[0] for r in conn.execute(
@@ -258,11 +260,13 @@ class IncidentDesk:
             "killed_low": killed.get("low"), "killed_best": killed.get("best"),
             "killed_high": killed.get("high"), "n_sources": len(sources),
             "disputed": int(any(t["disputed"] for t in tolls.values())),
-            "revised": int(any(t["revised"] for t in tolls.values())),
-            "updated_at": utc_now()}
+            "revised": int(any(t["revised"] for t in tolls.values()))}
         if row[1] is None:  # the machine's name: its first report's title
             changes["name"] = sources[0]["title"]
-        put("incidents", {"id": incident_id}, changes)
+        # only what moved: an unchanged date or place rewrites no index and fires no trigger
+        changes = {k: v for k, v in changes.items() if was[k] != v}
+        if changes:
+            put("incidents", {"id": incident_id}, {**changes, "updated_at": utc_now()})
         put("incident_details", {"incident_id": incident_id},
             {"profile": json.dumps(merged), "tolls": json.dumps(tolls)})
         places = _place_keys(merged)
@@ -277,11 +281,10 @@ class IncidentDesk:
     def _incident_where(self, flt: IncidentFilter) -> tuple[str, list[Any]]:
         where, args = ["1"], []
         if flt.query:
-            for word in flt.query.split():
-                where.append("(i.name LIKE ? ESCAPE '\\' OR coalesce(i.location, '') LIKE ?"
-                             " ESCAPE '\\' OR coalesce(i.country, '') LIKE ? ESCAPE '\\')")
-                pattern = "%" + _like_escape(word) + "%"
-                args += [pattern, pattern, pattern]
+            match = fts_query(flt.query)
+            where.append("i.id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)"
+                         if match else "0")  # only punctuation typed: nothing matches
+            args += [match] if match else []
         if flt.place:
             where.append("i.id IN (SELECT incident_id FROM incident_places WHERE place IN"
                          " (?, ?))")

@@ -14,6 +14,7 @@ KNOWN_STEPS = (
     "0006_incidents",
     "0007_partial_articles",
     "0008_entities",
+    "0009_incident_indexes",
 )
 
 # The search index's rowid is the article's place in the default list order (newest first):

@@ -321,3 +321,31 @@ def test_a_corrected_figure_moves_its_incident_s_toll(tmp_path):
                          end=eight.end, span_id=eight.id, attrs={"min": 9, "max": 9})
     assert reprofile(store, first) == blast.id
     assert store.incident(blast.id)["killed_low"] == 9
+
+
+def test_incident_search_and_candidate_dates_follow_renames_merges_and_undo(tmp_path):
+    """The search index and the places' dates are kept by triggers: every write path
+    (the machine's placing, an analyst's rename, an undo) leaves them true."""
+    from newsdesk.store.incidents import IncidentFilter
+
+    store, _ = _gold_store(tmp_path)
+    conn = store.conn
+
+    def stale_dates() -> int:
+        return conn.execute("SELECT count(*) FROM incident_places p JOIN incidents i"
+                            " ON i.id = p.incident_id WHERE p.date IS NOT i.date").fetchone()[0]
+
+    assert conn.execute("SELECT count(*) FROM incident_places").fetchone()[0] > 0
+    assert stale_dates() == 0
+    [row] = store.list_incidents(IncidentFilter(query="Kazan"))
+    store.rename_incident(row.id, "Tatarstan school shooting", "ana")
+    assert store.count_incidents(IncidentFilter(query="Tatarstan")) == 1
+    assert store.count_incidents(IncidentFilter(query="tatar")) == 1  # as typed: a prefix
+    assert store.undo("ana") == "rename incident"
+    assert store.count_incidents(IncidentFilter(query="Tatarstan")) == 0
+    assert store.count_incidents(IncidentFilter(query="Kazan")) == 1
+    assert store.count_incidents(IncidentFilter(query='"(')) == 0  # punctuation only
+    store.rebuild_incidents()
+    assert stale_dates() == 0
+    assert conn.execute("INSERT INTO incidents_fts (incidents_fts) VALUES ('integrity-check')"
+                        ) is not None

@@ -262,8 +262,18 @@ class NewsdeskApp(App[None]):
     def open_incidents(self) -> None:
         from newsdesk.tui.screens.incidents import IncidentsScreen
 
-        if self.store is not None:
-            self.push_screen(IncidentsScreen(self.store))
+        if self.store is None:
+            return
+        # one desk kept between visits, as the reader is: opening it again costs a page
+        # from the store, not a new screen's styling and layout, and keeps its search
+        if not self.is_screen_installed("incidents"):
+            self.install_screen(IncidentsScreen(self.store), name="incidents")
+        desk = self.get_screen("incidents")
+        if desk in self.screen_stack:  # a screen is on the stack once: back down to it
+            while self.screen is not desk:
+                self.pop_screen()
+        else:
+            self.push_screen(desk)
 
     def open_entity(self, entity_id: int) -> None:
         """The profile of a person, organisation or place."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
@@ -29,6 +30,7 @@ from newsdesk.store.incidents import (
 from newsdesk.tui.focus import focus_now
 from newsdesk.tui.screens.forms import Field, FormDialog
 from newsdesk.tui.widgets.key_bar import KeyBar
+from newsdesk.tui.widgets.line_table import Column, LineTable
 
 # rows fetched at a time: the next page comes as the cursor nears the end
 PAGE_ROWS = 100
@@ -47,6 +49,65 @@ def toll_words(low: int | None, best: int | None, high: int | None) -> str:
 
 def _badges(disputed: bool, revised: bool) -> str:
     return " ".join(b for b, on in (("disputed", disputed), ("revised", revised)) if on)
+
+
+class IncidentsTable(LineTable):
+    """Incidents in the desk's filter and order, a page at a time."""
+
+    PAGE = PAGE_ROWS
+    MIN_FLEXIBLE = 20
+    NUMERIC = frozenset({"sources"})
+    # (key, heading, width); the name takes what is left. Below 120 columns the kind and
+    # the status go: the date, place, toll, sources, badges and name are what a row is
+    # read by
+    COLUMNS = (("date", "Date", 11), ("kind", "Kind", 10), ("place", "Place", 18),
+               ("killed", "Killed", 15), ("sources", "Src", 4), ("status", "Status", 12),
+               ("badges", "", 16))
+    NARROW_DROPS = {"kind", "status"}
+    NARROW_WIDTHS = {"date": 10, "place": 12, "killed": 13, "badges": 3}
+
+    def __init__(self, store: Store, marked: set[int], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self.marked = marked  # the screen's: shown as a dot before the name
+        self.filter = IncidentFilter()
+        self.sort = "date"
+
+    def count(self) -> tuple[int, bool]:
+        return self.store.count_incidents(self.filter), False
+
+    def fetch_page(self, loaded: list[IncidentRow]) -> list[IncidentRow]:
+        return self.store.list_incidents(self.filter, sort=self.sort, limit=PAGE_ROWS,
+                                         offset=len(loaded))
+
+    def _narrow(self, width: int) -> bool:
+        return width < 120
+
+    def columns_for(self, width: int) -> Sequence[Column]:
+        narrow = self._narrow(width)
+        shown = [(h, k, self.NARROW_WIDTHS.get(k, w) if narrow else w)
+                 for k, h, w in self.COLUMNS if not (narrow and k in self.NARROW_DROPS)]
+        return [*shown, ("Incident", "name", None)]
+
+    def cells(self, row: IncidentRow) -> list[Text]:
+        narrow = self._narrow(self._width)
+        status = "✓ " + (row.analyst or "") if row.status == "confirmed" else "suggested"
+        badges = (("D" if row.disputed else "") + ("R" if row.revised else "") if narrow
+                  else _badges(row.disputed, row.revised))
+        if narrow and row.status == "confirmed":
+            badges = "✓" + badges
+        cells = {
+            "date": Text((row.date or "undated") + ("~" if row.precision == "report" else "")),
+            "kind": Text(row.kind or "?"),
+            "place": Text(safe_for_terminal(", ".join(dict.fromkeys(
+                p for p in (row.location, row.country) if p)))),
+            "killed": Text(toll_words(row.killed_low, row.killed_best, row.killed_high)),
+            "sources": Text(f"{row.n_sources} "),
+            "status": Text(safe_for_terminal(status)),
+            "badges": Text(badges, style="bold"),
+            "name": Text(("● " if row.id in self.marked else "") + safe_for_terminal(row.name)),
+        }
+        return [cells[key] for _h, key, _w in self.columns_for(self._width)]
 
 
 class IncidentsScreen(Screen[None]):
@@ -81,16 +142,13 @@ class IncidentsScreen(Screen[None]):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.shown_columns: list[tuple[str, str, int]] = []
-        self._laid_out_for: tuple[bool, int] = (False, 0)
         self.search_text = ""
         self.only_disputed = False
         self.sort = "date"
         self.marked: set[int] = set()
         self._pending: Timer | None = None  # a search reload waiting for typing to pause
-        self.rows: list[IncidentRow] = []
         self.problems: list[str] = []
-        self.total = 0
+        self._shown = False  # mounting loaded the first page
 
     @property
     def analyst(self) -> str:
@@ -101,46 +159,25 @@ class IncidentsScreen(Screen[None]):
             yield Static(id="incidents-status")
             yield Input(placeholder=f"words, or {INCIDENT_SEARCH_HELP}", id="incident-search",
                         select_on_focus=False)  # as the article list's search box
-        table: DataTable[Any] = DataTable(id="incidents", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield IncidentsTable(self.store, self.marked, id="incidents")
         yield KeyBar()
 
     @property
-    def table(self) -> DataTable[Any]:
-        return self.query_one("#incidents", DataTable)
+    def table(self) -> IncidentsTable:
+        return self.query_one("#incidents", IncidentsTable)
+
+    @property
+    def rows(self) -> list[IncidentRow]:
+        return self.table.rows
+
+    @property
+    def total(self) -> int:
+        return self.table.total
 
     def on_mount(self) -> None:
         self.query_one("#incident-search", Input).display = False
-        self._lay_out(self.app.size.width)  # the screen's own size is not known before layout
-        self.reload()
+        self.update_status()  # the table loaded its first page as it mounted
         focus_now(self.table)
-
-    # (key, heading, width); the name takes what is left. Below 120 columns the kind and the
-    # status go: the date, place, toll, sources, badges and name are what a row is read by
-    COLUMNS = (("date", "Date", 11), ("kind", "Kind", 10), ("place", "Place", 18),
-               ("killed", "Killed", 15), ("sources", "Src", 3), ("status", "Status", 12),
-               ("badges", "", 16))
-    NARROW_DROPS = {"kind", "status"}
-    NARROW_WIDTHS = {"date": 10, "place": 12, "killed": 13, "badges": 2}
-
-    def _lay_out(self, width: int) -> None:
-        narrow = width < 120
-        self.shown_columns = [c for c in self.COLUMNS if not (narrow and c[0] in self.NARROW_DROPS)]
-        if narrow:  # tighter, and the badges as a letter each: D disputed, R revised
-            self.shown_columns = [(k, h, self.NARROW_WIDTHS.get(k, w))
-                                  for k, h, w in self.shown_columns]
-        used = sum(w + 2 for _k, _h, w in self.shown_columns) + 4  # cell padding, scrollbar
-        table = self.table
-        table.clear(columns=True)
-        for key, heading, w in self.shown_columns:
-            table.add_column(heading, width=w, key=key)
-        table.add_column("Incident", width=max(20, width - used), key="name")
-        self._laid_out_for = narrow, width
-
-    def on_resize(self, event) -> None:
-        if getattr(self, "_laid_out_for", None) != (event.size.width < 120, event.size.width):
-            self._lay_out(event.size.width)
-            self.reload()
 
     @property
     def filter(self) -> IncidentFilter:
@@ -151,45 +188,14 @@ class IncidentsScreen(Screen[None]):
 
     @property
     def current_id(self) -> int | None:
-        table = self.table
-        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row].id
+        return self.table.current_id
 
     def reload(self, keep_id: int | None = None) -> None:
-        keep_id = keep_id if keep_id is not None else self.current_id
-        flt = self.filter
-        self.rows = self.store.list_incidents(flt, sort=self.sort, limit=PAGE_ROWS)
-        self.total = self.store.count_incidents(flt)
         table = self.table
-        table.clear()
-        for row in self.rows:
-            table.add_row(*self._cells(row), key=str(row.id))
-        index = next((i for i, r in enumerate(self.rows) if r.id == keep_id), 0)
-        if self.rows:
-            table.move_cursor(row=index)
+        keep_id = keep_id if keep_id is not None else table.current_id
+        table.filter, table.sort = self.filter, self.sort
+        table.reload(keep_id)
         self.update_status()
-
-    def _cells(self, row: IncidentRow) -> list[Text]:
-        narrow = self._laid_out_for[0]
-        status = "✓ " + (row.analyst or "") if row.status == "confirmed" else "suggested"
-        badges = (("D" if row.disputed else "") + ("R" if row.revised else "") if narrow
-                  else _badges(row.disputed, row.revised))
-        if narrow and row.status == "confirmed":
-            badges = "✓" + badges
-        cells = {
-            "date": Text((row.date or "undated") + ("~" if row.precision == "report" else "")),
-            "kind": Text(row.kind or "?"),
-            "place": Text(safe_for_terminal(", ".join(dict.fromkeys(
-                p for p in (row.location, row.country) if p)))),
-            "killed": Text(toll_words(row.killed_low, row.killed_best, row.killed_high)),
-            "sources": Text(str(row.n_sources)),
-            "status": Text(safe_for_terminal(status)),
-            "badges": Text(badges, style="bold"),
-        }
-        mark = "● " if row.id in self.marked else ""
-        return [*(cells[key] for key, _h, _w in self.shown_columns),
-                Text(mark + safe_for_terminal(row.name))]
 
     def update_status(self, note: str = "") -> None:
         flt = self.filter
@@ -316,19 +322,13 @@ class IncidentsScreen(Screen[None]):
     def action_redo(self) -> None:
         undo_or_redo(self, self.store.redo, "redone", self.reload)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_incidents_table_opened(self, _message: LineTable.Opened) -> None:
         self.action_enter()  # a mouse click, or Enter reaching the table itself
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= len(self.rows) - 10 and len(self.rows) < self.total:
-            more = self.store.list_incidents(self.filter, sort=self.sort, limit=PAGE_ROWS,
-                                             offset=len(self.rows))
-            self.rows += more
-            for row in more:
-                self.table.add_row(*self._cells(row), key=str(row.id))
-
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self._shown:  # back from an incident or the timeline: what changed there
+            self.reload()
+        self._shown = True
 
 
 def undo_or_redo(screen: Screen, step, done: str, then) -> None:
