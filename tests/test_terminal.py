@@ -411,3 +411,21 @@ def test_from_a_name_to_everything_on_it_and_its_profile(seeded_db, terminal, si
     term.wait_for(r"Abu Bakr al-Baghdadi  person")
     term.keys("*")
     term.wait_for(r'person:"Abu Bakr al-Baghdadi"')
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_desk_s_columns_are_read_whole_at_every_size(desk_db, terminal, size):
+    """Dates, kinds and counts are never cut: each column leaves room for its widest value
+    and the blank column after it (a date of 10 characters in 10 columns came out '2020-11-…')."""
+    term = terminal(desk_db, size=size)
+    term.wait_for(r"\d+ articles")
+    term.keys("I")
+    term.wait_for(r"\d+ incidents?  ·")
+    screen = term.settle()
+    rows = [line for line in screen.splitlines() if re.match(r"\d{4}-", line)]
+    assert len(rows) >= 3, screen
+    for line in rows:
+        assert re.match(r"\d{4}-\d\d-\d\d[ ~]", line), line
+    if size[0] >= 120:  # the wide layout: the kind is there, whole
+        kinds = [line[12:24].strip() for line in rows]
+        assert all(k and "…" not in k for k in kinds), kinds

@@ -59,12 +59,12 @@ class IncidentsTable(LineTable):
     NUMERIC = frozenset({"sources"})
     # (key, heading, width); the name takes what is left. Below 120 columns the kind and
     # the status go: the date, place, toll, sources, badges and name are what a row is
-    # read by
-    COLUMNS = (("date", "Date", 11), ("kind", "Kind", 10), ("place", "Place", 18),
-               ("killed", "Killed", 15), ("sources", "Src", 4), ("status", "Status", 12),
-               ("badges", "", 16))
+    # read by. Widths count the blank column each cell keeps on its right
+    COLUMNS = (("date", "Date", 12), ("kind", "Kind", 12), ("place", "Place", 19),
+               ("killed", "Killed", 15), ("sources", "Src", 4), ("status", "Status", 13),
+               ("badges", "", 17))
     NARROW_DROPS = {"kind", "status"}
-    NARROW_WIDTHS = {"date": 10, "place": 12, "killed": 13, "badges": 3}
+    NARROW_WIDTHS = {"date": 12, "place": 14, "killed": 13, "badges": 4}
 
     def __init__(self, store: Store, marked: set[int], **kwargs) -> None:
         super().__init__(**kwargs)
