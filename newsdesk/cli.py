@@ -377,15 +377,55 @@ def export() -> None:
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output).")
+@click.option("--all-codings", is_flag=True,
+              help="With each adjudicated event, the analysts' codings it settled.")
 @db_option
 @click.pass_context
-def export_events(ctx: click.Context, fmt: str, output: Path | None, db: Path | None) -> None:
+def export_events(ctx: click.Context, fmt: str, output: Path | None, all_codings: bool,
+                  db: Path | None) -> None:
     """Events with ACLED-like columns, ranges, analyst and evidence."""
     from newsdesk.store.export import export_text
 
     with _open_store(db or ctx.obj["db"]) as store:
-        text = export_text(store, "events", fmt)
+        text = export_text(store, "events", fmt, all_codings=all_codings)
     _emit(text, output)
+
+
+@cli.command("agreement")
+@click.option("--analysts", help="Compare these analysts only (comma-separated).")
+@click.option("--tag", default="double", show_default=True,
+              help="The tag that marks articles for double coding.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@db_option
+@click.pass_context
+def agreement_cmd(ctx: click.Context, analysts: str | None, tag: str, fmt: str,
+                  db: Path | None) -> None:
+    """Agreement between analysts on double-coded articles: Krippendorff's alpha and exact
+    match per event field, span F1 for notes and corrections, disagreements worst first."""
+    from newsdesk.store.agreement import agreement_text
+
+    names = [a.strip() for a in analysts.split(",") if a.strip()] if analysts else None
+    with _open_store(db or ctx.obj["db"]) as store:
+        report = store.agreement(names, tag)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=1) if fmt == "json"
+               else agreement_text(report), nl=fmt == "json")
+
+
+@cli.command("quality")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@db_option
+@click.pass_context
+def quality_cmd(ctx: click.Context, fmt: str, db: Path | None) -> None:
+    """The machine's precision and recall per layer and label, from analysts' corrections
+    on the articles they marked reviewed."""
+    from newsdesk.store.quality import machine_quality, quality_text
+
+    with _open_store(db or ctx.obj["db"]) as store:
+        report = machine_quality(store)
+    click.echo(json.dumps(report, indent=1) if fmt == "json" else quality_text(report),
+               nl=fmt == "json")
 
 
 @export.command("incidents")

@@ -30,6 +30,9 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "entity_aliases": ("id",),
     "entity_articles": ("id",),
     "entity_overrides": ("id",),
+    "coding_done": ("article_id", "analyst"),
+    "reviews": ("article_id", "analyst"),
+    "adjudications": ("id",),
 }
 
 EVENT_FIELDS = ("event_date", "time_precision", "event_type", "sub_event_type", "actor1",

@@ -17,7 +17,9 @@ EVENT_COLUMNS = (
     "event_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
     "actor2", "location", "admin1", "country", "fatalities", "fatalities_min",
     "fatalities_max", "wounded_min", "wounded_max", "captured_min", "captured_max", "source",
-    "source_titles", "source_urls", "notes", "analyst", "coded_at", "evidence")
+    "source_titles", "source_urls", "notes", "analyst", "coded_at", "evidence",
+    # coded | adjudicated (settles double codings) | original (an analyst's, settled)
+    "coding", "superseded_by")
 # a spreadsheet runs a cell that starts with one of these as a formula
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,9 +31,13 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def event_rows(store: Store) -> Iterator[dict[str, Any]]:
+def event_rows(store: Store, *, all_codings: bool = False) -> Iterator[dict[str, Any]]:
+    """One row per event; an event adjudicated from analysts' codings stands for them,
+    and with `all_codings` their originals come too, marked."""
     titles: dict[int, dict[str, Any]] = {}
     for event in store.events():
+        if event.get("superseded_by") and not all_codings:
+            continue
         evidence = []
         sources: list[str] = []
         cited: list[dict[str, Any]] = []  # each article once, in the order first cited
@@ -63,21 +69,25 @@ def event_rows(store: Store) -> Iterator[dict[str, Any]]:
             "source_urls": "; ".join(a["url"] or f"urn:newsdesk:article:{a['id']}" for a in cited),
             "notes": event["notes"], "analyst": event["analyst"],
             "coded_at": event["coded_at"], "evidence": evidence,
+            "coding": ("adjudicated" if event.get("adjudicated") else
+                       "original" if event.get("superseded_by") else "coded"),
+            "superseded_by": event.get("superseded_by"),
         }
 
 
-def events_csv(store: Store) -> str:
+def events_csv(store: Store, *, all_codings: bool = False) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for row in event_rows(store):
+    for row in event_rows(store, all_codings=all_codings):
         row = {**row, "evidence": json.dumps(row["evidence"], ensure_ascii=False)}
         writer.writerow({k: neutralise(v) for k, v in row.items()})
     return out.getvalue()
 
 
-def events_jsonl(store: Store) -> str:
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in event_rows(store))
+def events_jsonl(store: Store, *, all_codings: bool = False) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n"
+                   for row in event_rows(store, all_codings=all_codings))
 
 
 def _annotated_articles(store: Store) -> list[int]:
@@ -352,12 +362,12 @@ EXPORT_FORMATS: dict[str, tuple[str, ...]] = {
 }
 
 
-def export_text(store: Store, what: str, fmt: str) -> str:
+def export_text(store: Store, what: str, fmt: str, *, all_codings: bool = False) -> str:
     """One export as text; brat is a folder of files, written by `write_brat`."""
     if fmt not in EXPORT_FORMATS.get(what, ()) or fmt == "brat":
         raise ValueError(f"no {fmt} export of {what}")
     if what == "events":
-        return events_csv(store) if fmt == "csv" else events_jsonl(store)
+        return (events_csv if fmt == "csv" else events_jsonl)(store, all_codings=all_codings)
     if what == "incidents":
         return incidents_text(store, fmt)
     if what == "entities":

@@ -390,3 +390,30 @@ def m0009_incident_indexes(db: Database) -> None:
     WHEN old.date IS NOT new.date BEGIN
         UPDATE incident_places SET date = new.date WHERE incident_id = new.id;
     END""")
+
+
+@migrations(name="0010_double_coding")
+def m0010_double_coding(db: Database) -> None:
+    # an analyst's "my coding of this article is done": a double-coded article shows each
+    # coder the other's events only once both have said so
+    db.execute("""CREATE TABLE coding_done (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        analyst TEXT NOT NULL, done_at TEXT NOT NULL,
+        PRIMARY KEY (article_id, analyst))""")
+    # an article whose machine layers an analyst checked in full: its untouched spans count
+    # as right in `newsdesk quality`
+    db.execute("""CREATE TABLE reviews (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        analyst TEXT NOT NULL, reviewed_at TEXT NOT NULL,
+        PRIMARY KEY (article_id, analyst))""")
+    # an adjudicated event settles analysts' codings of one article: theirs stay, marked
+    db.execute("ALTER TABLE events ADD COLUMN adjudicated INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE events ADD COLUMN superseded_by INTEGER")
+    db.execute("""CREATE TABLE adjudications (
+        id INTEGER PRIMARY KEY,
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        field TEXT NOT NULL,
+        value TEXT,                        -- JSON of the value settled on
+        source TEXT NOT NULL,              -- the analyst whose value it is, or 'written'
+        decided_by TEXT NOT NULL, decided_at TEXT NOT NULL)""")
+    db.execute("CREATE INDEX idx_adjudications_event ON adjudications(event_id)")

@@ -15,6 +15,7 @@ KNOWN_STEPS = (
     "0007_partial_articles",
     "0008_entities",
     "0009_incident_indexes",
+    "0010_double_coding",
 )
 
 # The search index's rowid is the article's place in the default list order (newest first):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.contract import SPAN_GROUPS
+from newsdesk.store.agreement import DoubleCoding
 from newsdesk.store.analyst import AnalystWork
 from newsdesk.store.entities import EntityIndex
 from newsdesk.store.incidents import IncidentDesk
@@ -30,7 +31,7 @@ BULK_CACHE_MIB = 64
 WRITE_ATTEMPTS = 5
 
 
-class Store(ArticleListing, AnalystWork, IncidentDesk, EntityIndex):
+class Store(ArticleListing, AnalystWork, IncidentDesk, EntityIndex, DoubleCoding):
     """One store file. Open it per thread: an SQLite connection stays on its thread."""
 
     def __init__(self, path: str | Path | None = None, *, backup_before_migrate: bool = True):

@@ -29,7 +29,8 @@ def test_blank_database_gets_the_expected_schema(store):
     assert applied == ["0001_initial", "0002_web_sources_and_feeds", "0003_audit_batches",
                        "0004_list_order_indexes", "0005_search_index_in_list_order",
                        "0006_incidents", "0007_partial_articles",
-                       "0008_entities", "0009_incident_indexes"]
+                       "0008_entities", "0009_incident_indexes",
+                       "0010_double_coding"]
     assert schema["feeds"] == ["id", "url", "tag", "title", "etag", "last_modified", "added_at",
                                "checked_at", "last_status", "full_text"]
 
@@ -46,7 +47,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
         _add(s)
     with Store(path) as s:
         assert s.stats()["articles"] == 1
-        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 9
+        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 10
     assert not list(tmp_path.glob("s.db.backup-*"))  # nothing to migrate, no backup
 
 
