@@ -76,6 +76,8 @@ class Config:
     theme: str | None = None
     # binding id -> comma-separated keys, as Textual's set_keymap takes them
     keymap: dict[str, str] = field(default_factory=dict)
+    # on a double-coded article, another coder's events show once both coders are done
+    blind_double_coding: bool = True
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -93,10 +95,14 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: [keymap] must map binding ids to key strings")
     analyst = data.get("analyst")
     theme = data.get("theme")
+    blind = data.get("blind_double_coding", True)
+    if not isinstance(blind, bool):
+        raise ConfigError(f"{path}: blind_double_coding must be true or false")
     return Config(
         analyst=analyst if isinstance(analyst, str) else None,
         theme=theme if isinstance(theme, str) else None,
         keymap=dict(keymap),
+        blind_double_coding=blind,
     )
 
 

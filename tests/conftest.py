@@ -63,6 +63,31 @@ def seeded_db(seeded_template, tmp_path) -> Path:
     path = tmp_path / "seeded.db"
     shutil.copy(seeded_template, path)
     return path
+@pytest.fixture
+def double_db(seeded_db) -> Path:
+    """The seeds with three articles double-coded by ana and bo, who disagree on the
+    Ramadi article's type and toll and agree on the other two."""
+    with Store(seeded_db) as s:
+        rows = s.conn.execute("SELECT id, title FROM articles ORDER BY id").fetchall()
+        ramadi = next(i for i, t in rows if "Ramadi" in t)
+        others = [i for i, _t in rows if i != ramadi][:2]
+        for article_id in (ramadi, *others):
+            s.add_tag(article_id, "double", "lead")
+        coded = {"ana": ("Battles", 100), "bo": ("Violence against civilians", 500)}
+        for analyst, (kind, killed) in coded.items():
+            s.create_event(analyst, {"event_type": kind, "fatalities_min": killed,
+                                     "event_date": "2015-05-15", "location": "Ramadi"},
+                           [{"article_id": ramadi, "field": "location", "start": None,
+                             "end": None, "text": "Ramadi"}])
+            for article_id in others:
+                s.create_event(analyst, {"event_type": "Battles", "location": "Kazan"},
+                               [{"article_id": article_id, "field": "location",
+                                 "start": None, "end": None, "text": "Kazan"}])
+            s.set_coding_done(ramadi, analyst)
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return seeded_db
+
+
 from tests.terminal import terminal  # noqa: E402,F401  (a fixture for the tmux tests)
 
 

@@ -239,16 +239,20 @@ _SCREENS = {
     "incident": (("I", "Enter"), r"incident \d+ · "),
     "timeline": (("I", "T"), "incidents per"),
     "entity": (("Enter", "e", "P"), r"entity \d+ · \d+ articles?"),
+    "agreement": (("A",), r"Agreement between ana, bo"),
+    "adjudicate": (("A", "Enter"), r"differing fields settled"),
 }
 _HELP_KEYS_AT_LEAST = {"list": 14, "reader": 40, "incidents": 14, "incident": 12,
-                       "timeline": 5, "entity": 11}
+                       "timeline": 5, "entity": 11, "agreement": 5, "adjudicate": 8}
+_DOUBLE_CODED = ("agreement", "adjudicate")
 
 
 @pytest.mark.parametrize("listed_by", ["key bar", "help"])
 @pytest.mark.parametrize("where", list(_SCREENS))
-def test_every_key_offered_shows_something(seeded_db, desk_db, terminal, where, listed_by):
-    term = terminal(desk_db if where in ("incidents", "incident", "timeline") else seeded_db,
-                    size=(200, 80))
+def test_every_key_offered_shows_something(seeded_db, desk_db, double_db, terminal, where,
+                                           listed_by):
+    term = terminal(desk_db if where in ("incidents", "incident", "timeline") else
+                    double_db if where in _DOUBLE_CODED else seeded_db, size=(200, 80))
     term.wait_for(r"\d+ articles")
     keys_there, shown = _SCREENS[where]
 
@@ -429,3 +433,31 @@ def test_the_desk_s_columns_are_read_whole_at_every_size(desk_db, terminal, size
     if size[0] >= 120:  # the wide layout: the kind is there, whole
         kinds = [line[12:24].strip() for line in rows]
         assert all(k and "…" not in k for k in kinds), kinds
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_disagreement_settled_field_by_field(double_db, terminal, size):
+    term = terminal(double_db, size=size)
+    term.wait_for(r"\d+ articles")
+    term.keys("A")
+    term.wait_for("Agreement between ana, bo on 3 double-coded articles")
+    term.wait_for("1 disagreement")
+    term.keys("Enter")
+    term.wait_for("0 of 2 differing fields settled")
+    term.keys("2")                      # bo's type
+    term.wait_for("1 of 2 differing fields settled")
+    term.keys("w")
+    term.wait_for("Settle fatalities low")
+    term.type("250")
+    term.keys("Enter")
+    term.wait_for("2 of 2 differing fields settled")
+    term.keys("C-s")
+    term.wait_for(r"settled \(event \d+\)")
+    [(kind, killed, analyst, adjudicated)] = _rows(
+        double_db, "SELECT event_type, fatalities_min, analyst, adjudicated FROM events"
+        " WHERE adjudicated = 1")
+    assert (kind, killed, adjudicated) == ("Violence against civilians", 250, 1)
+    term.keys("u")                      # undone: the disagreement is open again
+    term.wait_for("undone: adjudicate event")
+    assert _rows(double_db, "SELECT count(*) FROM events WHERE adjudicated = 1") == [(0,)]
+    assert term.alive()

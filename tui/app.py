@@ -275,6 +275,12 @@ class NewsdeskApp(App[None]):
         else:
             self.push_screen(desk)
 
+    def open_agreement(self) -> None:
+        from newsdesk.tui.screens.agreement import AgreementScreen
+
+        if self.store is not None:
+            self.push_screen(AgreementScreen(self.store))
+
     def open_entity(self, entity_id: int) -> None:
         """The profile of a person, organisation or place."""
         from newsdesk.tui.screens.entity import EntityScreen
@@ -307,6 +313,8 @@ class NewsdeskApp(App[None]):
             for fmt in formats:
                 yield SystemCommand(f"Export {what} as {fmt}", f"written to {export_dir()}",
                                     partial(self.export, what, fmt))
+        yield SystemCommand("Agreement between coders", "double-coded articles: alpha per"
+                            " field, disagreements to settle", self.open_agreement)
         seen = set()
         for binding, where in self._bindings_in(screen):
             if where == "app" or not binding.id or binding.id in seen:

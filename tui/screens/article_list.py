@@ -49,6 +49,8 @@ class ArticleListScreen(Screen[None]):
                 tooltip="Show only articles with casualty figures"),
         Binding("I", "incidents", "Incidents", id="list.incidents",
                 tooltip="The events desk: incidents, each with all its reports"),
+        Binding("A", "agreement", "Agreement", id="list.agreement", show=False,
+                tooltip="Double coding: agreement between analysts, disagreements to settle"),
     ]
 
     def __init__(self, store: Store) -> None:
@@ -178,6 +180,9 @@ class ArticleListScreen(Screen[None]):
 
     def action_incidents(self) -> None:
         self.app.open_incidents()
+
+    def action_agreement(self) -> None:
+        self.app.open_agreement()
 
     def action_undo_hint(self) -> None:
         self.notify("undo (u) and redo (ctrl+r) work in the reader: open an article first;"

@@ -87,6 +87,12 @@ class ReaderScreen(Screen[None]):
                 tooltip="Every article in the store that names this person, organisation or place"),
         Binding("P", "entity_profile", "Profile", id="reader.entity_profile", show=False,
                 tooltip="The entity's profile: mentions over time, articles, who is beside it"),
+        Binding("C", "coding_done", "Done", id="reader.coding_done", show=False,
+                tooltip="My coding of this article is done (double coding: then the other"
+                        " coder's events show, once they are done too); again: not done"),
+        Binding("R", "reviewed", "Reviewed", id="reader.reviewed", show=False,
+                tooltip="Every highlight of this article checked: newsdesk quality counts"
+                        " the untouched ones as right; again: not reviewed"),
         Binding("u", "undo", "Undo", id="reader.undo", tooltip="Undo your last change (survives restarts)"),
         Binding("ctrl+r", "redo", "Redo", id="reader.redo", show=False, tooltip="Redo what you undid"),
     ]
@@ -163,8 +169,13 @@ class ReaderScreen(Screen[None]):
         self._show_header(article)
         self.view.show_article(article["body"], spans, article["headings"],
                                keep_cursor=keep_cursor)
-        self.panels.show(article["body"], spans, notes, self.store.events(article_id),
+        self.panels.show(article["body"], spans, notes, self._events_seen(article_id),
                          article_id)
+
+    def _events_seen(self, article_id: int) -> list[dict]:
+        """Blind double coding: another coder's events once both are done."""
+        blind = getattr(getattr(self.app, "config", None), "blind_double_coding", True)
+        return self.store.events_seen_by(article_id, self.analyst, blind=blind)
 
     def _show_header(self, article: dict) -> None:
         header = Text()
@@ -186,10 +197,33 @@ class ReaderScreen(Screen[None]):
             header.append(f"  incident {placed[0]}" + (f" · also reported by {others}"
                                                        if others else "") + " (I)",
                           style="dim")
+        if self.store.is_double_coded(article["id"]):
+            done = sorted(self.store.coding_done_by(article["id"]))
+            waiting = len(self.store.events(article["id"])) - len(self._events_seen(article["id"]))
+            header.append("  double-coded" + (f" · done: {', '.join(done)}" if done else "")
+                          + (f" · {waiting} other coding{'s' if waiting != 1 else ''} hidden"
+                             " until both are done (C)" if waiting else ""), style="bold")
+        reviewed = sorted(self.store.reviewed_by(article["id"]))
+        if reviewed:
+            header.append(f"  ✓ reviewed by {', '.join(reviewed)}", style="dim")
         hidden = [LAYER_NAMES[k] for k in LAYERS if k not in self.view.shown_layers]
         if hidden:
             header.append(f"  hidden: {', '.join(hidden)}", style="dim italic")
         self.query_one("#reader-header", Static).update(header)
+
+    def action_coding_done(self) -> None:
+        done = self.analyst not in self.store.coding_done_by(self.article_id)
+        self.store.set_coding_done(self.article_id, self.analyst, done)
+        self.show(self.article_id, keep_cursor=True)
+        self.notify("your coding is done (u undoes)" if done else "your coding is open again",
+                    timeout=2)
+
+    def action_reviewed(self) -> None:
+        reviewed = self.analyst not in self.store.reviewed_by(self.article_id)
+        self.store.set_reviewed(self.article_id, self.analyst, reviewed)
+        self.show(self.article_id, keep_cursor=True)
+        self.notify("reviewed: every highlight checked (u undoes)" if reviewed
+                    else "no longer marked reviewed", timeout=2)
 
     def select(self, start: int, end: int) -> None:
         """Mark text of the article shown (a figure opened from its incident)."""
