@@ -179,15 +179,36 @@ class DoubleCoding:
 
     def events_seen_by(self, article_id: int, viewer: str, *, blind: bool = True
                        ) -> list[dict[str, Any]]:
-        """The article's events as `viewer` may see them: on a double-coded article, with
-        `blind`, another coder's events only once both have marked their coding done.
-        Adjudicated events are seen by everyone."""
-        events = self.events(article_id)
-        if not blind or not self.is_double_coded(article_id):
+        """The article's events as `viewer` may see them (`visible_to`)."""
+        return self.visible_to(self.events(article_id), viewer, blind=blind)
+
+    def visible_to(self, events: list[dict[str, Any]], viewer: str, *, blind: bool = True
+                   ) -> list[dict[str, Any]]:
+        """With `blind`, another coder's event that cites a double-coded article shows only
+        once both have marked their coding of that article done. Adjudicated events and
+        articles not marked for double coding show to everyone."""
+        if not blind or not events:
             return events
-        done = self.coding_done_by(article_id)
-        return [e for e in events if e["analyst"] == viewer or e.get("adjudicated")
-                or (viewer in done and e["analyst"] in done)]
+        cited = {ev["article_id"] for e in events for ev in e["evidence"]}
+        marks = ", ".join("?" for _ in cited)
+        double = {r[0] for r in self.conn.execute(
+            f"SELECT article_id FROM tags WHERE tag = ? AND article_id IN ({marks})",
+            [DOUBLE_TAG, *cited])}
+        if not double:
+            return events
+        done: dict[int, set[str]] = {}
+        for article_id, analyst in self.conn.execute(
+                f"SELECT article_id, analyst FROM coding_done WHERE article_id IN"
+                f" ({', '.join('?' for _ in double)})", list(double)):
+            done.setdefault(article_id, set()).add(analyst)
+
+        def shown(event: dict[str, Any]) -> bool:
+            if event["analyst"] == viewer or event.get("adjudicated"):
+                return True
+            return all({viewer, event["analyst"]} <= done.get(a, set())
+                       for a in {ev["article_id"] for ev in event["evidence"]} & double)
+
+        return [e for e in events if shown(e)]
 
     def hidden_codings(self, article_id: int, viewer: str) -> int:
         """Events on the article `viewer` does not see yet (blind double coding)."""

@@ -219,3 +219,19 @@ def test_quality_counts_the_machine_on_reviewed_articles_only(store):
     assert out.exit_code == 0 and "entity" in out.output and "1 reviewed article" in out.output
     assert store.undo("ana") == "reviewed"
     assert machine_quality(store)["articles"] == 0
+
+
+def test_an_event_citing_a_double_coded_report_stays_hidden_wherever_it_is_listed(coded):
+    store, ids = coded
+    single, _ = store.add_article(title="Another report", body="Gunmen killed 6.",
+                                  published="2015-05-11")
+    # bo's event cites a double-coded article and a plain one: hidden from ana by the
+    # double-coded one, even where it is listed through the plain one
+    event = next(e for e in store.events(ids[1]) if e["analyst"] == "bo")
+    store.add_evidence(event["id"], "bo", [{"article_id": single, "field": "source",
+                                            "start": None, "end": None, "text": None}])
+    assert [e["analyst"] for e in store.events_seen_by(single, "ana")] == []
+    assert [e["analyst"] for e in store.events_seen_by(single, "bo")] == ["bo"]
+    store.set_coding_done(ids[1], "ana")
+    store.set_coding_done(ids[1], "bo")
+    assert [e["analyst"] for e in store.events_seen_by(single, "ana")] == ["bo"]

@@ -619,7 +619,10 @@ class ReaderScreen(Screen[None]):
         # another report of this incident already has its event: this one is a source of
         # it, not a second event (unless the analyst says otherwise)
         placed = self.store.incident_of(self.article_id)
-        coded = [e for e in (self.store.incident_events(placed[0]) if placed else [])
+        blind = getattr(getattr(self.app, "config", None), "blind_double_coding", True)
+        coded = [e for e in self.store.visible_to(
+                     self.store.incident_events(placed[0]) if placed else [], self.analyst,
+                     blind=blind)
                  if all(ev["article_id"] != self.article_id for ev in e["evidence"])]
         if not coded:
             form()
