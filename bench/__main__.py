@@ -284,12 +284,16 @@ async def _pilot_timings(db: Path, runs: int) -> list[dict]:
         for _ in range(2):
             await step("escape", "escape")
         desk_ms, search_ms, incident_ms = [], [], []
+        first_desk = [await step("I")]  # builds the desk once: it is kept between visits
+        await step("escape")
         for _ in range(runs):
             desk_ms.append(await step("I"))
             search_ms.append(await step("slash", "R", "a", "m"))
             incident_ms.append(await step("enter", "enter"))
             await step("escape", "escape", "escape")
-    rows_desk = [_row("open the incidents screen (I, rendered)", "ms CPU", desk_ms, "≤ 50"),
+    rows_desk = [_row("open the incidents screen, first time (builds it)", "ms CPU",
+                      first_desk),
+                 _row("open the incidents screen (I, rendered)", "ms CPU", desk_ms, "≤ 50"),
                  _row("incidents: type 3 letters of a search (rendered)", "ms CPU", search_ms),
                  _row("open an incident with its sources (rendered)", "ms CPU", incident_ms)]
     return rows_desk + [

@@ -349,3 +349,31 @@ def test_incident_search_and_candidate_dates_follow_renames_merges_and_undo(tmp_
     assert stale_dates() == 0
     assert conn.execute("INSERT INTO incidents_fts (incidents_fts) VALUES ('integrity-check')"
                         ) is not None
+
+
+@pytest.mark.parametrize("flt", [
+    {"place": "Baghdad"}, {"place": "Iraq"}, {"place": "Russia", "date_from": "2021-05-01"},
+    {"place": "Iraq", "date_from": "2015-01-01", "date_to": "2015-12-31"},
+    {"place": "Iraq", "kind": "explosion"}, {"place": "nowhere"}])
+def test_a_place_filter_counts_what_the_list_shows(tmp_path, flt):
+    from newsdesk.store.incidents import IncidentFilter
+
+    store, _ = _gold_store(tmp_path)
+    f = IncidentFilter(**flt)
+    assert store.count_incidents(f) == len(store.list_incidents(f, limit=10_000))
+
+
+@pytest.mark.parametrize("sort", ["date", "oldest", "killed"])
+def test_a_place_filter_pages_in_the_order_of_the_whole_list(tmp_path, sort):
+    from newsdesk.store.incidents import IncidentFilter
+
+    store, _ = _gold_store(tmp_path)
+    everything = [r.id for r in store.list_incidents(sort=sort, limit=10_000)]
+    for place in ("Iraq", "Baghdad", "Russia"):
+        f = IncidentFilter(place=place)
+        kept = {r.id for r in store.list_incidents(f, limit=10_000)}
+        assert kept, place
+        expected = [i for i in everything if i in kept]
+        paged = [r.id for page in range(0, len(expected), 2)
+                 for r in store.list_incidents(f, sort=sort, limit=2, offset=page)]
+        assert paged == expected, place
