@@ -379,6 +379,33 @@ class AnalystWork:
             image, other = (before, after) if backwards else (after, before)
             _apply(conn, table, json.loads(key), image, other)
 
+    # -- other analysts' work, live -------------------------------------------------------
+
+    def data_version(self) -> int:
+        """Moves when another connection commits (another analyst, a CLI ingest): cheap
+        enough to ask every second."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def latest_audit_id(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
+
+    def others_since(self, audit_id: int, analyst: str) -> list[tuple[str, str]]:
+        """(analyst, action) of each action other analysts took after `audit_id`, oldest
+        first (undone ones too: an undo changes what the screen shows as well)."""
+        return [(who, what) for who, what in self.conn.execute(
+            "SELECT analyst, action FROM audit WHERE id > ? AND analyst != ? GROUP BY batch"
+            " ORDER BY batch", [audit_id, analyst])]
+
+    def changed_by_other(self, table: str, key: dict[str, Any], since: int, analyst: str
+                         ) -> tuple[str, str] | None:
+        """(who, when) if another analyst wrote this row after audit id `since`: an edit
+        begun before must not overwrite theirs silently."""
+        row = self.conn.execute(
+            "SELECT analyst, at FROM audit WHERE id > ? AND analyst != ? AND table_name = ?"
+            " AND row_key = ? ORDER BY id DESC LIMIT 1",
+            [since, analyst, table, json.dumps(key)]).fetchone()
+        return (row[0], row[1]) if row else None
+
     def history(self, analyst: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         sql = ("SELECT batch, min(at), analyst, action, min(undone) FROM audit"
                + (" WHERE analyst = ?" if analyst else "")

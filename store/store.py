@@ -166,6 +166,14 @@ class Store(ArticleListing, AnalystWork, IncidentDesk, EntityIndex, DoubleCoding
     def is_empty(self) -> bool:
         return self.conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
 
+    def max_article_id(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+
+    def count_articles_after(self, article_id: int) -> int:
+        """Articles stored since `article_id` was the newest (ids only grow)."""
+        return self.conn.execute("SELECT count(*) FROM articles WHERE id > ?",
+                                 [article_id]).fetchone()[0]
+
     def find_duplicate(self, title: str, body: str, url: str | None = None, *,
                        digest: str | None = None) -> int | None:
         """The id of an article with the same text (or the same URL), if stored.

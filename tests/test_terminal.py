@@ -461,3 +461,29 @@ def test_a_disagreement_settled_field_by_field(double_db, terminal, size):
     term.wait_for("undone: adjudicate event")
     assert _rows(double_db, "SELECT count(*) FROM events WHERE adjudicated = 1") == [(0,)]
     assert term.alive()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_another_analyst_s_work_arrives_on_the_open_reader(seeded_db, terminal, size):
+    """Two analysts, one store, no server: what jdoe writes from another process shows on
+    the open reader within seconds, with a line saying who did what."""
+    from newsdesk.store import Store
+
+    term = terminal(seeded_db, size=size)
+    term.wait_for(r"\d+ articles")
+    term.keys("Enter")
+    term.wait_for("Entities")
+    [(top,)] = _rows(seeded_db, "SELECT id FROM articles ORDER BY coalesce(published, '')"
+                                " DESC, id DESC LIMIT 1")
+    with Store(seeded_db) as theirs:
+        theirs.add_tag(top, "urgent-jdoe", "jdoe")
+    term.wait_for("jdoe tagged urgent-jdoe")    # the line saying what arrived
+    term.wait_for(r"Wikinews.*urgent-jdoe")     # and the reader's header: the tag
+    with Store(seeded_db) as theirs:
+        theirs.create_event("jdoe", {"event_type": "Battles", "event_date": "2020-11-04"},
+                            [{"article_id": top, "field": "source", "start": None,
+                              "end": None, "text": None}])
+    term.wait_for("jdoe coded an event")
+    term.keys("v")                    # the events panel: jdoe's event
+    term.wait_for("Battles")
+    assert term.alive()

@@ -68,6 +68,36 @@ class FindEntity(Provider):
                       help=f"the profile · {entity.n_articles} articles")
 
 
+# how often the app asks whether another connection changed the store
+LIVE_CHECK_S = 1.0
+
+# what another analyst's action is called when it arrives
+_ARRIVED = {"code event": "coded an event", "edit event": "edited an event",
+            "delete event": "deleted an event", "attach evidence": "attached evidence",
+            "adjudicate event": "settled a disagreement", "edit note": "edited a note",
+            "delete annotation": "deleted an annotation", "confirm incident": "confirmed an incident",
+            "rename incident": "renamed an incident", "merge incidents": "merged incidents",
+            "move report": "moved a report", "pick figure": "picked a figure",
+            "set publication date": "set a publication date", "coding done": "finished coding",
+            "reviewed": "reviewed an article", "merge entities": "merged entities"}
+
+
+def arrival_words(arrived: list[tuple[str, str]], new_articles: int = 0) -> str:
+    """'jdoe coded an event; ana tagged urgent (2×); 12 new articles'"""
+    counted: dict[tuple[str, str], int] = {}
+    for who, action in arrived:
+        what = _ARRIVED.get(action) or (
+            f"tagged {action[4:]}" if action.startswith("tag ") else
+            "annotated" if action.startswith("annotate") else action)
+        counted[(who, what)] = counted.get((who, what), 0) + 1
+    parts = [f"{who} {what}" + (f" ({n}×)" if n > 1 else "")
+             for (who, what), n in counted.items()]
+    if new_articles:
+        parts.append(f"{new_articles} new article{'s' if new_articles != 1 else ''}")
+    text = "; ".join(parts[:4]) + (f"; and {len(parts) - 4} more" if len(parts) > 4 else "")
+    return safe_for_terminal(text)
+
+
 # how long a key waits for the dialog it follows to be built (far more than it takes)
 SCREEN_MOUNT_WAIT_S = 5.0
 
@@ -157,6 +187,12 @@ class NewsdeskApp(App[None]):
         self.store = Store(self.db_path)
         self.store.place_lookup = _geonames_id
         self.push_screen(ArticleListScreen(self.store))
+        # other analysts' work on this store shows within LIVE_CHECK_S (no server: SQLite
+        # says when another connection has committed)
+        self._live_version = self.store.data_version()
+        self._audit_seen = self.store.latest_audit_id()
+        self._articles_seen = self.store.max_article_id()
+        self.set_interval(LIVE_CHECK_S, self.check_store)
         if self.seed_if_empty and self.store.is_empty():
             self.notify("New store: adding the sample articles…", timeout=3)
             self.load_seeds()
@@ -216,6 +252,29 @@ class NewsdeskApp(App[None]):
         screen = self.screen
         if isinstance(screen, ArticleListScreen):
             screen.update_status(f"ingesting: {message.read} read · {message.origin[-40:]}")
+
+    def check_store(self) -> None:
+        """Another analyst (or process) changed the store: every open screen shows it,
+        keeping its cursor and selection, and a line says what arrived."""
+        store = self.store
+        if store is None:
+            return
+        version = store.data_version()
+        if version == self._live_version:
+            return
+        self._live_version = version
+        arrived = store.others_since(self._audit_seen, self.analyst)
+        self._audit_seen = store.latest_audit_id()
+        newest = store.max_article_id()
+        added = store.count_articles_after(self._articles_seen)
+        self._articles_seen = newest
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "store_changed", None)
+            if refresh is not None and screen.is_mounted:
+                refresh()
+        said = arrival_words(arrived, added)
+        if said:
+            self.notify(said, timeout=4, markup=False)
 
     def on_articles_changed(self, message: ArticlesChanged) -> None:
         for screen in self.screen_stack:

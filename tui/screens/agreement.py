@@ -102,6 +102,9 @@ class AgreementScreen(Screen[None]):
         if rows:
             items.highlighted = keep if keep is not None and 1 <= keep <= len(rows) else 1
 
+    def store_changed(self) -> None:
+        self.show()
+
     def _current(self) -> dict[str, Any] | None:
         index = self.query_one(OptionList).highlighted
         rows = self.report.get("disagreements") or []

@@ -124,6 +124,10 @@ class ArticleListScreen(Screen[None]):
         self.table.reload(keep_id=self.table.current_id)
         self.update_status(note)
 
+    def store_changed(self) -> None:
+        """Another analyst's work arrived: the same rows, the cursor on the same article."""
+        self.reload()
+
     def apply_filter(self) -> None:
         base = ArticleFilter(unread=self.only_unread, flagged=self.only_flagged)
         flt, self.search_problems = parse_search(self.search_text, base)

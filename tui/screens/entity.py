@@ -121,6 +121,9 @@ class EntityScreen(Screen[None]):
         elif first is not None:
             items.highlighted = first
 
+    def store_changed(self) -> None:
+        self.show()
+
     def _header(self) -> None:
         p = self.profile
         entity = p["entity"]

@@ -197,6 +197,9 @@ class IncidentsScreen(Screen[None]):
         table.reload(keep_id)
         self.update_status()
 
+    def store_changed(self) -> None:
+        self.reload()
+
     def update_status(self, note: str = "") -> None:
         flt = self.filter
         parts = [f"{self.total:,} incident{'s' if self.total != 1 else ''}", f"sort: {self.sort}"]
@@ -420,6 +423,10 @@ class IncidentScreen(Screen[None]):
             self._lay_out(event.size.width)
             if self.incident:
                 self.show()
+
+    def store_changed(self) -> None:
+        if self.incident:
+            self.show()
 
     def show(self) -> None:
         incident = self.store.incident(self.incident_id)

@@ -9,7 +9,7 @@ from textual.containers import Container
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from newsdesk.contract import CASUALTY_KINDS, ENTITY_LABELS
+from newsdesk.contract import CASUALTY_KINDS, ENTITY_LABELS, range_words
 from newsdesk.extract.text import safe_for_terminal
 from newsdesk.store import ArticleFilter, Store, StoredSpan
 from newsdesk.store.coding import evidence_for, figure_clause, prefill_event
@@ -171,6 +171,12 @@ class ReaderScreen(Screen[None]):
                                keep_cursor=keep_cursor)
         self.panels.show(article["body"], spans, notes, self._events_seen(article_id),
                          article_id)
+
+    def store_changed(self) -> None:
+        """Another analyst's tags, notes, corrections or events on this article: shown,
+        the cursor, scroll and selection kept."""
+        if self.article_id is not None and self.store.article(self.article_id) is not None:
+            self.show(self.article_id, keep_cursor=True)
 
     def _events_seen(self, article_id: int) -> list[dict]:
         """Blind double coding: another coder's events once both are done."""
@@ -658,10 +664,19 @@ class ReaderScreen(Screen[None]):
         if note is None:
             return
 
-        def done(values: dict | None) -> None:
-            if values is not None and self.store.update_note(note["id"], self.analyst,
-                                                             values["note"] or ""):
+        seen = self.store.latest_audit_id()
+
+        def save(values: dict) -> None:
+            if self.store.update_note(note["id"], self.analyst, values["note"] or ""):
                 self._changed("note edited")
+
+        def done(values: dict | None) -> None:
+            if values is not None:
+                theirs = self.store.annotations(self.article_id)
+                now = next((n["note"] for n in theirs if n["id"] == note["id"]), None)
+                self._unless_changed_meanwhile(
+                    "annotations", note["id"], seen, f"the note now reads “{now or ''}”",
+                    lambda: save(values))
 
         self.app.push_screen(FormDialog("Edit the note", [Field("note", "Note", note["note"])],
                                         context="X on the note in the Notes panel deletes it"),
@@ -672,18 +687,53 @@ class ReaderScreen(Screen[None]):
         if event is None:
             return
 
-        def done(result: EventValues | None) -> None:
-            if not result:
-                return
-            values = dict(result)
+        seen = self.store.latest_audit_id()
+
+        def save(values: dict) -> None:
             # evidence follows the edit: a new actor or place is cited where this text names it
             evidence = evidence_for(self.view.spans, values, self.article_id)
             if self.store.update_event(event["id"], self.analyst, values, evidence):
                 self._changed("event updated")
 
+        def done(result: EventValues | None) -> None:
+            if not result:
+                return
+            values = dict(result)
+            now = self.store.event(event["id"]) or {}
+            self._unless_changed_meanwhile(
+                "events", event["id"], seen,
+                f"theirs: {now.get('event_date') or 'undated'} · {now.get('event_type') or '?'}"
+                f" · {now.get('location') or 'no place'} · killed"
+                f" {range_words(now.get('fatalities_min'), now.get('fatalities_max'))}",
+                lambda: save(values))
+
         self.app.push_screen(EventFormDialog(
             f"Event {event['id']}", event, names=self._names(), places=self._names("LOC"),
             context="X on the event in the Events panel deletes it"), done)
+
+    def _unless_changed_meanwhile(self, table: str, row_id: int, seen: int, theirs: str,
+                                  save) -> None:
+        """Save an edit, unless another analyst changed the record while it was open: then
+        their version is shown and the analyst chooses; nothing is overwritten silently."""
+        other = self.store.changed_by_other(table, {"id": row_id}, seen, self.analyst)
+        if other is None:
+            save()
+            return
+        from newsdesk.tui.screens.forms import PickDialog
+
+        who, _when = other
+
+        def chosen(index: int | None) -> None:
+            if index == 1:
+                save()
+            else:
+                self.show(self.article_id, keep_cursor=True)
+                self.notify(f"kept {who}'s version; your edit was not saved", timeout=3,
+                            markup=False)
+
+        self.app.push_screen(PickDialog(
+            safe_for_terminal(f"{who} changed this while you edited it ({theirs})"),
+            [f"Keep {who}'s version (drop my edit)", f"Save mine over {who}'s"]), chosen)
 
     def action_attach_evidence(self) -> None:
         rng = self.view.selected_range
