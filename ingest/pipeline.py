@@ -10,6 +10,7 @@ import contextlib
 import itertools
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -103,6 +104,34 @@ def ingest_items(store: Store, items: Iterable[Article | Failure], *,
     return report
 
 
+ORPHAN_CHECK_S = 1.0
+
+
+def _exit_with_parent() -> None:
+    """In each extraction worker: end when the process that started it is gone. A killed
+    ingest (kill -9, a closed SSH session) otherwise left its workers waiting for tasks for
+    ever: each holds the task pipe open for the others, so none of them sees it close."""
+    import threading
+
+    parent = os.getppid()
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+            import signal
+
+            # the kernel's own notice: SIGKILL when the parent dies
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # it died before the notice was asked for
+                os._exit(0)
+
+    def watch() -> None:  # elsewhere, and as a second line on Linux
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _start_pool(workers: int, stack: contextlib.ExitStack) -> Executor:
     import multiprocessing
     import threading
@@ -114,7 +143,8 @@ def _start_pool(workers: int, stack: contextlib.ExitStack) -> Executor:
         else "forkserver" if sys.platform != "win32" else "spawn"
     if method == "fork":
         extract_article("Warm-up", "Officials in Baghdad said 3 people died on Monday.", None)
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_exit_with_parent)
     stack.callback(pool.shutdown, cancel_futures=True)
     return pool
 

