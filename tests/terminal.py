@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,9 @@ class Terminal:
     """One app in its own detached tmux session."""
 
     def __init__(self, db: Path, home: Path, *, size: tuple[int, int] = (120, 40),
-                 term: str = "xterm-256color") -> None:
+                 term: str = "xterm-256color", via: list[str] | None = None) -> None:
+        """`via`: a command the app runs under (an `ssh` to this machine): the app's
+        settings then go in its command line, as a remote shell would receive them."""
         self.name = "nd-" + uuid.uuid4().hex[:8]
         home.mkdir(parents=True, exist_ok=True)
         self.env = {"NEWSDESK_DB": str(db), "NEWSDESK_CONFIG": str(home / "config.toml"),
@@ -39,10 +42,15 @@ class Terminal:
                     # as a login shell exports them; the app must still follow resizes
                     "COLUMNS": str(size[0]), "LINES": str(size[1])}
         envs = " ".join(f"{k}={v}" for k, v in self.env.items())
+        app = f"env -u COLORTERM {envs} {NEWSDESK} --db {db}"
+        command = " ".join([*via, shlex.quote(app)]) if via else app
         cols, rows = size
-        _tmux("new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows),
-              f"env {envs} {NEWSDESK} --db {db}")
+        _tmux("new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows), command)
         _tmux("set-option", "-t", self.name, "remain-on-exit", "on", check=False)
+
+    def clipboard(self) -> str:
+        """What the app last copied: an OSC 52 sequence sets tmux's paste buffer."""
+        return _tmux("show-buffer", check=False).stdout
 
     # -- reading -----------------------------------------------------------------
     def screen(self, *, escapes: bool = False) -> str:
@@ -143,7 +151,7 @@ def terminal(tmp_path):
     """Open the app on a store: `terminal(db, size=(80, 24))`; every session is killed."""
     opened: list[Terminal] = []
 
-    def open_app(db: Path, **kwargs) -> Terminal:
+    def open_app(db: Path, **kwargs) -> Terminal:  # kwargs: size, term, via
         term = Terminal(db, tmp_path / f"home{len(opened)}", **kwargs)
         opened.append(term)
         return term
