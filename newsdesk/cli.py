@@ -391,6 +391,44 @@ def export_events(ctx: click.Context, fmt: str, output: Path | None, all_codings
     _emit(text, output)
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but 127.0.0.1 needs a token.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--token", "tokens", multiple=True,
+              help="A token browsers must bring (repeatable); generated if none is given"
+                   " and the address is not local.")
+@click.option("--analyst-token", "named", multiple=True, metavar="NAME",
+              help="Make a token that records the browser's work as NAME (repeatable).")
+@db_option
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str, port: int, tokens: tuple[str, ...],
+              named: tuple[str, ...], db: Path | None) -> None:
+    """The desk in a browser (textual-serve): one app per browser, each with its analyst's
+    name, from a named token or asked for on the first page."""
+    from newsdesk.tui.serve import LOCAL_HOSTS, clean_name, new_token, serve
+
+    path = db or ctx.obj["db"]
+    _open_store(path).close()  # a bad store fails here, in one line
+    access: dict[str, str] = {token: "" for token in tokens}
+    for name in named:
+        if clean_name(name) is None:
+            raise click.BadParameter(f"{name!r}: letters, digits, '.', '_' or '-'",
+                                     param_hint="--analyst-token")
+        access[new_token()] = name
+    if not access and host not in LOCAL_HOSTS:
+        access[new_token()] = ""
+    import socket
+
+    shown = socket.getfqdn() if host in ("0.0.0.0", "::") else host  # every address: the name
+    if not access:
+        click.echo(f"newsdesk on http://{shown}:{port}/ (this machine only)")
+    for token, name in access.items():
+        click.echo(f"newsdesk on http://{shown}:{port}/?token={token}"
+                   + (f"  (records work as {name})" if name else ""))
+    serve(path, host=host, port=port, tokens=access or None)
+
+
 @cli.command("agreement")
 @click.option("--analysts", help="Compare these analysts only (comma-separated).")
 @click.option("--tag", default="double", show_default=True,
