@@ -326,9 +326,9 @@ def bench_big(runs: int, n: int) -> list[dict]:
     rows.append(_row("peak RSS with the big store open", "MB", [term["peak_rss_kb"] / 1024],
                      "≤ 200"))
     rows.append(_row("terminal bytes per cursor move in the list", "bytes",
-                     term["list_down_bytes"], "≤ 4096"))
+                     term["list_down_bytes"], "≤ 300"))
     rows.append(_row("terminal bytes per line down in the reader", "bytes",
-                     term["reader_down_bytes"]))
+                     term["reader_down_bytes"], "≤ 250"))
     rows.append(_row("terminal bytes per page down in the reader", "bytes",
                      term["reader_pagedown_bytes"]))
     rows.append(_row("rows the list holds after painting", "rows", [term["rows_loaded"]]))
