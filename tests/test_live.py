@@ -122,3 +122,30 @@ async def test_an_edit_of_a_record_someone_changed_meanwhile_asks_first(seeded_d
         await wait_until(pilot, lambda: app.screen is reader)
         assert [n["note"] for n in app.store.annotations(article) if n["id"] == note_id] == [
             "mine again"]
+
+
+async def test_what_arrives_leaves_the_rows_in_view_where_they_were(tmp_path):
+    db = tmp_path / "many.db"
+    with Store(db) as s:
+        for i in range(150):
+            s.add_article(title=f"Article number {i:03d}", body=f"Body of article {i}.",
+                          published=f"2020-01-01T00:{i // 60:02d}:{i % 60:02d}")
+    app = NewsdeskApp(db, analyst="ana", seed_if_empty=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(ArticleTable)
+        for _ in range(3):
+            await pilot.press("pagedown")
+        await pilot.press("down", "down")
+        top, cursor, kept = int(table.scroll_y), table.cursor_row, table.current_id
+        assert top > 50 and table.row_count > 100  # a second page in, far down
+        with Store(db) as theirs:
+            theirs.add_tag(table.row_ids[top + 3], "urgent", "jdoe")
+            theirs.add_article(title="A newer article", body="Arrived meanwhile.",
+                               published="2020-01-02")
+        await wait_until(pilot, lambda: any("jdoe tagged urgent" in n for n in _notes(app)),
+                         what="the arrival line")
+        # a new article above moved every row down one: the same articles stay in view
+        assert table.current_id == kept and table.cursor_row == cursor + 1
+        assert int(table.scroll_y) == top + 1
+        assert table.rows[top + 4].n_tags == 1

@@ -125,8 +125,10 @@ class ArticleListScreen(Screen[None]):
         self.update_status(note)
 
     def store_changed(self) -> None:
-        """Another analyst's work arrived: the same rows, the cursor on the same article."""
-        self.reload()
+        """Another analyst's work arrived: the same rows in view, the cursor on the same
+        article."""
+        self.table.reload(keep_id=self.table.current_id, keep_view=True)
+        self.update_status()
 
     def apply_filter(self) -> None:
         base = ArticleFilter(unread=self.only_unread, flagged=self.only_flagged)

@@ -198,7 +198,10 @@ class IncidentsScreen(Screen[None]):
         self.update_status()
 
     def store_changed(self) -> None:
-        self.reload()
+        table = self.table
+        table.filter, table.sort = self.filter, self.sort
+        table.reload(table.current_id, keep_view=True)
+        self.update_status()
 
     def update_status(self, note: str = "") -> None:
         flt = self.filter

@@ -15,6 +15,7 @@ from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import Reactive, reactive
+from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection, TextAreaTheme
 
@@ -147,6 +148,11 @@ class ArticleView(TextArea):
         self.load_text(text)  # rebuilds the highlight map
         self.move_cursor((0, 0))
         self.scroll_home(animate=False)
+
+    def render_line(self, y: int) -> Strip:
+        # one style code per run of same-styled text, not per span of the document's
+        # highlighting: a line down over SSH repaints two lines
+        return super().render_line(y).simplify()
 
     def set_layers(self, layers: set[str]) -> None:
         self.shown_layers = set(layers)

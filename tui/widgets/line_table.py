@@ -144,16 +144,31 @@ class LineTable(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         self.reload()
 
-    def reload(self, keep_id: int | None = None) -> None:
+    def reload(self, keep_id: int | None = None, *, keep_view: bool = False) -> None:
+        """Read the rows again; the cursor on `keep_id` if it is still there. With
+        `keep_view` (someone else's change arrived) the row at the top stays at the top:
+        the rows under the analyst's eyes do not jump."""
+        top = int(self.scroll_y)
+        top_id = self.rows[top].id if keep_view and top < len(self.rows) else None
         self.rows = []
         self._index = {}
         self._exhausted = False
         self.total, self.capped = self.count()
         self._load_page()
         self.cursor_row = 0
-        self.scroll_to(y=0, animate=False, immediate=True)
-        if keep_id is not None:
-            self.select_id(keep_id)
+        if top_id is not None:
+            for row_id in (top_id, keep_id):
+                while row_id is not None and row_id not in self._index and not self._exhausted:
+                    self._load_page()
+        if top_id is not None and top_id in self._index:
+            self._load_near(self._index[top_id] + self._visible_rows())  # a full screen
+            self.scroll_to(y=self._index[top_id], animate=False, immediate=True)
+            if keep_id is not None and keep_id in self._index:
+                self.cursor_row = self._index[keep_id]
+        else:
+            self.scroll_to(y=0, animate=False, immediate=True)
+            if keep_id is not None:
+                self.select_id(keep_id)
         self._forget_lines()
 
     def _load_page(self) -> None:
