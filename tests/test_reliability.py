@@ -288,3 +288,25 @@ async def test_escape_sequences_never_reach_the_terminal(tmp_path, size):
                 for seg in strip)
             assert "\x1b" not in screen_text and "\x07" not in screen_text
             assert not any(0x80 <= ord(c) <= 0x9f for c in screen_text)
+
+
+def test_a_terminal_that_hangs_up_ends_the_app(seeded_db):
+    """A dropped link can close the terminal without a hang-up signal (no controlling
+    terminal, as here): the app must end, not read the dead terminal at a full core."""
+    from bench.terminal import Terminal
+
+    term = Terminal(seeded_db)
+    try:
+        term.wait_painted()
+        os.close(term.master)  # the other end of the terminal goes away
+        try:
+            term.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired as still_running:
+            os.killpg(term.proc.pid, signal.SIGKILL)
+            term.proc.wait()
+            raise AssertionError("the app kept running on a terminal that hung up"
+                                 ) from still_running
+    finally:
+        if term.proc.poll() is None:
+            os.killpg(term.proc.pid, signal.SIGKILL)
+        term.tmp.cleanup()

@@ -80,8 +80,9 @@ def test_the_desk_over_ssh(seeded_db, terminal, ssh_to_here, term_name):
     """List, search, open, copy, resize and quit over SSH with each common TERM and no
     COLORTERM: every screen readable, the highlights told apart without truecolor, no
     mojibake under LANG=C.UTF-8, and the copy (OSC 52) through to the analyst's terminal."""
-    subprocess.run(["tmux", "set-option", "-s", "set-clipboard", "on"], check=False)
     term = terminal(seeded_db, size=(120, 40), term=term_name, via=ssh_to_here)
+    # tmux takes an application's OSC 52 into its paste buffer (set once it is running)
+    subprocess.run(["tmux", "set-option", "-s", "set-clipboard", "on"], check=True)
     shown = term.wait_for(r"31 articles  ·  sort:")
     assert not MOJIBAKE.search(shown), shown
     styled = term.screen(escapes=True)

@@ -82,6 +82,28 @@ _ARRIVED = {"code event": "coded an event", "edit event": "edited an event",
             "reviewed": "reviewed an article", "merge entities": "merged entities"}
 
 
+def _terminal_fd() -> int | None:
+    """The terminal the app reads its keys from, if it is a terminal (not the pipe of a
+    browser session)."""
+    import sys
+
+    stream = sys.__stdin__
+    try:
+        return stream.fileno() if stream is not None and stream.isatty() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _terminal_alive(fd: int) -> bool:
+    import termios
+
+    try:
+        termios.tcgetattr(fd)
+    except termios.error:
+        return False  # EIO: its other end is gone
+    return True
+
+
 def arrival_words(arrived: list[tuple[str, str]], new_articles: int = 0) -> str:
     """'jdoe coded an event; ana tagged urgent (2×); 12 new articles'"""
     counted: dict[tuple[str, str], int] = {}
@@ -170,6 +192,7 @@ class NewsdeskApp(App[None]):
         self.analyst = analyst
         self.config = config or Config()
         self.seed_if_empty = seed_if_empty
+        self._terminal_fd: int | None = None
         self.store: Store | None = None
         self.last_article_id: int | None = None
         self._reader = None
@@ -193,6 +216,7 @@ class NewsdeskApp(App[None]):
         self._audit_seen = self.store.latest_audit_id()
         self._articles_seen = self.store.max_article_id()
         self.set_interval(LIVE_CHECK_S, self.check_store)
+        self._terminal_fd = _terminal_fd()
         if self.seed_if_empty and self.store.is_empty():
             self.notify("New store: adding the sample articles…", timeout=3)
             self.load_seeds()
@@ -256,6 +280,11 @@ class NewsdeskApp(App[None]):
     def check_store(self) -> None:
         """Another analyst (or process) changed the store: every open screen shows it,
         keeping its cursor and selection, and a line says what arrived."""
+        if self._terminal_fd is not None and not _terminal_alive(self._terminal_fd):
+            # the terminal hung up (a dropped SSH link with no SIGHUP): Textual would
+            # read the dead terminal in a busy loop for ever, at a full core
+            self.exit(return_code=1)
+            return
         store = self.store
         if store is None:
             return
