@@ -149,3 +149,27 @@ async def test_what_arrives_leaves_the_rows_in_view_where_they_were(tmp_path):
         assert table.current_id == kept and table.cursor_row == cursor + 1
         assert int(table.scroll_y) == top + 1
         assert table.rows[top + 4].n_tags == 1
+
+
+async def test_renaming_an_incident_someone_renamed_meanwhile_asks_first(desk_db):
+    from newsdesk.tui.screens.incidents import IncidentsScreen
+
+    app = NewsdeskApp(desk_db, analyst="ana", seed_if_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("I")
+        await wait_until(pilot, lambda: isinstance(app.screen, IncidentsScreen)
+                         and app.screen.current_id is not None, what="the desk")
+        desk, incident = app.screen, app.screen.current_id
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, FormDialog), what="the form")
+        with Store(desk_db) as theirs:
+            theirs.rename_incident(incident, "Their name", "jdoe")
+        app.screen.query_one("#field-name").value = "My name"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, PickDialog), what="the question")
+        assert "jdoe changed this while you edited it (now “Their name”)" in \
+            app.screen.title_text
+        await pilot.press("down", "enter")          # mine, knowingly
+        await wait_until(pilot, lambda: app.screen is desk)
+        assert app.store.incident(incident)["name"] == "My name"

@@ -502,3 +502,19 @@ def test_a_cursor_move_in_the_list_sends_at_most_300_bytes(seeded_db):
     finally:
         term.close()
     assert all(0 < n <= 300 for n in sizes), sizes
+
+
+def test_a_line_down_in_the_reader_sends_at_most_250_bytes(seeded_db):
+    """The cursor alone moving repaints its old and new cells, not the two lines under it
+    (with a band along the cursor's line, a line down on a highlight-dense article came to
+    464-512 bytes). Moves that scroll the text repaint it, as they must: those are left out."""
+    from bench.terminal import DOWN, Terminal
+
+    term = Terminal(seeded_db, cols=120, rows=40)
+    try:
+        term.wait_painted()
+        term.press(b"\r")               # the newest article: lines full of highlights
+        sizes = term.keystroke_bytes(DOWN, 12)
+    finally:
+        term.close()
+    assert all(0 < n <= 250 for n in sizes[:10]), sizes

@@ -17,7 +17,7 @@ from newsdesk.extract.text import safe_for_terminal
 from newsdesk.store import Store
 from newsdesk.store.entities import LABEL_NAMES, PROFILE_WINDOW
 from newsdesk.tui.focus import focus_now
-from newsdesk.tui.screens.forms import Field, FormDialog, PickDialog
+from newsdesk.tui.screens.forms import Field, FormDialog, PickDialog, save_unless_changed
 from newsdesk.tui.screens.incidents import undo_or_redo
 from newsdesk.tui.widgets.found_panels import PagedOptionList
 from newsdesk.tui.widgets.key_bar import KeyBar
@@ -239,11 +239,18 @@ class EntityScreen(Screen[None]):
                                         [LABEL_NAMES[label] for label in labels]), done)
 
     def action_rename(self) -> None:
+        seen = self.store.latest_audit_id()
+
         def done(values: dict[str, Any] | None) -> None:
             if values and values.get("name"):
-                self.store.rename_entity(self.entity_id, values["name"], self.analyst)
-                self.show()
-                self.notify("renamed (u undoes)", timeout=2)
+                def save() -> None:
+                    self.store.rename_entity(self.entity_id, values["name"], self.analyst)
+                    self.show()
+                    self.notify("renamed (u undoes)", timeout=2)
+
+                now = (self.store.entity(self.entity_id) or self.profile["entity"]).canonical
+                save_unless_changed(self, "entities", self.entity_id, seen, f"now “{now}”",
+                                    save, self.show)
 
         self.app.push_screen(FormDialog("Rename the entity", [
             Field("name", "Name", self.profile["entity"].canonical, required=True)]), done)

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
+from newsdesk.extract.text import safe_for_terminal
 from newsdesk.tui.focus import focus_now, keys_processed
 from newsdesk.tui.render import plain
 
@@ -277,3 +278,31 @@ def range_check(*pairs: tuple[str, str]) -> Validator:
                         f" {hi.replace('_', ' ')} ({values[hi]})")
         return None
     return check
+
+
+def save_unless_changed(screen, table: str, row_id: int, seen: int, theirs: str,
+                        save: Callable[[], None], on_keep: Callable[[], None] | None = None
+                        ) -> None:
+    """Save an edit, unless another analyst wrote the record after audit id `seen` (when
+    the form opened): then their version is shown and the analyst chooses; nothing is
+    overwritten silently."""
+    store = screen.store
+    analyst = getattr(screen.app, "analyst", "analyst")
+    other = store.changed_by_other(table, {"id": row_id}, seen, analyst)
+    if other is None:
+        save()
+        return
+    who, _when = other
+
+    def chosen(index: int | None) -> None:
+        if index == 1:
+            save()
+            return
+        if on_keep is not None:
+            on_keep()
+        screen.notify(f"kept {who}'s version; your edit was not saved", timeout=3,
+                      markup=False)
+
+    screen.app.push_screen(PickDialog(
+        safe_for_terminal(f"{who} changed this while you edited it ({theirs})"),
+        [f"Keep {who}'s version (drop my edit)", f"Save mine over {who}'s"]), chosen)

@@ -28,7 +28,7 @@ from newsdesk.store.incidents import (
     parse_incident_search,
 )
 from newsdesk.tui.focus import focus_now
-from newsdesk.tui.screens.forms import Field, FormDialog
+from newsdesk.tui.screens.forms import Field, FormDialog, save_unless_changed
 from newsdesk.tui.widgets.key_bar import KeyBar
 from newsdesk.tui.widgets.line_table import Column, LineTable
 
@@ -346,12 +346,18 @@ def undo_or_redo(screen: Screen, step, done: str, then) -> None:
 def rename(screen: Screen, incident_id: int, then) -> None:
     store: Store = screen.store  # type: ignore[attr-defined]
     incident = store.incident(incident_id) or {}
+    seen = store.latest_audit_id()
 
     def done(values: dict[str, Any] | None) -> None:
         if values and values.get("name"):
-            store.rename_incident(incident_id, values["name"],
-                                  getattr(screen.app, "analyst", "analyst"))
-            then()
+            def save() -> None:
+                store.rename_incident(incident_id, values["name"],
+                                      getattr(screen.app, "analyst", "analyst"))
+                then()
+
+            now = (store.incident(incident_id) or {}).get("name") or ""
+            save_unless_changed(screen, "incidents", incident_id, seen, f"now “{now}”", save,
+                                then)
 
     screen.app.push_screen(FormDialog(f"Rename incident {incident_id}", [
         Field("name", "Name", incident.get("name"), required=True)]), done)

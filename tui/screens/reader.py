@@ -17,7 +17,13 @@ from newsdesk.tui.focus import focus_now, is_focused
 from newsdesk.tui.messages import ArticlesChanged
 from newsdesk.tui.render import plain
 from newsdesk.tui.screens.event_form import EventFormDialog, EventValues
-from newsdesk.tui.screens.forms import Field, FormDialog, PickDialog, range_check
+from newsdesk.tui.screens.forms import (
+    Field,
+    FormDialog,
+    PickDialog,
+    range_check,
+    save_unless_changed,
+)
 from newsdesk.tui.screens.span_details import SpanDetailsScreen
 from newsdesk.tui.widgets.article_view import LAYERS, ArticleView
 from newsdesk.tui.widgets.found_panels import FoundPanels
@@ -674,9 +680,9 @@ class ReaderScreen(Screen[None]):
             if values is not None:
                 theirs = self.store.annotations(self.article_id)
                 now = next((n["note"] for n in theirs if n["id"] == note["id"]), None)
-                self._unless_changed_meanwhile(
-                    "annotations", note["id"], seen, f"the note now reads “{now or ''}”",
-                    lambda: save(values))
+                save_unless_changed(
+                    self, "annotations", note["id"], seen, f"the note now reads “{now or ''}”",
+                    lambda: save(values), self._reshow)
 
         self.app.push_screen(FormDialog("Edit the note", [Field("note", "Note", note["note"])],
                                         context="X on the note in the Notes panel deletes it"),
@@ -700,40 +706,19 @@ class ReaderScreen(Screen[None]):
                 return
             values = dict(result)
             now = self.store.event(event["id"]) or {}
-            self._unless_changed_meanwhile(
-                "events", event["id"], seen,
+            save_unless_changed(
+                self, "events", event["id"], seen,
                 f"theirs: {now.get('event_date') or 'undated'} · {now.get('event_type') or '?'}"
                 f" · {now.get('location') or 'no place'} · killed"
                 f" {range_words(now.get('fatalities_min'), now.get('fatalities_max'))}",
-                lambda: save(values))
+                lambda: save(values), self._reshow)
 
         self.app.push_screen(EventFormDialog(
             f"Event {event['id']}", event, names=self._names(), places=self._names("LOC"),
             context="X on the event in the Events panel deletes it"), done)
 
-    def _unless_changed_meanwhile(self, table: str, row_id: int, seen: int, theirs: str,
-                                  save) -> None:
-        """Save an edit, unless another analyst changed the record while it was open: then
-        their version is shown and the analyst chooses; nothing is overwritten silently."""
-        other = self.store.changed_by_other(table, {"id": row_id}, seen, self.analyst)
-        if other is None:
-            save()
-            return
-        from newsdesk.tui.screens.forms import PickDialog
-
-        who, _when = other
-
-        def chosen(index: int | None) -> None:
-            if index == 1:
-                save()
-            else:
-                self.show(self.article_id, keep_cursor=True)
-                self.notify(f"kept {who}'s version; your edit was not saved", timeout=3,
-                            markup=False)
-
-        self.app.push_screen(PickDialog(
-            safe_for_terminal(f"{who} changed this while you edited it ({theirs})"),
-            [f"Keep {who}'s version (drop my edit)", f"Save mine over {who}'s"]), chosen)
+    def _reshow(self) -> None:
+        self.show(self.article_id, keep_cursor=True)
 
     def action_attach_evidence(self) -> None:
         rng = self.view.selected_range
