@@ -202,10 +202,25 @@ class DoubleCoding:
                 f" ({', '.join('?' for _ in double)})", list(double)):
             done.setdefault(article_id, set()).add(analyst)
 
+        marks = ", ".join("?" for _ in double)
+        coders: dict[int, set[str]] = {}
+        for article_id, analyst in self.conn.execute(
+                f"SELECT DISTINCT ev.article_id, e.analyst FROM event_evidence ev JOIN events e"
+                f" ON e.id = ev.event_id WHERE ev.article_id IN ({marks})"
+                f" AND e.deleted_at IS NULL AND e.adjudicated = 0", list(double)):
+            coders.setdefault(article_id, set()).add(analyst)
+
+        def open_to_viewer(article_id: int) -> bool:
+            # a coder sees the others once they and the coder are done; an analyst who
+            # codes none of it (a lead, an adjudicator) once every coder is done
+            finished = done.get(article_id, set())
+            coded = coders.get(article_id, set())
+            return coded - {viewer} <= finished and (viewer in finished or viewer not in coded)
+
         def shown(event: dict[str, Any]) -> bool:
             if event["analyst"] == viewer or event.get("adjudicated"):
                 return True
-            return all({viewer, event["analyst"]} <= done.get(a, set())
+            return all(open_to_viewer(a)
                        for a in {ev["article_id"] for ev in event["evidence"]} & double)
 
         return [e for e in events if shown(e)]

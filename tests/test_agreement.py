@@ -108,8 +108,11 @@ def test_blind_coding_hides_the_other_coder_until_both_are_done(coded):
     assert [e["analyst"] for e in store.events_seen_by(article, "ana")] == ["ana"]
     store.set_coding_done(article, "bo")
     assert [e["analyst"] for e in store.events_seen_by(article, "ana")] == ["ana", "bo"]
+    # a lead who codes none of it sees both codings once both coders are done
+    assert len(store.events_seen_by(article, "lead")) == 2
     assert store.undo("bo") == "coding done"
     assert store.hidden_codings(article, "ana") == 1
+    assert [e["analyst"] for e in store.events_seen_by(article, "lead")] == []
     # the setting off, or an article not marked for double coding: everything shows
     assert len(store.events_seen_by(article, "ana", blind=False)) == 2
     store.remove_tag(article, "double", "lead")
