@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import os
 import statistics
@@ -18,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.corpus import build_big_store, conll_sized, seed_articles, varied
+from bench.corpus import arriving, build_big_store, conll_sized, seed_articles, varied
 from newsdesk import extract
 from newsdesk.ingest import ingest_items
 from newsdesk.store import ArticleFilter, Store
@@ -206,8 +207,14 @@ def bench_incidents(store: Store, runs: int) -> list[dict]:
     _ingest_run(list(varied(50, start=10**7 - 50)), store)
     into = [_ingest_run(list(varied(300, start=10**7 + run * 300)), store)
             for run in range(max(2, runs // 2))]
+    last = dt.date.fromisoformat(store.conn.execute(
+        "SELECT max(published) FROM articles").fetchone()[0][:10])
+    arrivals = [_ingest_run(list(arriving(300, 2 * 10**7 + run * 300, last)), store)
+                for run in range(max(2, runs // 2))]
     return [_row(f"share of ingest spent placing reports, into {store.count_articles():,}"
                  " articles", "%", [r[1] for r in into], "≤ 10"),
+            _row("the same, a month's news arriving in date order", "%",
+                 [r[1] for r in arrivals], "≤ 10"),
             _row(f"share of ingest spent resolving entities, into {store.count_articles():,}"
                  " articles", "%", [r[2] for r in into], "≤ 10"),
             _row(f"incidents: count + first 100 rows ({total:,} incidents)", "ms",
@@ -313,6 +320,11 @@ def bench_big(runs: int, n: int) -> list[dict]:
     print(f"  store ready in {time.perf_counter() - t0:.0f} s", flush=True)
     rows = []
     with Store(BIG) as store:
+        t0 = time.perf_counter()
+        kept = store.keep_source_records()  # a store built before they were kept
+        if kept:
+            print(f"  kept the source records of {kept:,} incidents in"
+                  f" {time.perf_counter() - t0:.0f} s", flush=True)
         total = store.count_articles()
         rows.append(_row("store size per article", "kB",
                          [BIG.stat().st_size / total / 1024]))

@@ -38,6 +38,19 @@ def varied(n: int, start: int = 0) -> Iterator[Article]:
                       origin=f"bench-{i}")
 
 
+def arriving(n: int, start: int, last_day: dt.date, days: int = 30) -> Iterator[Article]:
+    """n distinct articles as a feed brings them: published over the `days` up to
+    `last_day`, in order, so that reports of one event come close together."""
+    rng = random.Random(start)
+    seeds = seed_articles()
+    dates = sorted(last_day - dt.timedelta(days=rng.randrange(0, days)) for _ in range(n))
+    for i, published in zip(range(start, start + n), dates):
+        seed = seeds[i % len(seeds)]
+        yield Article(title=f"{seed.title} ({i})", body=f"{seed.body}\nDesk copy {i}.",
+                      published=published.isoformat(), source=SOURCES[i % len(SOURCES)],
+                      origin=f"bench-{i}")
+
+
 def conll_sized() -> list[str]:
     """The seeds cut at paragraph ends into documents of about CoNLL's length."""
     docs = []

@@ -502,6 +502,7 @@ def incidents_rebuild(ctx: click.Context, db: Path | None) -> None:
     with _open_store(db or ctx.obj["db"]) as store:
         profiled = backfill_profiles(store)
         result = store.rebuild_incidents()
+        store.keep_source_records()  # those analysts kept, placed before records were kept
     click.echo(f"{result['incidents']} incidents from {result['articles']} reports"
                f" ({profiled} articles profiled, {result['kept']} incidents kept as analysts"
                " left them)")

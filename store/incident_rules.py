@@ -187,6 +187,8 @@ def reconcile(sources: Sequence[Mapping[str, Any]], chosen: Mapping[str, int] | 
         best_source = next((x for x in told if x[0]["article_id"] == picked), told[-1])
         disputed = revised = False
         for i, (s_a, a) in enumerate(told):
+            if disputed and revised:
+                break  # both known: the pairs left in a long incident tell nothing more
             for s_b, b in told[i + 1:]:
                 a_hi = a["max"] if a["max"] is not None else None
                 b_hi = b["max"] if b["max"] is not None else None

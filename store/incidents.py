@@ -104,6 +104,47 @@ def _place_keys(profile: Mapping[str, Any]) -> set[str]:
             | {f"c:{c.lower()}" for c in profile.get("countries") or []})
 
 
+# what merging reads of a report's profile; its figures, sentences and all, are kept as the
+# report's tolls
+_MATCHED = ("kind", "date", "precision", "towns", "town_keys", "countries", "admins",
+            "mentioned_days", "lead")
+
+
+def _source_record(article_id: int, title: str, published: str | None, source: str | None,
+                   profile: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What an incident's refresh needs of one source, kept with the incident."""
+    profile = profile or {}
+    return {"article_id": article_id, "title": title, "published": published,
+            "source": source, "profile": {k: profile[k] for k in _MATCHED if k in profile},
+            "tolls": article_tolls(profile.get("figures") or [])}
+
+
+def _derived(records: list[dict[str, Any]], chosen: Mapping[str, int]
+             ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """An incident's fields (`_DERIVED`), merged profile and tolls from its sources'
+    records, first report first."""
+    merged = merge_profiles([r["profile"] for r in records if r["profile"]] or [{}])
+    tolls = reconcile(records, chosen)
+    killed = tolls.get("killed") or {}
+    fields: dict[str, Any] = {
+        "name": records[0]["title"],  # the machine's name: its first report's title
+        "kind": merged.get("kind"), "date": merged.get("date"),
+        "precision": merged.get("precision"),
+        "location": (merged.get("towns") or [None])[0],
+        "admin1": (merged.get("admins") or [None])[0],
+        "country": (merged.get("countries") or [None])[0],
+        "killed_low": killed.get("low"), "killed_best": killed.get("best"),
+        "killed_high": killed.get("high"), "n_sources": len(records),
+        "disputed": int(any(t["disputed"] for t in tolls.values())),
+        "revised": int(any(t["revised"] for t in tolls.values()))}
+    return fields, merged, tolls
+
+
+def _source_order(record: Mapping[str, Any]) -> tuple[str, int]:
+    # as _sources reads them: by publication, undated first, then as stored
+    return record.get("published") or "", record["article_id"]
+
+
 def _shift(day: str, days: int) -> str:
     import datetime as dt
 
@@ -151,14 +192,18 @@ class IncidentDesk:
             return (f"SELECT incident_id FROM incident_places WHERE place IN"
                     f" ({', '.join('?' for _ in chosen)}) AND {dates}")
 
+        parts = [at(keys, "date BETWEEN ? AND ?")]
+        args = [*keys, _shift(day, -SAME_DAY_SLACK), _shift(day, SAME_DAY_SLACK)]
+        if back > SAME_DAY_SLACK:  # else its window lies inside the first's
+            parts.append(at(towns, "date BETWEEN ? AND ?"))
+            args += [*towns, _shift(day, -back), day]
+        if days:
+            parts.append(at(towns, "date IN (SELECT value FROM json_each(?))"))
+            args += [*towns, json.dumps(days)]
         rows = conn.execute(
             f"""SELECT d.incident_id, d.profile FROM incident_details d
-                WHERE d.incident_id IN ({at(keys, "date BETWEEN ? AND ?")}
-                    UNION {at(towns, "date BETWEEN ? AND ?")}
-                    UNION {at(towns, "date IN (SELECT value FROM json_each(?))")})
-                ORDER BY 1""",
-            [*keys, _shift(day, -SAME_DAY_SLACK), _shift(day, SAME_DAY_SLACK),
-             *towns, _shift(day, -back), day, *towns, json.dumps(days)]).fetchall()
+                WHERE d.incident_id IN ({" UNION ".join(parts)}) ORDER BY 1""",
+            args).fetchall()
         return [(incident_id, json.loads(text)) for incident_id, text in rows]
 
     def _place(self, conn: sqlite3.Connection, article_id: int,
@@ -172,19 +217,45 @@ class IncidentDesk:
             if score is not None and (best is None or score > best[0]):
                 best = (score, incident_id)
         now = utc_now()
+        title, published, source = conn.execute(
+            "SELECT title, published, source FROM articles WHERE id = ?",
+            [article_id]).fetchone()
+        record = _source_record(article_id, title, published, source, profile)
+        records: list[dict[str, Any]] | None
         if best is None:
-            title = conn.execute("SELECT title FROM articles WHERE id = ?",
-                                 [article_id]).fetchone()[0]
-            incident_id = inserted_id(conn.execute(
-                "INSERT INTO incidents (name, created_at, updated_at) VALUES (?, ?, ?)",
-                [title, now, now]))
-        else:
-            incident_id = best[1]
+            return self._new_incident(conn, article_id, record, now)
+        incident_id = best[1]
+        cached = conn.execute("SELECT sources FROM incident_details WHERE incident_id = ?",
+                              [incident_id]).fetchone()
+        records = None if cached is None or cached[0] is None else sorted(
+            [*(r for r in json.loads(cached[0]) if r["article_id"] != article_id), record],
+            key=_source_order)
         conn.execute("INSERT OR REPLACE INTO incident_articles (article_id, incident_id,"
                      " placed_by, placed_at) VALUES (?, ?, ?, ?)",
                      [article_id, incident_id, MACHINE, now])
         self._refresh(conn, incident_id, lambda table, key, row: _raw_write(conn, table,
-                                                                           key, row))
+                                                                           key, row),
+                      records)
+        return incident_id
+
+    def _new_incident(self, conn: sqlite3.Connection, article_id: int,
+                      record: dict[str, Any], now: str) -> int:
+        """A report that fits no incident starts one, written whole at once: a row written
+        and then refreshed would index its words and places twice."""
+        fields, merged, tolls = _derived([record], {})
+        cols = [*fields, "created_at", "updated_at"]
+        incident_id = inserted_id(conn.execute(
+            f"INSERT INTO incidents ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+            [*fields.values(), now, now]))
+        conn.execute("INSERT INTO incident_details (incident_id, profile, tolls, sources)"
+                     " VALUES (?, ?, ?, ?)", [incident_id, json.dumps(merged),
+                                              json.dumps(tolls), json.dumps([record])])
+        conn.executemany("INSERT INTO incident_places (place, incident_id, date)"
+                         " VALUES (?, ?, ?)", [(place, incident_id, fields["date"])
+                                               for place in sorted(_place_keys(merged))])
+        conn.execute("INSERT OR REPLACE INTO incident_articles (article_id, incident_id,"
+                     " placed_by, placed_at) VALUES (?, ?, ?, ?)",
+                     [article_id, incident_id, MACHINE, now])
         return incident_id
 
     def rebuild_incidents(self) -> dict[str, int]:
@@ -213,6 +284,23 @@ class IncidentDesk:
             n = conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
         return {"articles": len(todo), "incidents": n, "kept": len(held)}
 
+    def keep_source_records(self, batch: int = 2000) -> int:
+        """Read the sources of every incident whose records are not kept yet (a store from
+        before they were), so that its next report joins without reading them. Returns the
+        incidents brought up to date; each batch is its own transaction."""
+        done = 0
+        while True:
+            with self.write() as conn:
+                ids = [r[0] for r in conn.execute(
+                    "SELECT incident_id FROM incident_details WHERE sources IS NULL LIMIT ?",
+                    [batch])]
+                for incident_id in ids:
+                    self._refresh(conn, incident_id, lambda table, key, row: _raw_write(
+                        conn, table, key, row))
+            done += len(ids)
+            if len(ids) < batch:
+                return done
+
     def articles_without_profile(self, limit: int = 1000) -> list[int]:
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_profiles)"
@@ -224,13 +312,21 @@ class IncidentDesk:
         else its incident's toll brought up to date. Returns its incident."""
         with self.write() as conn:
             self._save_profile(conn, article_id, profile if profile is not None else {})
-            placed = conn.execute("SELECT incident_id FROM incident_articles"
-                                  " WHERE article_id = ?", [article_id]).fetchone()
-            if placed:
-                self._refresh(conn, placed[0], lambda table, key, row: _raw_write(
-                    conn, table, key, row))
-                return int(placed[0])
+            placed = self._refresh_incident_of(conn, article_id)
+            if placed is not None:
+                return placed
             return self._place(conn, article_id, profile) if profile else None
+
+    def _refresh_incident_of(self, conn: sqlite3.Connection, article_id: int) -> int | None:
+        """Bring the incident of an article whose text, title or profile changed up to
+        date, read again from all its sources; None when it is in none."""
+        placed = conn.execute("SELECT incident_id FROM incident_articles"
+                              " WHERE article_id = ?", [article_id]).fetchone()
+        if placed is None:
+            return None
+        self._refresh(conn, placed[0], lambda table, key, row: _raw_write(
+            conn, table, key, row))
+        return int(placed[0])
 
     # -- an incident's derived fields --------------------------------------------
 
@@ -250,9 +346,11 @@ class IncidentDesk:
         return out
 
     def _refresh(self, conn: sqlite3.Connection, incident_id: int,
-                 put: Callable[[str, dict[str, Any], dict[str, Any] | None], None]) -> None:
+                 put: Callable[[str, dict[str, Any], dict[str, Any] | None], None],
+                 records: list[dict[str, Any]] | None = None) -> None:
         """Recompute an incident's profile, toll and counts from its sources; `put` writes
-        (directly for the machine, through the analyst's Action for undo)."""
+        (directly for the machine, through the analyst's Action for undo). `records`, the
+        sources' `_source_record`s in source order, spares reading them all again."""
         cur = conn.execute(f"SELECT chosen, named_by, {', '.join(_DERIVED)} FROM incidents"
                            " WHERE id = ?", [incident_id])
         row = cur.fetchone()
@@ -260,36 +358,28 @@ class IncidentDesk:
             return
         was = dict(zip(_DERIVED, row[2:]))
         chosen = json.loads(row[0] or "{}")
-        sources = self._sources(conn, incident_id)
+        if records is None:
+            records = [_source_record(s["article_id"], s["title"], s["published"],
+                                      s["source"], s["profile"])
+                       for s in self._sources(conn, incident_id)]
         old_places = {r[0] for r in conn.execute(
             "SELECT place FROM incident_places WHERE incident_id = ?", [incident_id])}
-        if not sources:
+        if not records:
             for place in old_places:
                 put("incident_places", {"place": place, "incident_id": incident_id}, None)
             put("incident_details", {"incident_id": incident_id}, None)
             put("incidents", {"id": incident_id}, None)
             return
-        merged = merge_profiles([s["profile"] for s in sources if s["profile"]] or [{}])
-        tolls = reconcile(sources, chosen)
-        killed = tolls.get("killed") or {}
-        changes: dict[str, Any] = {
-            "kind": merged.get("kind"), "date": merged.get("date"),
-            "precision": merged.get("precision"),
-            "location": (merged.get("towns") or [None])[0],
-            "admin1": (merged.get("admins") or [None])[0],
-            "country": (merged.get("countries") or [None])[0],
-            "killed_low": killed.get("low"), "killed_best": killed.get("best"),
-            "killed_high": killed.get("high"), "n_sources": len(sources),
-            "disputed": int(any(t["disputed"] for t in tolls.values())),
-            "revised": int(any(t["revised"] for t in tolls.values()))}
-        if row[1] is None:  # the machine's name: its first report's title
-            changes["name"] = sources[0]["title"]
+        changes, merged, tolls = _derived(records, chosen)
+        if row[1] is not None:  # an analyst's name stays
+            del changes["name"]
         # only what moved: an unchanged date or place rewrites no index and fires no trigger
         changes = {k: v for k, v in changes.items() if was[k] != v}
         if changes:
             put("incidents", {"id": incident_id}, {**changes, "updated_at": utc_now()})
         put("incident_details", {"incident_id": incident_id},
-            {"profile": json.dumps(merged), "tolls": json.dumps(tolls)})
+            {"profile": json.dumps(merged), "tolls": json.dumps(tolls),
+             "sources": json.dumps(records)})
         places = _place_keys(merged)
         for place in old_places - places:
             put("incident_places", {"place": place, "incident_id": incident_id}, None)
@@ -497,11 +587,11 @@ def _raw_write(conn: sqlite3.Connection, table: str, key: dict[str, Any],
     where = " AND ".join(f'"{k}" = ?' for k in key)
     if row is None:
         conn.execute(f'DELETE FROM "{table}" WHERE {where}', list(key.values()))
-    elif _exists(conn, table, key):
-        sets = ", ".join(f'"{c}" = ?' for c in row)
-        conn.execute(f'UPDATE "{table}" SET {sets} WHERE {where}',
-                     [*row.values(), *key.values()])
-    else:
+        return
+    sets = ", ".join(f'"{c}" = ?' for c in row)
+    # an update first: the row is there nearly always, and one statement is enough
+    if conn.execute(f'UPDATE "{table}" SET {sets} WHERE {where}',
+                    [*row.values(), *key.values()]).rowcount == 0:
         full = {**key, **row}
         cols = ", ".join(f'"{c}"' for c in full)
         conn.execute(f'INSERT INTO "{table}" ({cols})'

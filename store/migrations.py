@@ -417,3 +417,18 @@ def m0010_double_coding(db: Database) -> None:
         source TEXT NOT NULL,              -- the analyst whose value it is, or 'written'
         decided_by TEXT NOT NULL, decided_at TEXT NOT NULL)""")
     db.execute("CREATE INDEX idx_adjudications_event ON adjudications(event_id)")
+
+
+@migrations(name="0011_incident_source_cache")
+def m0011_incident_source_cache(db: Database) -> None:
+    # each source's own toll and place/date profile, kept with its incident: a new report
+    # joins by adding one record instead of re-reading every source's article and profile.
+    # NULL (incidents from before, or a row written elsewhere) means read them again.
+    db.execute("ALTER TABLE incident_details ADD COLUMN sources TEXT")
+    # a place written with its incident's date (a new incident's) is not written twice
+    db.execute("DROP TRIGGER incident_places_date")
+    db.execute("""CREATE TRIGGER incident_places_date AFTER INSERT ON incident_places
+    WHEN new.date IS NULL BEGIN
+        UPDATE incident_places SET date = (SELECT date FROM incidents WHERE id = new.incident_id)
+        WHERE rowid = new.rowid;
+    END""")

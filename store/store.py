@@ -238,6 +238,8 @@ class Store(ArticleListing, AnalystWork, IncidentDesk, EntityIndex, DoubleCoding
             self.replace_spans(article_id, extraction, version, errors)
             if profile is not None:
                 self.set_profile(article_id, profile)
+            else:  # its incident's name and sources' dates are read from the article
+                self._refresh_incident_of(conn, article_id)
             if entities is not None:
                 self.set_entities(article_id, entities)
 

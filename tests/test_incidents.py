@@ -15,6 +15,7 @@ from newsdesk.ingest.pipeline import ingest_items
 from newsdesk.ingest.records import Article
 from newsdesk.store import Store
 from newsdesk.store.incident_rules import article_tolls, reconcile
+from newsdesk.store.incidents import _raw_write
 
 GOLD = Path(__file__).parent / "data" / "incident_gold.jsonl"
 
@@ -377,3 +378,75 @@ def test_a_place_filter_pages_in_the_order_of_the_whole_list(tmp_path, sort):
         paged = [r.id for page in range(0, len(expected), 2)
                  for r in store.list_incidents(f, sort=sort, limit=2, offset=page)]
         assert paged == expected, place
+
+
+def _derived(store: Store) -> dict[int, tuple]:
+    cols = ("name", "kind", "date", "precision", "location", "admin1", "country",
+            "killed_low", "killed_best", "killed_high", "n_sources", "disputed", "revised")
+    return {r[0]: r[1:] for r in store.conn.execute(
+        f"SELECT i.id, {', '.join('i.' + c for c in cols)}, d.profile, d.tolls, d.sources"
+        " FROM incidents i JOIN incident_details d ON d.incident_id = i.id")}
+
+
+def test_a_report_joins_from_the_kept_sources_as_a_full_reading_would(tmp_path, monkeypatch):
+    """Placing keeps each source's record with its incident, so a joining report reads one
+    row, not every source again; what it leaves is what reading them all gives."""
+    from newsdesk.store.incidents import IncidentDesk
+
+    def no_rereading(self, conn, incident_id):
+        raise AssertionError("a joining report read its incident's sources again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(IncidentDesk, "_sources", no_rereading)
+        store, _ = _gold_store(tmp_path)
+    placed = _derived(store)
+    assert any(row[10] >= 4 for row in placed.values())  # several joined their incident
+    with store.write() as conn:
+        for incident_id in placed:
+            store._refresh(conn, incident_id,
+                           lambda table, key, row: _raw_write(conn, table, key, row))
+    assert _derived(store) == placed
+
+
+def test_incidents_without_kept_sources_read_them_once_and_keep_them(tmp_path):
+    """A store from before the records were kept: the first report to join reads the
+    sources, and the incident is then as if placed today."""
+    store, _ = _gold_store(tmp_path)
+    placed = _derived(store)
+    [blast] = [r for r in store.list_incidents() if r.location == "Vadodara" and r.n_sources == 4]
+    store.conn.execute("UPDATE incident_details SET sources = NULL")
+    last = store.incident(blast.id)["sources"][-1]["article_id"]
+    body = store.conn.execute("SELECT body FROM articles WHERE id = ?", [last]).fetchone()[0]
+    report = ingest_items(store, [Article(title="Inquiry into the Vadodara blast", body=body
+                                          + " The inquiry continues.", published="2021-03-29",
+                                          url="https://example.org/again", origin="t")])
+    assert store.incident_of(report.new[0]) == (blast.id, 5)
+    kept = json.loads(store.conn.execute("SELECT sources FROM incident_details WHERE"
+                                         " incident_id = ?", [blast.id]).fetchone()[0])
+    assert [r["article_id"] for r in kept][-1] == report.new[0] and len(kept) == 5
+    others = {k: v for k, v in placed.items() if k != blast.id}
+    assert {k: v[:-1] for k, v in _derived(store).items() if k in others} == \
+        {k: v[:-1] for k, v in others.items()}
+
+
+def test_a_source_s_new_title_renames_its_incident(tmp_path):
+    store, _ = _gold_store(tmp_path)
+    [blast] = [r for r in store.list_incidents() if r.location == "Vadodara" and r.n_sources == 4]
+    first = store.incident(blast.id)["sources"][0]
+    body = store.conn.execute("SELECT body FROM articles WHERE id = ?",
+                              [first["article_id"]]).fetchone()[0]
+    store.replace_text(first["article_id"], title="Blast at a Vadodara chemical plant",
+                       body=body, headings=[], extraction={}, version="t")
+    assert store.incident(blast.id)["name"] == "Blast at a Vadodara chemical plant"
+    kept = json.loads(store.conn.execute("SELECT sources FROM incident_details WHERE"
+                                         " incident_id = ?", [blast.id]).fetchone()[0])
+    assert kept[0]["title"] == "Blast at a Vadodara chemical plant"
+
+
+def test_kept_records_are_filled_for_incidents_placed_before(tmp_path):
+    store, _ = _gold_store(tmp_path)
+    placed = _derived(store)
+    store.conn.execute("UPDATE incident_details SET sources = NULL")
+    assert store.keep_source_records(batch=3) == len(placed)
+    assert _derived(store) == placed
+    assert store.keep_source_records() == 0

@@ -30,7 +30,7 @@ def test_blank_database_gets_the_expected_schema(store):
                        "0004_list_order_indexes", "0005_search_index_in_list_order",
                        "0006_incidents", "0007_partial_articles",
                        "0008_entities", "0009_incident_indexes",
-                       "0010_double_coding"]
+                       "0010_double_coding", "0011_incident_source_cache"]
     assert schema["feeds"] == ["id", "url", "tag", "title", "etag", "last_modified", "added_at",
                                "checked_at", "last_status", "full_text"]
 
@@ -47,7 +47,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
         _add(s)
     with Store(path) as s:
         assert s.stats()["articles"] == 1
-        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 10
+        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 11
     assert not list(tmp_path.glob("s.db.backup-*"))  # nothing to migrate, no backup
 
 
