@@ -25,6 +25,10 @@ SORT_KEYS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 SORTS: dict[str, str] = {name: ", ".join(f"{k} {d}" for k in keys)
                          for name, (keys, d) in SORT_KEYS.items()}
+# the same orders for a set read from a filter's indexes and then sorted: `+` keeps SQLite
+# from walking the order's index and testing every row against the filter instead
+SORTED_SETS: dict[str, str] = {name: ", ".join(f"+{k} {d}" for k in keys)
+                               for name, (keys, d) in SORT_KEYS.items()}
 # counting every match of a common word costs more than it tells: past this, "10,000+"
 COUNT_CAP = 10_000
 FILTERED_SEARCH_CAP = 1_000
@@ -32,6 +36,7 @@ FILTERED_SEARCH_CAP = 1_000
 
 
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)
+MIN_PREFIX = 3
 
 
 def fts_query(user_text: str, prefix_last: bool = True) -> str | None:
@@ -44,7 +49,9 @@ def fts_query(user_text: str, prefix_last: bool = True) -> str | None:
     if not words:
         return None
     parts = [f'"{w}"' for w in words]
-    if prefix_last:
+    # a word being typed is a prefix once it says something: "c*" is most of the
+    # vocabulary (0.1 s at 100,000 articles, the first key of every search), "c" a word
+    if prefix_last and len(words[-1]) >= MIN_PREFIX:
         parts[-1] += "*"
     return " ".join(parts)
 
@@ -71,46 +78,73 @@ class ArticleListing:
     """Read-only list queries over `self.conn`."""
 
     conn: sqlite3.Connection
+    # filter -> whether it keeps more than COUNT_CAP articles: which way its pages are read
+    # (a guess that may go stale costs speed, never a wrong row)
+    _walk_memo: dict[str, bool]
 
-    def _where(self, flt: ArticleFilter) -> tuple[str, list[Any]]:
+    def _where(self, flt: ArticleFilter, *, walk: bool = False) -> tuple[str, list[Any]]:
+        """The filter as SQL over `articles a`. Each condition has an index to be read from
+        (a range of the date index, a partial index, the search index); `walk` writes them
+        so that none is used, for a list read down its order's own index instead, checking
+        each row (a filter that keeps many articles: a page is found a few rows in)."""
         clauses: list[str] = []
         args: list[Any] = []
+        plus = "+" if walk else ""
+        col = f"{plus}a."
         match = fts_query(flt.query) if flt.query else None
         if flt.query and match is None:
             clauses.append("0")  # only punctuation typed: nothing can match
         if match:
-            clauses.append(f"a.id IN (SELECT rowid % {LIST_KEY_SPAN} FROM articles_fts"
+            clauses.append(f"{col}id IN (SELECT rowid % {LIST_KEY_SPAN} FROM articles_fts"
                            " WHERE articles_fts MATCH ?)")
             args.append(match)
         if flt.tag:
-            clauses.append("a.id IN (SELECT article_id FROM tags WHERE tag = ?)")
+            clauses.append(f"{col}id IN (SELECT article_id FROM tags WHERE tag = ?)")
             args.append(flt.tag)
         if flt.source:
-            # as the list shows it: "al-araby" finds "al-Araby al-Jadeed (The New Arab)"
-            clauses.append("a.source LIKE ? ESCAPE '\\'")
-            args.append(_like_escape(flt.source) + "%")
+            # as the list shows it: "al-araby" finds "al-Araby al-Jadeed (The New Arab)"; a
+            # range of the case-blind source index, as LIKE 'al-araby%' would be
+            clauses.append(f"{col}source COLLATE NOCASE >= ? AND"
+                           f" {col}source COLLATE NOCASE < ?")
+            args += [flt.source, flt.source + "\U0010ffff"]
+        # dates as the list's own index has them (undated: ''), so a range is read from it
+        day = f"{plus}coalesce(a.published, '')"
         if flt.date_from:
-            clauses.append("a.published >= ?")
+            clauses.append(f"{day} >= ?")
             args.append(flt.date_from)
         if flt.date_to:
             # inclusive of the whole last day, whatever time of day `published` carries
-            clauses.append("a.published < ?")
+            clauses.append(f"{day} < ?" if flt.date_from else f"{day} > '' AND {day} < ?")
             args.append(_day_after(flt.date_to))
         if flt.unread:
-            clauses.append("a.read_at IS NULL")
+            clauses.append(f"{col}read_at IS NULL")
         if flt.flagged:
-            clauses.append("a.flagged = 1")
+            clauses.append(f"{col}flagged = 1")
         if flt.has_casualties:
-            clauses.append("a.n_figures > 0")
+            clauses.append(f"{col}n_figures > 0")
         for label, name in flt.entities:
             ids = self.entity_filter_ids(label, name)  # type: ignore[attr-defined]
             if not ids:
                 clauses.append("0")  # no such entity: nothing can match
                 continue
-            clauses.append("a.id IN (SELECT article_id FROM entity_articles WHERE entity_id IN"
-                           f" ({', '.join('?' for _ in ids)}))")
+            clauses.append(f"{col}id IN (SELECT article_id FROM entity_articles WHERE"
+                           f" entity_id IN ({', '.join('?' for _ in ids)}))")
             args.extend(ids)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def _walks(self, flt: ArticleFilter) -> bool:
+        """Whether a page of this filter is read down the order's index (it keeps more
+        than COUNT_CAP articles: a page lies within the first few thousand rows), rather
+        than from the filter's own indexes and sorted (at most COUNT_CAP to sort)."""
+        if flt == ArticleFilter():
+            return True
+        key = repr(flt)
+        walks = self._walk_memo.get(key)
+        if walks is None:
+            if len(self._walk_memo) > 64:
+                self._walk_memo.clear()
+            walks = self._walk_memo[key] = self.count_for_list(flt)[1]
+        return walks
 
     def _entity_driven(self, flt: ArticleFilter, sort: str) -> bool:
         """Whether the list can be read from an entity's own index (newest first, no words):
@@ -139,7 +173,8 @@ class ArticleListing:
         entity_ids = self.entity_filter_ids(label, name)  # type: ignore[attr-defined]
         if not entity_ids:
             return 0
-        where, args = self._where(replace(flt, entities=flt.entities[1:]))
+        # driven by the entity's index: the other conditions checked on its articles
+        where, args = self._where(replace(flt, entities=flt.entities[1:]), walk=True)
         marks = ", ".join("?" for _ in entity_ids)
         return self.conn.execute(
             f"SELECT count(*) FROM (SELECT DISTINCT e.article_id FROM entity_articles e"
@@ -153,7 +188,8 @@ class ArticleListing:
         `key` is the list key (steps.LIST_KEY): the search index, an entity's articles.
         `rest`'s conditions are checked a batch at a time, so a common word or entity costs
         no more than a rare one."""
-        where, wargs = self._where(rest)
+        # checked on a batch of ids by their key, never read from the conditions' indexes
+        where, wargs = self._where(rest, walk=True)
         op, order = ("<", "DESC") if forward else (">", "ASC")
         bound = None
         if after is not None:
@@ -198,9 +234,10 @@ class ArticleListing:
             return self._rows(self._search_ids(match, flt, after, limit, forward=True))
         if self._entity_driven(flt, sort) and offset == 0:
             return self._rows(self._entity_page_ids(flt, after, limit, forward=True))
-        where, args = self._where(flt)
+        walk = self._walks(flt)
+        where, args = self._where(flt, walk=walk)
         if after is not None:
-            clause, key_args = self._after(after, sort, forward=True)
+            clause, key_args = self._after(after, sort, forward=True, walk=walk)
             where = f"{where} AND {clause}" if where else f" WHERE {clause}"
             args = [*args, *key_args]
         sql = f"""
@@ -211,7 +248,7 @@ class ArticleListing:
                    (SELECT count(*) FROM tags t WHERE t.article_id = a.id),
                    a.read_at IS NOT NULL, a.flagged
             FROM articles a {where}
-            ORDER BY {SORTS[sort]}
+            ORDER BY {SORTS[sort] if walk else SORTED_SETS[sort]}
             LIMIT ? OFFSET ?"""
         rows = self.conn.execute(sql, [*args, limit, offset]).fetchall()
         return [_article_row(r) for r in rows]
@@ -252,14 +289,18 @@ class ArticleListing:
                                [match], "rowid", replace(flt, query=""), after, limit,
                                forward=forward)
 
-    def _after(self, article_id: int, sort: str, *, forward: bool) -> tuple[str, list[Any]]:
-        """SQL that keeps the articles after (or before) one article in a sort order."""
+    def _after(self, article_id: int, sort: str, *, forward: bool, walk: bool = True
+               ) -> tuple[str, list[Any]]:
+        """SQL that keeps the articles after (or before) one article in a sort order; not
+        `walk`: written so that it reads no index (the filter's own are read instead)."""
         keys, direction = SORT_KEYS[sort]
         values = self.conn.execute(f"SELECT {', '.join(keys)} FROM articles a WHERE a.id = ?",
                                    [article_id]).fetchone()
         if values is None:
             raise StoreError(f"article {article_id} is not in the store")
         op = "<" if (direction == "DESC") == forward else ">"
+        if not walk:
+            keys = tuple(f"+{k}" for k in keys)
         if len(keys) == 1:
             return f"{keys[0]} {op} ?", list(values)
         # Spelled out rather than as a row value `(k, id) < (?, ?)`: SQLite seeks the sort
@@ -316,11 +357,13 @@ class ArticleListing:
             ids = self._entity_page_ids(flt, article_id, abs(step), forward=step > 0)
             return ids[abs(step) - 1] if len(ids) >= abs(step) else None
         keys, direction = SORT_KEYS[sort]
-        where, args = self._where(flt)
-        clause, key_args = self._after(article_id, sort, forward=step > 0)
+        walk = self._walks(flt)
+        where, args = self._where(flt, walk=walk)
+        clause, key_args = self._after(article_id, sort, forward=step > 0, walk=walk)
         where = f"{where} AND {clause}" if where else f" WHERE {clause}"
         flip = {"ASC": "DESC", "DESC": "ASC"}
-        order = ", ".join(f"{k} {direction if step > 0 else flip[direction]}" for k in keys)
+        order = ", ".join(f"{'' if walk else '+'}{k} {direction if step > 0 else flip[direction]}"
+                          for k in keys)
         row = self.conn.execute(
             f"SELECT a.id FROM articles a {where} ORDER BY {order} LIMIT 1 OFFSET ?",
             [*args, *key_args, abs(step) - 1]).fetchone()

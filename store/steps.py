@@ -17,6 +17,7 @@ KNOWN_STEPS = (
     "0009_incident_indexes",
     "0010_double_coding",
     "0011_incident_source_cache",
+    "0012_filter_indexes",
 )
 
 # The search index's rowid is the article's place in the default list order (newest first):

@@ -35,6 +35,7 @@ class Store(ArticleListing, AnalystWork, IncidentDesk, EntityIndex, DoubleCoding
     """One store file. Open it per thread: an SQLite connection stays on its thread."""
 
     def __init__(self, path: str | Path | None = None, *, backup_before_migrate: bool = True):
+        self._walk_memo: dict[str, bool] = {}
         self.path = Path(path) if path not in (None, ":memory:") else None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)

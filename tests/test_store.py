@@ -30,7 +30,8 @@ def test_blank_database_gets_the_expected_schema(store):
                        "0004_list_order_indexes", "0005_search_index_in_list_order",
                        "0006_incidents", "0007_partial_articles",
                        "0008_entities", "0009_incident_indexes",
-                       "0010_double_coding", "0011_incident_source_cache"]
+                       "0010_double_coding", "0011_incident_source_cache",
+                       "0012_filter_indexes"]
     assert schema["feeds"] == ["id", "url", "tag", "title", "etag", "last_modified", "added_at",
                                "checked_at", "last_status", "full_text"]
 
@@ -47,7 +48,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
         _add(s)
     with Store(path) as s:
         assert s.stats()["articles"] == 1
-        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 11
+        assert s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 12
     assert not list(tmp_path.glob("s.db.backup-*"))  # nothing to migrate, no backup
 
 
@@ -92,6 +93,22 @@ def test_any_search_string_is_safe(store, hostile):
 def test_fts_query_quotes_every_word():
     assert fts_query('ISIS "Ramadi') == '"ISIS" "Ramadi"*'
     assert fts_query("!!!") is None
+
+
+def test_a_word_being_typed_is_a_prefix_from_its_third_letter():
+    # "c*" is most of the vocabulary: the first key of every search read it all
+    assert fts_query("Ramadi c") == '"Ramadi" "c"'
+    assert fts_query("IS") == '"IS"'
+    assert fts_query("cas") == '"cas"*'
+
+
+def test_a_source_filter_is_a_case_blind_prefix(store):
+    for source in ("al-Araby al-Jadeed", "Al-Araby", "Reuters", "alarabiya"):
+        store.add_article(title=source, body=f"From {source}.", source=source,
+                          origin=source)
+    titles = {r.title for r in store.page_articles(ArticleFilter(source="al-araby"))}
+    assert titles == {"al-Araby al-Jadeed", "Al-Araby"}
+    assert store.count_articles(ArticleFilter(source="AL-ARABY")) == 2
 
 
 def test_pages_never_exceed_the_limit_and_cover_everything(store):

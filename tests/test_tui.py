@@ -661,3 +661,33 @@ async def test_page_down_in_a_panel_never_drawn_moves_a_row(seeded_db):
         assert panel.highlighted == 1
         panel.action_page_up()
         assert panel.highlighted == 0
+
+
+async def test_a_new_order_looks_for_the_cursor_s_article_only_where_the_analyst_had_been(
+        tmp_path):
+    """A sort or a search keeps the cursor on its article if it is in the pages the analyst
+    had scrolled through; it never reads the whole list to find it (at a million articles
+    that was seconds and every row in memory)."""
+    with Store(tmp_path / "many.db") as s:
+        for i in range(350):
+            # the newest has the highest number: by title, the list runs the other way
+            s.add_article(title=f"Report {i:03d}", body=f"Report number {i}.",
+                          published=f"2020-{1 + i // 28:02d}-{1 + i % 28:02d}", origin=f"r{i}")
+    app = NewsdeskApp(tmp_path / "many.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.screen.query_one(ArticleTable)
+        for _ in range(5):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        near = table.current_id  # a report in the list's second page, newest first
+        loaded = len(table.rows)
+        assert 100 < loaded <= 200 and table.cursor_row >= 100
+        await pilot.press("U")  # only unread: every report, the same order
+        await pilot.pause()
+        assert table.filter.unread and table.current_id == near
+        assert len(table.rows) <= loaded
+        await pilot.press("s")  # oldest first: this report is now past what was read
+        await pilot.pause()
+        assert table.sort == "oldest"
+        assert len(table.rows) <= loaded
+        assert table.cursor_row == 0

@@ -20,6 +20,7 @@ from newsdesk.store.search import TOKEN_HELP, parse_search
 from newsdesk.tui.focus import focus_now
 from newsdesk.tui.widgets.article_table import ArticleTable
 from newsdesk.tui.widgets.key_bar import KeyBar
+from newsdesk.tui.widgets.line_table import SEEK_PAGES
 
 SORT_CYCLE = list(SORTS)
 
@@ -234,5 +235,5 @@ class ArticleListScreen(Screen[None]):
         # the reader marks articles read and moves with n/p: show that here
         table = self.table
         current = getattr(self.app, "last_article_id", None) or table.current_id
-        table.reload(keep_id=current)
+        table.reload(keep_id=current, seek_pages=SEEK_PAGES)
         self.update_status()

@@ -22,6 +22,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 LOAD_AHEAD = 10  # rows from the end of what is loaded that fetch the next page
+# pages read, at most, to find the article the list was on when the analyst comes back
+# from the reader (n and p move through the list). Further down a million-article list it
+# would be every page in memory, seconds, to keep a cursor. Past them: the top.
+SEEK_PAGES = 10
 # (heading, key, width); one column has width None and takes what the others leave
 Column = tuple[str, str, int | None]
 
@@ -144,12 +148,15 @@ class LineTable(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         self.reload()
 
-    def reload(self, keep_id: int | None = None, *, keep_view: bool = False) -> None:
-        """Read the rows again; the cursor on `keep_id` if it is still there. With
-        `keep_view` (someone else's change arrived) the row at the top stays at the top:
-        the rows under the analyst's eyes do not jump."""
+    def reload(self, keep_id: int | None = None, *, keep_view: bool = False,
+               seek_pages: int = 1) -> None:
+        """Read the rows again; the cursor on `keep_id` if it is still there, looked for in
+        as many pages as the analyst had scrolled through (or `seek_pages`), never the
+        whole list read to find it. With `keep_view` (someone else's change arrived) the
+        row at the top stays at the top: the rows under the analyst's eyes do not jump."""
         top = int(self.scroll_y)
         top_id = self.rows[top].id if keep_view and top < len(self.rows) else None
+        seek_pages = max(seek_pages, -(-len(self.rows) // self.PAGE))
         self.rows = []
         self._index = {}
         self._exhausted = False
@@ -158,8 +165,8 @@ class LineTable(ScrollView, can_focus=True):
         self.cursor_row = 0
         if top_id is not None:
             for row_id in (top_id, keep_id):
-                while row_id is not None and row_id not in self._index and not self._exhausted:
-                    self._load_page()
+                if row_id is not None:
+                    self._seek(row_id, seek_pages)
         if top_id is not None and top_id in self._index:
             self._load_near(self._index[top_id] + self._visible_rows())  # a full screen
             self.scroll_to(y=self._index[top_id], animate=False, immediate=True)
@@ -168,7 +175,7 @@ class LineTable(ScrollView, can_focus=True):
         else:
             self.scroll_to(y=0, animate=False, immediate=True)
             if keep_id is not None:
-                self.select_id(keep_id)
+                self.select_id(keep_id, seek_pages)
         self._forget_lines()
 
     def _load_page(self) -> None:
@@ -185,10 +192,15 @@ class LineTable(ScrollView, can_focus=True):
         while not self._exhausted and row >= len(self.rows) - LOAD_AHEAD:
             self._load_page()
 
-    def select_id(self, row_id: int) -> None:
-        """Move the cursor to a row, loading pages until it is in the table."""
-        while row_id not in self._index and not self._exhausted:
+    def _seek(self, row_id: int, pages: int) -> None:
+        """Load pages until the row is in the table: until `pages` are loaded, at most."""
+        while row_id not in self._index and not self._exhausted \
+                and len(self.rows) < pages * self.PAGE:
             self._load_page()
+
+    def select_id(self, row_id: int, pages: int = SEEK_PAGES) -> None:
+        """Move the cursor to a row, if it is within `pages` of the top."""
+        self._seek(row_id, pages)
         if row_id in self._index:
             self.move_cursor(self._index[row_id])
 

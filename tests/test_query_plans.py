@@ -1,0 +1,120 @@
+"""Every list order with every filter, alone and with words, reads indexes, never the
+whole articles table: the plans SQLite makes for the list's own queries, as they run.
+
+A filter that keeps few articles is read from its own index and sorted; one that keeps
+more than the count's cap is read down the order's index, a page a few rows in. Both ways
+are checked for each order, filter and depth (the first page, and a page after a row).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from newsdesk.store import SORTS, ArticleFilter, Store
+
+FILTERS = {
+    "words": ArticleFilter(query="Ramadi"),
+    "tag": ArticleFilter(tag="seed"),
+    "source": ArticleFilter(source="wikinews"),
+    "from": ArticleFilter(date_from="2015-05-01"),
+    "to": ArticleFilter(date_to="2015-06-30"),
+    "from-to": ArticleFilter(date_from="2015-05-01", date_to="2015-06-30"),
+    "unread": ArticleFilter(unread=True),
+    "flagged": ArticleFilter(flagged=True),
+    "has:casualties": ArticleFilter(has_casualties=True),
+    "place": ArticleFilter(entities=(("LOC", "Ramadi"),)),
+}
+# a table read whole, or an order's index walked for a filter that keeps few articles
+_TABLE_SCAN = re.compile(r"^SCAN a$")
+_ORDER_WALK = re.compile(r"^SCAN a USING (COVERING )?INDEX idx_articles_(newest|oldest|title|"
+                         r"killed)\b")
+
+
+@pytest.fixture(scope="module")
+def plans_store(tmp_path_factory):
+    from newsdesk.ingest.pipeline import ingest_items
+    from newsdesk.ingest.records import Article
+
+    # no ANALYZE: SQLite then plans as for a big table, which is what is checked
+    store = Store(tmp_path_factory.mktemp("plans") / "p.db")
+    ingest_items(store, [Article(
+        title=f"Fighting in Ramadi, day {i}", body=(
+            f"Islamic State fighters attacked Ramadi on day {i}; 12 people were killed, "
+            "officials in Anbar said."), published=f"2015-05-{1 + i:02d}", source="Wikinews",
+        origin=f"t{i}") for i in range(20)], tags=["seed"])
+    for article_id in range(1, 21, 3):
+        store.set_flag(article_id, True)
+        store.mark_read(article_id + 1)
+    assert not store.conn.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'"
+                                  ).fetchone()
+    yield store
+    store.close()
+
+
+def _plans(store: Store, run) -> list[tuple[str, list[str]]]:
+    """(statement, its plan's lines) for each SELECT on articles `run` makes."""
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    try:
+        run()
+    finally:
+        store.conn.set_trace_callback(None)
+    out = []
+    for sql in seen:
+        if not sql.lstrip().upper().startswith("SELECT") or "articles" not in sql:
+            continue
+        plan = [r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        out.append((sql, plan))
+    return out
+
+
+@pytest.mark.parametrize("sort", list(SORTS))
+@pytest.mark.parametrize("name", list(FILTERS))
+@pytest.mark.parametrize("with_words", [False, True])
+@pytest.mark.parametrize("walk", [False, True])
+def test_each_order_and_filter_reads_indexes(plans_store, sort, name, with_words, walk):
+    store = plans_store
+    flt = FILTERS[name]
+    if with_words and name != "words":
+        flt = replace(flt, query="fighters")
+    store._walk_memo[repr(flt)] = walk  # as a filter keeping many (or few) would be read
+    first = store.page_articles(flt, sort=sort, limit=5)
+    assert first, (name, sort)
+
+    def run():
+        store.count_for_list(flt)
+        store.page_articles(flt, sort=sort, limit=5)
+        store.page_articles(flt, sort=sort, limit=5, after=first[0].id)  # deeper
+        store.neighbour(first[0].id, 1, flt, sort)
+
+    plans = _plans(store, run)
+    assert plans
+    for sql, plan in plans:
+        if not (walk and sort == "ingested"):  # whose order's index is the table's own
+            assert not any(_TABLE_SCAN.match(line) for line in plan), (sql, plan)
+        if not walk:
+            assert not any(_ORDER_WALK.match(line) for line in plan), (sql, plan)
+
+
+def test_counts_are_read_from_indexes(plans_store):
+    store = plans_store
+    for name, flt in FILTERS.items():
+        for sql, plan in _plans(store, lambda f=flt: store.count_for_list(f)):
+            assert not any(_TABLE_SCAN.match(line) or _ORDER_WALK.match(line)
+                           for line in plan), (name, sql, plan)
+
+
+def test_a_filter_keeping_few_is_sorted_and_one_keeping_many_walks_its_order(plans_store):
+    """The way a page is read follows the filter's capped count, and both ways give the
+    same rows in the same order."""
+    store = plans_store
+    flt = ArticleFilter(date_from="2015-05-03", date_to="2015-05-12")
+    store._walk_memo.clear()
+    rows = {sort: store.page_articles(flt, sort=sort) for sort in SORTS}
+    assert store._walk_memo == {repr(flt): False}
+    store._walk_memo[repr(flt)] = True
+    assert {sort: store.page_articles(flt, sort=sort) for sort in SORTS} == rows
+    assert [r.published for r in rows["oldest"]] == sorted(r.published for r in rows["oldest"])
+    assert len(rows["title"]) == 10
