@@ -347,15 +347,46 @@ def bench_big(runs: int, n: int) -> list[dict]:
     return rows
 
 
+def bench_scale(runs: int, sizes: tuple[int, ...]) -> list[dict]:
+    """The list in a real pty over stores of realistic text (bench/million.py), at each
+    size: the issue's table (sorts, search as you type, a date range with a word, opening
+    an article, memory), plus building the store, its size and its query plans."""
+    from bench.million import Writer, build_million_store
+    from bench.terminal import measure_big_list
+
+    rows = []
+    for n in sizes:
+        path = OUT / f"realistic-{n}.db"
+        t0 = time.perf_counter()
+        build_million_store(path, n)
+        built = time.perf_counter() - t0
+        if built > 60:
+            rows.append(_row(f"[{n:,}] building the store", "s", [built]))
+        rows.append(_row(f"[{n:,}] store size per article", "kB",
+                         [path.stat().st_size / n / 1024]))
+        words = Writer.probe_words(path)
+        for name, values in measure_big_list(path, words, runs).items():
+            target = ("≤ 0.3" if name.startswith("cold") else "≤ 150" if "RSS" in name
+                      else "≤ 50" if "CPU" in name else "≤ 0.1")
+            rows.append(_row(f"[{n:,}] {name}", name.rsplit("(", 1)[1].rstrip(")"), values,
+                             target))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="skip the big-store measures")
     parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--scale", action="store_true",
+                        help="only the list over 100,000 and 1,000,000 realistic articles")
     args = parser.parse_args()
-    results = bench_extraction(args.runs) + bench_ingest(max(3, args.runs // 2))
-    if not args.quick:
+    if args.scale:
+        results = bench_scale(max(3, args.runs // 2), (100_000, 1_000_000))
+    else:
+        results = bench_extraction(args.runs) + bench_ingest(max(3, args.runs // 2))
+    if not args.quick and not args.scale:
         results += bench_big(args.runs, args.articles)
     width = max(len(r["name"]) for r in results)
     print(f"\n{'measure':<{width}}  {'median':>10}  {'±':>8}  {'best':>10}  {'unit':<10} target")

@@ -71,6 +71,21 @@ class Writer:
             ("Party", "Bank", "Group", "Council", "Front", "Ministry", "Corp", "Union") * 500)]
         self.places = [w.capitalize() for w in _made_up(self.rng, 8000, (2, 4))]
 
+    @staticmethod
+    def probe_words(path: Path) -> dict[str, str]:
+        """A common, a middling and a rare word of a built store, for the search measures:
+        ranks 30, 2,000 and 40,000 of the vocabulary (the seeds' words come first)."""
+        from bench.corpus import seed_articles
+
+        rng = np.random.default_rng(2015)
+        words = vocabulary([a.body for a in seed_articles()], rng)
+        pick = {"common": 30, "middling": 2000, "rare": 40000}
+        out = {}
+        for name, rank in pick.items():
+            # at least three letters: a shorter word is searched whole, not as typed
+            out[name] = next(w for w in words[rank:] if len(w) >= 4)
+        return out
+
     def _pick(self, names: list[str]) -> str:
         rank = min(len(names) - 1, int(self.rng.zipf(1.3)) - 1)
         return names[rank]

@@ -76,6 +76,30 @@ class Terminal:
         os.write(self.master, key)
         self._drain(quiet=0.3)
 
+    def latency(self, keys: bytes, quiet: float = 1.0) -> float:
+        """Seconds from the last of `keys` (sent at once, as a paste or fast typing over
+        SSH arrives) to the last byte of what the app painted in answer."""
+        self._drain(quiet=quiet)
+        os.write(self.master, keys)
+        sent = last = time.time()
+        deadline = sent + 60
+        while time.time() < deadline:
+            ready, _, _ = select.select([self.master], [], [], quiet)
+            if not ready:
+                break
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                break
+            self.received += len(chunk)
+            last = time.time()
+        return last - sent
+
+    def cpu_s(self) -> float:
+        """CPU seconds the app has used so far (user + system)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_rss_kb(self) -> int:
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -119,3 +143,44 @@ def measure(db: Path, cold_runs: int = 3) -> dict:
             term.close()
     result["cold_start_s"] = starts
     return result
+
+
+def measure_big_list(db: Path, words: dict[str, str], runs: int = 3) -> dict[str, list[float]]:
+    """The list at scale, in a real pty at 120x40 (warm cache: one untimed start first):
+    cold start, each sort, search as you type (a word typed fast, a date range with a
+    word), opening an article (CPU), and peak RSS after all of it. `words`: name -> word."""
+    out: dict[str, list[float]] = {}
+
+    def put(name: str, value: float) -> None:
+        out.setdefault(name, []).append(value)
+
+    Terminal(db).close()  # the store's pages into the OS cache
+    for _ in range(runs):
+        term = Terminal(db)
+        try:
+            put("cold start to the painted list (s)", term.wait_painted()["cold_start_s"])
+            term._drain(quiet=0.5)
+            for sort in ("oldest", "title", "killed", "ingested", "published"):
+                put(f"sort by {sort} (s)", term.latency(b"s"))
+            for name, word in words.items():
+                term.press(b"/")
+                put(f"search as you type, {name} word (s)", term.latency(word.encode()))
+                term.latency(b"\x1b")  # the search cleared: the whole list again
+            term.press(b"/")
+            put("from:2016-05 to:2016-06 and a word (s)",
+                term.latency(f"from:2016-05 to:2016-06 {words['common']}".encode()))
+            term.press(b"\r")  # the search stays; the list has the keys again
+            for sort in ("oldest", "title", "killed", "ingested", "published"):
+                put(f"that search sorted by {sort} (s)", term.latency(b"s"))
+            term.latency(b"\x1b")  # the whole list again
+            for name in ("open the first article (builds the reader; CPU ms)",
+                         "open an article (CPU ms)", "open an article (CPU ms)"):
+                before = term.cpu_s()
+                term.latency(b"\r")
+                put(name, 1000 * (term.cpu_s() - before))
+                term.press(b"\x1b")
+                term.press(DOWN)
+            put("peak RSS (MB)", term.peak_rss_kb() / 1024)
+        finally:
+            term.close()
+    return out
