@@ -11,7 +11,7 @@ from newsdesk.extract.numbers import NUMBER_PATTERN, NUMBER_WORDS, VAGUE, parse_
 KIND_WORDS = {
     "killed": r"killed|killing|kills|kill|dead|died|die|dies|deaths?|slain|murdered|"
               r"massacred|executed|lost\s+their\s+lives|perished|fatalities|bodies|"
-              r"shot\s+dead|shot\s+and\s+killed|gunned\s+down|beheaded|lynched|"
+              r"shot\s+dead|shot\s+to\s+death|shot\s+and\s+killed|gunned\s+down|beheaded|lynched|"
               r"(?:stabbed|beaten|burned|burnt|hacked|crushed|trampled)\s+to\s+death",
     "wounded": r"wounded|wounding|wounds|injured|injuring|injures|injuries|hurt|"
                r"hospitali[sz]ed",
@@ -54,7 +54,12 @@ _PERSON = (r"man|woman|boy|girl|child|person|policeman|policewoman|soldier|civil
            r"militant|doctor|nurse|teacher|tourist|baby|infant|member|head|chief|leader|"
            r"commander|mayor|governor|official|imam|priest|pastor|villager|farmer|herder|trader|"
            r"shopkeeper|businessman|suspect|thief|wife|husband|son|daughter|mother|father|"
-           r"brother|sister|owner|activist|lawyer|judge|candidate|councillor|councilor|elder")
+           r"brother|sister|owner|activist|lawyer|judge|candidate|councillor|councilor|elder|victim|"
+           r"bodyguard|deputy|sibling|nephew|niece|cousin|relative|employee|ranger|vendor|prisoner|"
+           r"laborer|labourer|dealer|personnel|patient|detainee|protester|demonstrator")
+
+_PERSON_HEAD = re.compile(rf"\b(?:{_PERSON})(?:s|es|men)?$|\b(?:men|women|people|children)$",
+                          re.IGNORECASE)
 
 _QNUM = (rf"(?:(?P<qual>{_QUAL})[ \t]+)?(?P<num>{NUMBER_PATTERN}|(?P<vague>{_VAGUE}))"
          rf"(?P<more>[ \t]+(?:or[ \t]+more|and[ \t]+more|plus))?")
@@ -91,6 +96,12 @@ PATTERNS = [
                         # "the death toll from the blast at a plant": "a" counts nothing here
                         rf"(?!an?\s+(?!dozen|hundred|thousand|score)){_QNUM}",
                         re.IGNORECASE)),
+    # "a man and a woman were shot dead", "the district head and his bodyguard were killed"
+    ("pair", re.compile(rf"\b(?:the|a|an|one)\s+(?P<num>)(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?"
+                        rf"(?:{_PERSON})\s+and\s+(?:the|a|an|one|his|her|their)\s+"
+                        rf"(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+(?:(?:were|have\s+been|"
+                        rf"had\s+been|also|later|both)\s+)*(?P<verb>{_ANY_KIND})\b",
+                        re.IGNORECASE)),
     # "killed 10 policemen", "wounding at least seven", "killing more than 100 soldiers"
     ("verb_num", re.compile(rf"\b(?P<verb>{_ANY_KIND})\s+{_QNUM}(?:[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?"
                             rf"{_VICTIMS})?(?=[\s.,;:)'\"”]|$)", re.IGNORECASE)),
@@ -113,11 +124,30 @@ PATTERNS = [
     # "killed the village head", "abducted the driver": one person, named by role
     ("the_one", re.compile(rf"\b(?P<verb>{_ANY_KIND})\s+(?P<qual>the)\s+(?P<num>)"
                            rf"(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\b", re.IGNORECASE)),
+    # "shot two men to death", "stabbed the driver to death", "shot him dead": the verb
+    # before its victims, the death after them
+    ("obj_death", re.compile(rf"\b(?P<verb>shot|stabbed|hacked|beaten|burned|burnt)\s+{_QNUM}"
+                             rf"[ \t]+{_VICTIMS}\s+(?:to\s+death|dead)\b", re.IGNORECASE)),
+    ("obj_death_one", re.compile(rf"\b(?P<verb>shot|stabbed|hacked|beaten|burned|burnt)\s+"
+                                 rf"(?P<qual>the|a|an)\s+(?P<num>)(?P<victims>(?:[a-z][\w-]*\s+)"
+                                 rf"{{0,2}}?(?:{_PERSON}))\s+(?:to\s+death|dead)\b",
+                                 re.IGNORECASE)),
+    # "the driver died", "the victim later died in hospital"
+    ("one_died", re.compile(rf"\b(?P<num>an?|one|the)\s+(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?"
+                            rf"(?:{_PERSON}))\s+(?:(?:later|also|subsequently|then)\s+)?"
+                            rf"(?P<verb>died|perished|succumbed)\b", re.IGNORECASE)),
     # "a man was found dead", "a policeman was killed"
     ("one", re.compile(rf"\b(?P<num>an?|one)\s+(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+"
                        rf"(?:was|has\s+been|had\s+been|is)\s+(?:also\s+)?(?:found\s+)?"
                        rf"(?P<verb>{_ANY_KIND})\b", re.IGNORECASE)),
 ]
+
+
+# patterns whose figure is a death whatever their verb ("shot ... to death"), and those
+# whose count the words fix (one person named by role, two joined by "and")
+_DEATH_PATTERNS = {"toll", "obj_death", "obj_death_one", "one_died"}
+_FIXED = {"the_one": 1, "obj_death_one": 1, "one_died": 1, "pair": 2}
+_ONE_WORDS = {"a", "an"}
 
 
 def _kind(verb: str) -> str | None:
@@ -154,7 +184,7 @@ _KIND_WORD = re.compile(rf"\b(?:{_ANY_KIND})\b", re.IGNORECASE)
 # words that can open one (rather than every character, as finditer does) keeps the long
 # alternations cheap.
 _TOKEN = re.compile(r"[\"“]|\w+")
-_NUMBER_PATTERNS = {"num_verb", "among", "one"}
+_NUMBER_PATTERNS = {"num_verb", "among", "one", "pair", "one_died"}
 
 
 def _top_level(alternation: str) -> list[str]:
@@ -269,6 +299,13 @@ def _victims(name: str, kind: str, m: re.Match[str], text: str) -> str | None | 
         return _SKIP  # "where four or more people are killed": a definition, not a report
     if victims and _TIME_WORD.match(victims.split()[0]):
         victims = None
+    if (g.get("num") or "").lower() in _ONE_WORDS and (
+            (name == "verb_num" and (g.get("qual") or "").lower() == "over")
+            or (name == "num_verb" and re.search(r"\bwere\s+$", text[:m.start("verb")]))):
+        return _SKIP  # "killed over a property dispute", "a robbery were lynched": no count
+    if name == "num_verb" and re.search(r"\bbodies\s+of\s+$", text[max(0, m.start() - 12):
+                                                                     m.start()]):
+        return _SKIP  # "the bodies of 2 civilians with gunshot wounds": dead, not wounded
     if victims:
         head = victims.split()[-1]
         if _NOT_PEOPLE.match(head) or (
@@ -289,7 +326,7 @@ def _figure_range(name: str, g: dict[str, Any], victims: str | None, rules: str
     if vague:
         vmin, vmax, approx = vague_min(num_words, rules), None, True
     else:
-        value = 1 if name == "the_one" else parse_number(num_words)
+        value = _FIXED.get(name) or parse_number(num_words)
         if value is None or value > 10_000_000:
             return None
         if re.fullmatch(r"(?:19|20)\d\d", num_words) and not victims:
@@ -331,7 +368,7 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
         starts = number_starts if name in _NUMBER_PATTERNS else verb_starts
         for m in _matches_at(pattern, text, starts):
             g = m.groupdict()
-            kind = "killed" if name == "toll" else _kind(g.get("verb") or "")
+            kind = ("killed" if name in _DEATH_PATTERNS else _kind(g.get("verb") or ""))
             if kind is None:
                 continue
             said = _victims(name, kind, m, text)
@@ -354,10 +391,13 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
                 "rules": rules,
             })
     found.sort(key=lambda f: f["start"])
+    found.extend(_killed_after(text, found))
     found.extend(_list_items(text, found, taken, rules))
     found.extend(_subsets(text, found))
     found.sort(key=lambda f: f["start"])
     _mark_subsets_and_repeats(text, found)
+    if rules == "acled":
+        _coded_total(text, found)
     for f in found:
         f.pop("definite")
         joined = _OR_MISSING.match(text, f["end"]) if f["kind"] == "killed" else None
@@ -365,6 +405,48 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
             f.update(kind="missing", dead_or_missing=True, end=joined.end(),
                      text=text[f["start"]:joined.end()])
     return found
+
+
+# an ACLED coder's own reading of the reports: "Fatalities coded as 3 (VoJ reported 6)",
+# "Dozens of fatalities coded as 12", "2 fatalities coded"
+_CODED = re.compile(rf"\b(?:fatalities(?:\s+and\s+injuries)?\s+(?:were\s+|are\s+)?coded\s+as\s+"
+                    rf"(?P<num>{NUMBER_PATTERN})|(?P<num2>{NUMBER_PATTERN})\s+fatalit(?:y|ies)\s+"
+                    rf"(?:were\s+|was\s+)?coded\b)", re.IGNORECASE)
+
+
+def _coded_total(text: str, found: list[dict[str, Any]]) -> None:
+    """With the ACLED rules, the coder's coded figure is the note's toll: the figures of
+    the reports it weighs are repeats of it."""
+    m = _CODED.search(text)
+    value = parse_number(m.group("num") or m.group("num2")) if m else None
+    if m is None or value is None:
+        return
+    for f in found:
+        if f["kind"] == "killed":
+            f["repeat"] = True
+    found.append({"start": m.start(), "end": m.end(), "text": m.group(), "kind": "killed",
+                  "min": value, "max": value, "approx": False, "vague": False,
+                  "victims": None, "subset": False, "repeat": False, "definite": False,
+                  "rules": "acled"})
+    found.sort(key=lambda f: f["start"])
+
+
+# "was abducted and later killed", "were wounded and then shot dead": the same people die
+_AND_KILLED = re.compile(rf"\s+and\s+(?:(?:later|then|subsequently|eventually|was|were|"
+                         rf"had\s+been|been)\s+)*(?P<verb>{KIND_WORDS['killed']})\b",
+                         re.IGNORECASE)
+
+
+def _killed_after(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for f in found:
+        if f["kind"] in ("killed", "displaced", "missing"):
+            continue
+        m = _AND_KILLED.match(text, f["end"])
+        if m and not any(g["start"] < m.end() and m.start("verb") < g["end"] for g in found):
+            out.append({**f, "kind": "killed", "start": m.start("verb"), "end": m.end(),
+                        "text": m.group("verb")})
+    return out
 
 
 def _item(m: re.Match[str], text: str, kind: str, rules: str, subset: bool,
@@ -380,6 +462,8 @@ def _item(m: re.Match[str], text: str, kind: str, rules: str, subset: bool,
         if value is None:
             return None
         vmin, vmax, approx = _range(m.group("qual"), value)
+    if m.group("num").lower() in _ONE_WORDS and not (victims and _PERSON_HEAD.search(victims)):
+        return None  # "a shoot-out broke out and …": no one counted
     if victims:
         words = victims.split()
         if any(_NOT_PEOPLE.match(w) for w in words) or re.search(

@@ -118,6 +118,55 @@ def test_casualty_lists(sentence, expected):
     assert [(f["kind"], f["min"], f["max"], f["subset"]) for f in figures] == expected
 
 
+@pytest.mark.parametrize("sentence,expected", [
+    # deaths told without a numeral: the verb before its victims, the death after them
+    ("Two cousins were shot to death outside a shop.", [("killed", 2)]),
+    ("Soldiers shot three smugglers to death near the border.", [("killed", 3)]),
+    ("A gunman stopped the bus and shot the driver dead.", [("killed", 1)]),
+    ("Masked men stabbed a vendor to death at the market.", [("killed", 1)]),
+    # one person named by role who died
+    ("Gunmen opened fire on a taxi. The passenger died.", [("killed", 1)]),
+    ("The victim later died in hospital, police said.", [("killed", 1)]),
+    # two victims joined by "and" are two
+    ("A man and a woman were shot dead in the square.", [("killed", 2)]),
+    ("The mayor and his bodyguard were killed by a bomb.", [("killed", 2)]),
+    # the same people, a second fate: kidnapped, then killed
+    ("Three engineers were kidnapped and later killed.", [("kidnapped", 3), ("killed", 3)]),
+    ("A farmer was abducted and beaten to death.", [("kidnapped", 1), ("killed", 1)]),
+    # the bodies of the dead are not wounded, whatever wounds they show
+    ("The bodies of 3 men with stab wounds were found in a ditch.", [("killed", 3)]),
+])
+def test_deaths_without_a_count(sentence, expected):
+    figures = [f for f in find_casualties(sentence) if not f["repeat"]]
+    assert [(f["kind"], f["min"]) for f in figures] == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    # "a" counts a person, not a reason or a crime
+    "He was killed over a land dispute in the north.",
+    "A brawl broke out and the crowd scattered.",
+    "Two thieves who had robbed a store were lynched.",
+])
+def test_a_is_no_count_of_a_thing(sentence):
+    assert all(f["min"] != 1 or f["kind"] != "killed" or f["victims"]
+               for f in find_casualties(sentence))
+    assert sum(f["min"] or 0 for f in find_casualties(sentence)
+               if f["kind"] == "killed" and not f["repeat"]) in (0, 2)
+
+
+def test_the_acled_rules_take_the_coder_s_own_figure():
+    note = ("Insurgents attacked a checkpoint, killing 6 soldiers according to one source. "
+            "Fatalities coded as 2 (a local source reported 6).")
+    killed = [f for f in find_casualties(note, rules="acled")
+              if f["kind"] == "killed" and not f["repeat"]]
+    assert [(f["min"], f["text"]) for f in killed] == [(2, "Fatalities coded as 2")]
+    assert [f["min"] for f in find_casualties("Dozens of fatalities coded as 12.",
+                                              rules="acled") if not f["repeat"]] == [12]
+    # a newswire story is read as it stands
+    assert sum(f["min"] for f in find_casualties(note) if f["kind"] == "killed"
+               and not f["repeat"]) == 6
+
+
 def test_vague_rule_sets():
     default = find_casualties("Dozens of people were killed.")[0]
     acled = find_casualties("Dozens of people were killed.", rules="acled")[0]
