@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any, cast
 
@@ -61,7 +61,10 @@ _PERSON = (r"man|woman|boy|girl|child|person|policeman|policewoman|soldier|civil
 _PERSON_HEAD = re.compile(rf"\b(?:{_PERSON})(?:s|es|men)?$|\b(?:men|women|people|children)$",
                           re.IGNORECASE)
 
-_QNUM = (rf"(?:(?P<qual>{_QUAL})[ \t]+)?(?P<num>{NUMBER_PATTERN}|(?P<vague>{_VAGUE}))"
+# a range: "between 40 and 55", "10-15", "30 to 45" (its low end; `num` is its high end)
+_LOW = (rf"(?:between[ \t]+(?P<lo>{NUMBER_PATTERN})[ \t]+and[ \t]+|(?P<lo2>\d+)[ \t]*[-–][ \t]*(?=\d)|"
+        rf"(?P<lo3>\d+|{'|'.join(NUMBER_WORDS)})[ \t]+to[ \t]+)")
+_QNUM = (rf"(?:(?P<qual>{_QUAL})[ \t]+)?{_LOW}?(?P<num>{NUMBER_PATTERN}|(?P<vague>{_VAGUE}))"
          rf"(?P<more>[ \t]+(?:or[ \t]+more|and[ \t]+more|plus))?")
 _AUX = (r"were|was|have\s+been|has\s+been|had\s+been|are|is|being|been|have|had|reportedly|also|all|later|"
         r"were\s+reported|were\s+reportedly|remain|remained|now|confirmed|still|then|presumed")
@@ -158,6 +161,14 @@ def _kind(verb: str) -> str | None:
     return None
 
 
+def _low_end(g: Mapping[str, Any], high: int) -> int | None:
+    """The low end of a range ("between 40 and 55": 40), None when the number stands
+    alone or the two do not make a range ("2010-11" is no count)."""
+    words = g.get("lo") or g.get("lo2") or g.get("lo3")
+    low = parse_number(words) if words else None
+    return low if low is not None and low < high else None
+
+
 def _range(qual: str | None, value: int) -> tuple[int | None, int | None, bool]:
     """(min, max, approx) that the qualifier lets the number mean."""
     q = " ".join((qual or "").lower().split())
@@ -207,7 +218,7 @@ def _first_words(alternation: str) -> re.Pattern[str]:
 
 
 _VERB_FIRST = _first_words(_ANY_KIND_FLAT + "|death|leaving|left|abduction|arrest|capture|number|body")
-_NUMBER_FIRST = _first_words(f"{_QUAL}|{_VAGUE_FLAT}|{'|'.join(NUMBER_WORDS)}")
+_NUMBER_FIRST = _first_words(f"{_QUAL}|{_VAGUE_FLAT}|{'|'.join(NUMBER_WORDS)}|between")
 
 
 @lru_cache(maxsize=16384)
@@ -332,6 +343,9 @@ def _figure_range(name: str, g: dict[str, Any], victims: str | None, rules: str
         if re.fullmatch(r"(?:19|20)\d\d", num_words) and not victims:
             return None  # "killed in 2014", "2019 ... killed": a year, not a count
         vmin, vmax, approx = _range(g.get("qual"), value)
+        low = _low_end(g, value)
+        if low is not None:
+            vmin, vmax = low, value
         if g.get("more") or g.get("over"):
             vmin, vmax = (vmin + 1 if g.get("over") and vmin is not None else vmin), None
     if victims and re.search(r"\b(?:families|households)$", victims):
@@ -462,6 +476,9 @@ def _item(m: re.Match[str], text: str, kind: str, rules: str, subset: bool,
         if value is None:
             return None
         vmin, vmax, approx = _range(m.group("qual"), value)
+        low = _low_end(m.groupdict(), value)
+        if low is not None:
+            vmin = low
     if m.group("num").lower() in _ONE_WORDS and not (victims and _PERSON_HEAD.search(victims)):
         return None  # "a shoot-out broke out and …": no one counted
     if victims:

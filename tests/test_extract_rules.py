@@ -154,6 +154,21 @@ def test_a_is_no_count_of_a_thing(sentence):
                if f["kind"] == "killed" and not f["repeat"]) in (0, 2)
 
 
+@pytest.mark.parametrize("sentence,lo,hi", [
+    ("Between 60 and 75 villagers were killed in the raid.", 60, 75),
+    ("The shelling killed between 8 and 11 civilians.", 8, 11),
+    ("12-18 fighters died in the clashes.", 12, 18),
+    ("Some 30 to 40 people were wounded.", 30, 40),
+    ("The landslide left four to six dead.", 4, 6),
+    # not ranges: a compound number, a span of years
+    ("Thirty-two miners were killed.", 32, 32),
+    ("The 2014-15 drought killed 9 herders.", 9, 9),
+])
+def test_ranges_keep_both_ends(sentence, lo, hi):
+    [figure] = find_casualties(sentence)
+    assert (figure["min"], figure["max"]) == (lo, hi)
+
+
 def test_the_acled_rules_take_the_coder_s_own_figure():
     note = ("Insurgents attacked a checkpoint, killing 6 soldiers according to one source. "
             "Fatalities coded as 2 (a local source reported 6).")
