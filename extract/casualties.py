@@ -12,7 +12,8 @@ KIND_WORDS = {
     "killed": r"killed|killing|kills|kill|dead|died|die|dies|deaths?|slain|murdered|"
               r"massacred|executed|lost\s+their\s+lives|perished|fatalities|bodies|"
               r"shot\s+dead|shot\s+to\s+death|shot\s+and\s+killed|gunned\s+down|beheaded|lynched|"
-              r"(?:stabbed|beaten|burned|burnt|hacked|crushed|trampled)\s+to\s+death",
+              r"(?:stabbed|beaten|burned|burnt|hacked|crushed|trampled|strangled|tortured|"
+              r"bludgeoned|stoned|clubbed)\s+to\s+death",
     "wounded": r"wounded|wounding|wounds|injured|injuring|injures|injuries|hurt|"
                r"hospitali[sz]ed",
     "captured": r"captured|capturing|capture|taken\s+prisoner|taken\s+captive|seized",
@@ -56,7 +57,9 @@ _PERSON = (r"man|woman|boy|girl|child|person|policeman|policewoman|soldier|civil
            r"shopkeeper|businessman|suspect|thief|wife|husband|son|daughter|mother|father|"
            r"brother|sister|owner|activist|lawyer|judge|candidate|councillor|councilor|elder|victim|"
            r"bodyguard|deputy|sibling|nephew|niece|cousin|relative|employee|ranger|vendor|prisoner|"
-           r"laborer|labourer|dealer|personnel|patient|detainee|protester|demonstrator")
+           r"laborer|labourer|dealer|personnel|patient|detainee|protester|demonstrator|adolescent|"
+           r"teen|youth|minor|pedestrian|motorcyclist|cyclist|rider|conductor|hostage|pupil|"
+           r"[a-z]+man|[a-z]+woman")
 
 _PERSON_HEAD = re.compile(rf"\b(?:{_PERSON})(?:s|es|men)?$|\b(?:men|women|people|children)$",
                           re.IGNORECASE)
@@ -103,13 +106,25 @@ PATTERNS = [
     ("pair", re.compile(rf"\b(?:the|a|an|one)\s+(?P<num>)(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?"
                         rf"(?:{_PERSON})\s+and\s+(?:the|a|an|one|his|her|their)\s+"
                         rf"(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+(?:(?:were|have\s+been|"
-                        rf"had\s+been|also|later|both)\s+)*(?P<verb>{_ANY_KIND})\b",
+                        rf"had\s+been|also|later|both|found|reportedly)\s+)*(?P<verb>{_ANY_KIND})\b",
                         re.IGNORECASE)),
+    # "both victims died", "both men were killed"
+    ("both", re.compile(rf"\b(?P<num>both)\s+(?:of\s+the\s+)?(?P<victims>(?:[a-z][\w-]*\s+)?"
+                        rf"(?:(?:{_PERSON})s|men|women|children|people))\s+(?:(?:were|have\s+been|"
+                        rf"had\s+been|later|also|reportedly)\s+)*(?P<verb>{_ANY_KIND})\b",
+                        re.IGNORECASE)),
+    # "a body was found", "the body of a woman was found"
+    ("a_body", re.compile(rf"\b(?P<num>an?|one|the)\s+(?:dead\s+|decomposed\s+|charred\s+|"
+                          rf"burned\s+|lifeless\s+)?(?P<verb>body)\s+(?:of\s+(?P<victims>an?\s+"
+                          rf"(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+)?(?:with\s+[^.;]{{0,60}}?)?"
+                          rf"(?:was|has\s+been|had\s+been)\s+(?:found|discovered|recovered)\b",
+                          re.IGNORECASE)),
     # "killed 10 policemen", "wounding at least seven", "killing more than 100 soldiers"
     ("verb_num", re.compile(rf"\b(?P<verb>{_ANY_KIND})\s+{_QNUM}(?:[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?"
                             rf"{_VICTIMS})?(?=[\s.,;:)'\"”]|$)", re.IGNORECASE)),
     # "more than 100 soldiers were killed", "around 28 captured", "45 dead", "two people died"
     ("num_verb", re.compile(rf"(?<![\w-])[\"“]?{_QNUM}(?:[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?{_VICTIMS})?[\"”]?"
+                            rf"(?:[ \t]*\([^()]{{1,60}}\))?"
                             rf"(?P<incl>,\s*including\s[^,.;]{{1,40}},)?"
                             rf"\s+(?:(?:{_AUX})\s+)*(?P<verb>{_ANY_KIND})\b", re.IGNORECASE)),
     # "the death of at least 50 people", "the deaths of hundreds of soldiers"
@@ -140,7 +155,7 @@ PATTERNS = [
                             rf"(?:{_PERSON}))\s+(?:(?:later|also|subsequently|then)\s+)?"
                             rf"(?P<verb>died|perished|succumbed)\b", re.IGNORECASE)),
     # "a man was found dead", "a policeman was killed"
-    ("one", re.compile(rf"\b(?P<num>an?|one)\s+(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+"
+    ("one", re.compile(rf"\b(?P<num>an?|one|the)\s+(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+"
                        rf"(?:was|has\s+been|had\s+been|is)\s+(?:also\s+)?(?:found\s+)?"
                        rf"(?P<verb>{_ANY_KIND})\b", re.IGNORECASE)),
 ]
@@ -148,8 +163,9 @@ PATTERNS = [
 
 # patterns whose figure is a death whatever their verb ("shot ... to death"), and those
 # whose count the words fix (one person named by role, two joined by "and")
-_DEATH_PATTERNS = {"toll", "obj_death", "obj_death_one", "one_died"}
-_FIXED = {"the_one": 1, "obj_death_one": 1, "one_died": 1, "pair": 2}
+_DEATH_PATTERNS = {"toll", "obj_death", "obj_death_one", "one_died", "a_body"}
+_FIXED = {"the_one": 1, "obj_death_one": 1, "one_died": 1, "a_body": 1, "one": 1, "pair": 2,
+          "both": 2}
 _ONE_WORDS = {"a", "an"}
 
 
@@ -189,13 +205,16 @@ def _range(qual: str | None, value: int) -> tuple[int | None, int | None, bool]:
 
 
 _KIND_WORD = re.compile(rf"\b(?:{_ANY_KIND})\b", re.IGNORECASE)
+# what opens a paragraph to the patterns: a casualty word, or "body" ("the body of a woman
+# was found"), which is no casualty word where it stands alone ("a governing body")
+_PARAGRAPH_WORD = re.compile(rf"\b(?:{_ANY_KIND}|body)\b", re.IGNORECASE)
 
 
 # Every pattern starts at a casualty word or at a number (or its qualifier); trying only the
 # words that can open one (rather than every character, as finditer does) keeps the long
 # alternations cheap.
 _TOKEN = re.compile(r"[\"“]|\w+")
-_NUMBER_PATTERNS = {"num_verb", "among", "one", "pair", "one_died"}
+_NUMBER_PATTERNS = {"num_verb", "among", "one", "pair", "one_died", "a_body", "both"}
 
 
 def _top_level(alternation: str) -> list[str]:
@@ -218,7 +237,7 @@ def _first_words(alternation: str) -> re.Pattern[str]:
 
 
 _VERB_FIRST = _first_words(_ANY_KIND_FLAT + "|death|leaving|left|abduction|arrest|capture|number|body")
-_NUMBER_FIRST = _first_words(f"{_QUAL}|{_VAGUE_FLAT}|{'|'.join(NUMBER_WORDS)}|between")
+_NUMBER_FIRST = _first_words(f"{_QUAL}|{_VAGUE_FLAT}|{'|'.join(NUMBER_WORDS)}|between|both")
 
 
 @lru_cache(maxsize=16384)
@@ -248,7 +267,7 @@ def _casualty_paragraphs(text: str) -> list[tuple[int, int]]:
         pos = t.start()
         if (windows and pos < windows[-1][1]) or not _opens(t.group().lower())[0]:
             continue
-        m = _KIND_WORD.match(text, pos)
+        m = _PARAGRAPH_WORD.match(text, pos)
         if not m:
             continue
         lo = text.rfind("\n", 0, pos) + 1
@@ -401,7 +420,7 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
                 "start": start, "end": end, "text": text[start:end], "kind": kind,
                 "min": vmin, "max": vmax, "approx": approx, "vague": vague,
                 "victims": victims, "subset": name == "among", "repeat": False,
-                "definite": (g.get("qual") or "").lower() == "the",
+                "definite": (g.get("qual") or g.get("num") or "").lower() == "the",
                 "rules": rules,
             })
     found.sort(key=lambda f: f["start"])
@@ -571,6 +590,28 @@ _INCLUDING = re.compile(r"\b(?:including|among\s+them|of\s+whom|among\s+the\s+de
                         re.IGNORECASE)
 
 
+# victims that name no one in particular: a figure of them may tell any earlier one again
+_ANYONE = {"people", "person", "persons", "individual", "individuals", "other", "others",
+           "victim", "victims", "body", "bodies", "civilian", "civilians", "one", "ones"}
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    return word[:-3] + "man" if word.endswith("men") else re.sub(r"(?<=[a-z])e?s$", "", word)
+
+
+def _others(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two figures count different people: "a woman died and the man died", not
+    "100 soldiers" and "100 soldiers and militia fighters"."""
+    words_a = (a.get("victims") or "").split()
+    words_b = (b.get("victims") or "").split()
+    if not words_a or not words_b or words_a[-1].lower() in _ANYONE \
+            or words_b[-1].lower() in _ANYONE:
+        return False
+    heads_a, heads_b = {_singular(w) for w in words_a}, {_singular(w) for w in words_b}
+    return _singular(words_a[-1]) not in heads_b and _singular(words_b[-1]) not in heads_a
+
+
 def _mark_subsets_and_repeats(text: str, found: list[dict[str, Any]]) -> None:
     seen: list[dict[str, Any]] = []
     for f in found:
@@ -578,7 +619,7 @@ def _mark_subsets_and_repeats(text: str, found: list[dict[str, Any]]) -> None:
         if _INCLUDING.search(before) and seen:
             f["subset"] = True
         same = [p for p in seen if p["kind"] == f["kind"] and p["min"] == f["min"]
-                and p["max"] == f["max"]]
+                and p["max"] == f["max"] and not _others(p, f)]
         if same and (f["definite"] or not f["vague"]):
             f["repeat"] = True
         seen.append(f)

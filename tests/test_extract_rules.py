@@ -135,6 +135,16 @@ def test_casualty_lists(sentence, expected):
     ("A farmer was abducted and beaten to death.", [("kidnapped", 1), ("killed", 1)]),
     # the bodies of the dead are not wounded, whatever wounds they show
     ("The bodies of 3 men with stab wounds were found in a ditch.", [("killed", 3)]),
+    ("The body of a fisherman was found on the beach.", [("killed", 1)]),
+    ("A charred body was discovered in the car.", [("killed", 1)]),
+    ("Both passengers died at the scene.", [("killed", 2)]),
+    ("A teacher and a pupil were found dead in the school.", [("killed", 2)]),
+    ("The hostage had been strangled to death.", [("killed", 1)]),
+    # two people told apart are two figures, not one told again
+    ("A girl died at the scene and the driver died later in hospital.",
+     [("killed", 1), ("killed", 1)]),
+    # a breakdown in brackets between the count and its verb
+    ("Seven villagers (three men and four women) were killed.", [("killed", 7)]),
 ])
 def test_deaths_without_a_count(sentence, expected):
     figures = [f for f in find_casualties(sentence) if not f["repeat"]]
@@ -146,6 +156,8 @@ def test_deaths_without_a_count(sentence, expected):
     "He was killed over a land dispute in the north.",
     "A brawl broke out and the crowd scattered.",
     "Two thieves who had robbed a store were lynched.",
+    "A governing body said the rules were clear.",
+    "Both sides agreed to stop the shelling.",
 ])
 def test_a_is_no_count_of_a_thing(sentence):
     assert all(f["min"] != 1 or f["kind"] != "killed" or f["victims"]
