@@ -415,6 +415,8 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
             start, end, victims = _figure_extent(name, m, text, victims)
             if any(s < end and start < e for s, e in taken):
                 continue
+            if _BACKGROUND.search(text, max(0, start - 70), start):
+                continue  # "a protest over the death of a student": no casualty of this report
             taken.append((start, end))
             found.append({
                 "start": start, "end": end, "text": text[start:end], "kind": kind,
@@ -438,6 +440,18 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
             f.update(kind="missing", dead_or_missing=True, end=joined.end(),
                      text=text[f["start"]:joined.end()])
     return found
+
+
+# deaths that are the cause or background of what is reported, not its casualties: "a
+# protest over the death of", "justice for a youth who was killed", "the family of a man
+# who died", "in retaliation for the killing of"
+_BACKGROUND = re.compile(
+    r"(?:\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march(?:ed|es|ing)?|vigil\w*|"
+    r"outrage\w*|anger|angry|condemn\w*|mourn\w*|justice|compensation|retaliation|revenge|"
+    r"aveng\w+|inquiry|investigation|trial|accused|charged|demand\w*)\b[^.;]{0,50}?"
+    r"\b(?:over|against|for|into|about|of)\s+(?:the\s+|an?\s+)?"
+    r"(?:alleged\s+|recent\s+|earlier\s+)?|\b(?:family|families|relatives|friends|parents|"
+    r"widow|killers?|murderers?)\s+of\s+)\Z", re.IGNORECASE)
 
 
 # an ACLED coder's own reading of the reports: "Fatalities coded as 3 (VoJ reported 6)",

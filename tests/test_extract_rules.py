@@ -181,6 +181,21 @@ def test_ranges_keep_both_ends(sentence, lo, hi):
     assert (figure["min"], figure["max"]) == (lo, hi)
 
 
+@pytest.mark.parametrize("sentence,killed", [
+    # the death a protest, a trial or a revenge is about is no casualty of the report
+    ("Hundreds marched against the killing of a teenager by police.", 0),
+    ("Farmers blocked the road, demanding justice for a herder who was shot dead.", 0),
+    ("The widow of a miner who died in the collapse spoke to reporters.", 0),
+    ("The raid came in retaliation for the deaths of 4 guards last month.", 0),
+    # what happens during or after it is
+    ("The rally ended after 3 people were killed by gunfire.", 3),
+    ("During a protest against the tax, police killed 2 demonstrators.", 2),
+])
+def test_a_death_that_is_the_background_counts_no_one(sentence, killed):
+    assert sum(f["min"] for f in find_casualties(sentence)
+               if f["kind"] == "killed" and not f["repeat"] and not f["subset"]) == killed
+
+
 def test_the_acled_rules_take_the_coder_s_own_figure():
     note = ("Insurgents attacked a checkpoint, killing 6 soldiers according to one source. "
             "Fatalities coded as 2 (a local source reported 6).")
