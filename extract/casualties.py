@@ -59,7 +59,7 @@ _PERSON = (r"man|woman|boy|girl|child|person|policeman|policewoman|soldier|civil
            r"bodyguard|deputy|sibling|nephew|niece|cousin|relative|employee|ranger|vendor|prisoner|"
            r"laborer|labourer|dealer|personnel|patient|detainee|protester|demonstrator|adolescent|"
            r"teen|youth|minor|pedestrian|motorcyclist|cyclist|rider|conductor|hostage|pupil|"
-           r"[a-z]+man|[a-z]+woman")
+           r"[a-z]+man|[a-z]+woman|perpetrator|assailant|attacker|suspect|son|commander")
 
 _PERSON_HEAD = re.compile(rf"\b(?:{_PERSON})(?:s|es|men)?$|\b(?:men|women|people|children)$",
                           re.IGNORECASE)
@@ -141,7 +141,7 @@ PATTERNS = [
                          re.IGNORECASE)),
     # "killed the village head", "abducted the driver": one person, named by role
     ("the_one", re.compile(rf"\b(?P<verb>{_ANY_KIND})\s+(?P<qual>the)\s+(?P<num>)"
-                           rf"(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\b", re.IGNORECASE)),
+                           rf"(?P<victims>(?:\w[\w-]*\s+){{0,2}}?(?:{_PERSON}))\b", re.IGNORECASE)),
     # "shot two men to death", "stabbed the driver to death", "shot him dead": the verb
     # before its victims, the death after them
     ("obj_death", re.compile(rf"\b(?P<verb>shot|stabbed|hacked|beaten|burned|burnt)\s+{_QNUM}"
@@ -151,11 +151,11 @@ PATTERNS = [
                                  rf"{{0,2}}?(?:{_PERSON}))\s+(?:to\s+death|dead)\b",
                                  re.IGNORECASE)),
     # "the driver died", "the victim later died in hospital"
-    ("one_died", re.compile(rf"\b(?P<num>an?|one|the)\s+(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?"
+    ("one_died", re.compile(rf"\b(?P<num>an?|one|the)\s+(?P<victims>(?:\w[\w-]*\s+){{0,2}}?"
                             rf"(?:{_PERSON}))\s+(?:(?:later|also|subsequently|then)\s+)?"
                             rf"(?P<verb>died|perished|succumbed)\b", re.IGNORECASE)),
     # "a man was found dead", "a policeman was killed"
-    ("one", re.compile(rf"\b(?P<num>an?|one|the)\s+(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+"
+    ("one", re.compile(rf"\b(?P<num>an?|one|the)\s+(?P<victims>(?:\w[\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+"
                        rf"(?:was|has\s+been|had\s+been|is)\s+(?:also\s+)?(?:found\s+)?"
                        rf"(?P<verb>{_ANY_KIND})\b", re.IGNORECASE)),
 ]
@@ -280,6 +280,9 @@ _ITEM = rf"{_QNUM}\s+(?:of\s+)?{_VICTIMS_ALL}"
 _ITEM_AFTER = re.compile(rf"(?:,\s*and|,|\s+and)\s+{_ITEM}(?=[\s.,;:)]|$)", re.IGNORECASE)
 _ITEM_BEFORE = re.compile(rf"(?<![\w-]){_ITEM}\s*(?:,\s*and|,|\band)\s*$", re.IGNORECASE)
 _ENDS_ON_VERB = re.compile(rf"\b(?:{_ANY_KIND_FLAT})$", re.IGNORECASE)
+# "3 militants were killed, injured or captured", "12 killed or wounded"
+_OR_WOUNDED = re.compile(r"(?:\s*,\s*(?:injured|wounded|captured|arrested))*\s*,?\s+or\s+"
+                         r"(?:injured|wounded|captured|arrested|hurt)\b", re.IGNORECASE)
 # "380 people died or went missing": a count of the dead and the missing together
 _OR_MISSING = re.compile(r"\s+or\s+(?:went\s+|are\s+|were\s+|remain\s+)?(?:missing|"
                          r"unaccounted\s+for)\b", re.IGNORECASE)
@@ -439,6 +442,10 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
         if joined:  # not a toll of the killed: the dead are somewhere inside it
             f.update(kind="missing", dead_or_missing=True, end=joined.end(),
                      text=text[f["start"]:joined.end()])
+        either = _OR_WOUNDED.match(text, f["end"]) if f["kind"] == "killed" else None
+        if either:  # "killed or injured": the dead are among them, how many is not said
+            f.update(kind="wounded", dead_or_wounded=True, end=either.end(),
+                     text=text[f["start"]:either.end()])
     return found
 
 

@@ -143,6 +143,12 @@ def test_casualty_lists(sentence, expected):
     # two people told apart are two figures, not one told again
     ("A girl died at the scene and the driver died later in hospital.",
      [("killed", 1), ("killed", 1)]),
+    # ages and roles before the person
+    ("A 19-year-old student was killed by a stray bullet.", [("killed", 1)]),
+    ("The attacker died in the exchange of fire.", [("killed", 1)]),
+    # the dead are among them, how many is not said
+    ("Nine guards were killed or wounded in the ambush.", [("wounded", 9)]),
+    ("Four rebels were killed, injured or captured.", [("wounded", 4)]),
     # a breakdown in brackets between the count and its verb
     ("Seven villagers (three men and four women) were killed.", [("killed", 7)]),
 ])
