@@ -65,7 +65,7 @@ _PERSON_HEAD = re.compile(rf"\b(?:{_PERSON})(?:s|es|men)?$|\b(?:men|women|people
                           re.IGNORECASE)
 
 # a range: "between 40 and 55", "10-15", "30 to 45" (its low end; `num` is its high end)
-_LOW = (rf"(?:between[ \t]+(?P<lo>{NUMBER_PATTERN})[ \t]+and[ \t]+|(?P<lo2>\d+)[ \t]*[-–][ \t]*(?=\d)|"
+_LOW = (rf"(?:between[ \t]+(?P<lo>{NUMBER_PATTERN})[ \t]+(?:and|to)[ \t]+|(?P<lo2>\d+)[ \t]*[-–][ \t]*(?=\d)|"
         rf"(?P<lo3>\d+|{'|'.join(NUMBER_WORDS)})[ \t]+to[ \t]+)")
 _QNUM = (rf"(?:(?P<qual>{_QUAL})[ \t]+)?{_LOW}?(?P<num>{NUMBER_PATTERN}|(?P<vague>{_VAGUE}))"
          rf"(?P<more>[ \t]+(?:or[ \t]+more|and[ \t]+more|plus))?")
@@ -114,7 +114,7 @@ PATTERNS = [
                         rf"had\s+been|later|also|reportedly)\s+)*(?P<verb>{_ANY_KIND})\b",
                         re.IGNORECASE)),
     # "a body was found", "the body of a woman was found"
-    ("a_body", re.compile(rf"\b(?P<num>an?|one|the)\s+(?:dead\s+|decomposed\s+|charred\s+|"
+    ("a_body", re.compile(rf"\b(?P<num>an?|one|the|his|her)\s+(?:dead\s+|decomposed\s+|charred\s+|"
                           rf"burned\s+|lifeless\s+)?(?P<verb>body)\s+(?:of\s+(?P<victims>an?\s+"
                           rf"(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+)?(?:with\s+[^.;]{{0,60}}?)?"
                           rf"(?:was|has\s+been|had\s+been)\s+(?:found|discovered|recovered)\b",
@@ -237,7 +237,7 @@ def _first_words(alternation: str) -> re.Pattern[str]:
 
 
 _VERB_FIRST = _first_words(_ANY_KIND_FLAT + "|death|leaving|left|abduction|arrest|capture|number|body")
-_NUMBER_FIRST = _first_words(f"{_QUAL}|{_VAGUE_FLAT}|{'|'.join(NUMBER_WORDS)}|between|both")
+_NUMBER_FIRST = _first_words(f"{_QUAL}|{_VAGUE_FLAT}|{'|'.join(NUMBER_WORDS)}|between|both|his|her")
 
 
 @lru_cache(maxsize=16384)
@@ -486,7 +486,7 @@ def _coded_total(text: str, found: list[dict[str, Any]]) -> None:
 
 
 # "was abducted and later killed", "were wounded and then shot dead": the same people die
-_AND_KILLED = re.compile(rf"\s+and\s+(?:(?:later|then|subsequently|eventually|was|were|"
+_AND_KILLED = re.compile(rf"(?:\s+by\s+[^,.;]{{1,40}}?)?\s+and\s+(?:(?:later|then|subsequently|eventually|was|were|"
                          rf"had\s+been|been)\s+)*(?P<verb>{KIND_WORDS['killed']})\b",
                          re.IGNORECASE)
 

@@ -133,6 +133,8 @@ def test_casualty_lists(sentence, expected):
     # the same people, a second fate: kidnapped, then killed
     ("Three engineers were kidnapped and later killed.", [("kidnapped", 3), ("killed", 3)]),
     ("A farmer was abducted and beaten to death.", [("kidnapped", 1), ("killed", 1)]),
+    ("A trader was abducted by masked men and shot dead.", [("kidnapped", 1), ("killed", 1)]),
+    ("A man was stopped at a checkpoint and his body was found later.", [("killed", 1)]),
     # the bodies of the dead are not wounded, whatever wounds they show
     ("The bodies of 3 men with stab wounds were found in a ditch.", [("killed", 3)]),
     ("The body of a fisherman was found on the beach.", [("killed", 1)]),
@@ -178,6 +180,7 @@ def test_a_is_no_count_of_a_thing(sentence):
     ("12-18 fighters died in the clashes.", 12, 18),
     ("Some 30 to 40 people were wounded.", 30, 40),
     ("The landslide left four to six dead.", 4, 6),
+    ("Shelling killed between 3 to 5 herders.", 3, 5),
     # not ranges: a compound number, a span of years
     ("Thirty-two miners were killed.", 32, 32),
     ("The 2014-15 drought killed 9 herders.", 9, 9),
