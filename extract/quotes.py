@@ -19,7 +19,10 @@ _SPEECH = (r"said|says|say|told|tells|tell|added|adds|stated|states|explained|ex
            r"joked|jokes|quipped|boasted|boasts|branded|brands|blasted|slammed|praised|"
            r"criticized|criticised|denounced|denied|denies|charged|accused|accuses|"
            r"testified|sang|sings|shouted|yelled|chanted|read|reads|wrote|"
-           r"according\s+to")
+           r"implored|implores|lamented|laments|pleaded|pleads|cautioned|cautions|observed|"
+           r"mused|exclaimed|stressed|stresses|emphasi[sz]ed|emphasi[sz]es|reiterated|"
+           r"countered|retorted|whispered|screamed|cried|sighed|grumbled|recounted|"
+           r"chimed\s+in|put\s+it|according\s+to")
 _PARTICIPLE = (r"saying|adding|asking|telling|calling|writing|noting|arguing|insisting|"
                r"warning|urging|claiming|describing|promising|vowing|declaring|explaining|"
                r"stating|encouraging|denouncing|branding|praising|accusing|referring")
@@ -35,7 +38,8 @@ _MENTION = (r"(?P<who>(?:he|she|they|it|we|I|"
 _APPOSITIVE = r"(?:\s*\([^()\n]{1,20}\))?(?:,[^,\"“”\n]{1,90}){0,2}?,?"
 AFTER = [
     # ", Jamili also said" / "he said" / "said a police officer"
-    re.compile(rf"^[,.]?\s*{_MENTION}{_APPOSITIVE}\s+(?:also\s+|later\s+|then\s+)?(?:{_SPEECH})\b"),
+    re.compile(rf"^[,.]?\s*(?:as\s+)?{_MENTION}{_APPOSITIVE}\s+(?:also\s+|later\s+|then\s+)?"
+               rf"(?:{_SPEECH})\b"),
     re.compile(rf"^[,.]?\s*(?:{_SPEECH})\s+{_MENTION}(?=[.,;]|\s+(?:in|on|at|to|during|who|of)\b|$)"),
     # a signed quote: "…” ― Sonya Herridge
     re.compile(r"^\s*[―—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"),
@@ -44,6 +48,9 @@ BEFORE = [
     # "X said:" / "X told reporters," / "according to X," / "X claims to have"
     re.compile(rf"{_MENTION}\s+(?:also\s+)?(?:{_SPEECH})(?:\s+(?:\w+\s+){{0,3}}?)?(?:\s+that)?\s*[,:]?\s*$"),
     re.compile(rf"{_MENTION}\s+(?:claims?|claimed)\s+(?:to\s+have|that)\s*$"),
+    # "the agency quoted General Ali Saeed as saying": the one quoted speaks, not the agency
+    re.compile(rf"\bquot(?:ed|es|ing)\s+{_MENTION}\s+as\s+(?:saying|telling\s+\w+)"
+               rf"(?:\s+that)?\s*[,:]?\s*$"),
     re.compile(r"(?P<adding>\badding(?:\s+that)?)\s*,?\s*$"),
 ]
 _ANY_VERB_AFTER = re.compile(r"\s*(?P<who>[Hh]e|[Ss]he|[Tt]hey|I|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"
@@ -61,7 +68,8 @@ _LINK_WORDS = {"that", "which", "who", "whom", "and", "but", "or", "because", "w
 # how far back (characters) "she says" still points at the last speaker rather than
 # at a person named since
 _PRONOUN_REACH = 250
-_DETERMINERS = {"the", "a", "an", "every", "this", "that", "his", "her", "their", "its"}
+_DETERMINERS = {"the", "a", "an", "every", "this", "that", "his", "her", "their", "its",
+                "another"}
 _NOT_SPEAKERS = {"this", "there", "here", "what", "which", "that", "who", "one", "you", "me"}
 
 
@@ -117,7 +125,11 @@ def find_quotes(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any
         kind = "direct" if not sentence_before.strip() else "mixed"
         # a mention never reaches back across the previous quote
         sentence_before = re.split(r"[”»]\s*|\"\s+", sentence_before)[-1]
-        who, adding = _attribution(text, start, end, before, sentence_before, after)
+        label = _TRANSCRIPT.match(text, start + 1)
+        if label:  # a transcript's turn: "WALLACE: If I may, sir, …"
+            who, adding = (label.start("who"), label.end("who")), False
+        else:
+            who, adding = _attribution(text, start, end, before, sentence_before, after)
         if who is None and kind == "direct":
             who = _colon_lead_in(text, line_start)
         speaker = None
@@ -166,9 +178,27 @@ def _attribution(text: str, start: int, end: int, before: str, sentence_before: 
     return _in_sentence(sentence_before, offset), False
 
 
+# words that are never who spoke, alone: a count, a time, a conjunction
+_NEVER_ALONE = {"two", "three", "four", "five", "several", "many", "some", "when", "later",
+                "then", "while", "after", "before", "today", "yesterday", "now", "both"}
+
+
+# a transcript's speaker label opening the quoted turn
+_TRANSCRIPT = re.compile(r"(?P<who>[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,2}):\s")
+_COUNTED = {"one", "two", "three", "four", "five", "several", "some", "many", "both"}
+
+
 def _is_mention(words: str) -> bool:
-    """A capitalised name, a pronoun or a description ("the group"), not "and" or "the level"."""
-    first = words.split()[0]
+    """A capitalised name, a pronoun, a description ("the group", "another witness") or a
+    role before a name ("spokesman John Kirby"), not "and", "the level" or "When"."""
+    parts = words.split()
+    first = parts[0]
+    if len(parts) == 1 and first.lower() in _NEVER_ALONE:
+        return False
+    if first[:1].islower() and first.isalpha() and any(w[:1].isupper() for w in parts[1:]):
+        return True  # "said spokesman John Kirby"
+    if len(parts) > 1 and first.lower() in _COUNTED:
+        return True  # "said one witness", "two residents said"
     return first[:1].isupper() or first.lower() in _PRONOUNS | _DETERMINERS
 
 

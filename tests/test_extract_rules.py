@@ -288,6 +288,35 @@ def test_speaker_patterns(text, expected):
     assert _speakers(text) == expected
 
 
+@pytest.mark.parametrize("text,mention", [
+    # a role in lower case before the name
+    ('"We have enough water for a week," said spokeswoman Ines Carvalho.', "Ines Carvalho"),
+    # speech verbs beyond said and told
+    ('"Please let the trucks through tonight," she implored.', "she"),
+    ('"The town will not recover from this," lamented Mayor Tomas Berg.', "Tomas Berg"),
+    ('"Nobody saw the water coming that fast," as Hana Sato put it.', "Hana Sato"),
+    # the one quoted as saying speaks, not the agency that quotes
+    ('The radio quoted Colonel Idris Bello as saying "the bridge is open again".', "Idris Bello"),
+    # a transcript's turn names its speaker
+    ('"MODERATOR: Let us turn to the budget and the new tax on fuel."', "MODERATOR"),
+    # a count with its noun is a speaker; a follow-on voice is another one
+    ('"The shelling went on all night," said one resident.', "one resident"),
+    ('"We slept in the car for two nights," said another.', "another"),
+])
+def test_more_ways_of_saying_who_spoke(text, mention):
+    [quote] = extract(text, None)["quotes"]
+    assert text[quote["speaker_start"]:quote["speaker_end"]] == mention
+
+
+@pytest.mark.parametrize("text", [
+    '"The convoy left before the curfew began," Two said.',
+    '"It was dark when the lights went out," When said.',
+])
+def test_words_that_are_never_speakers(text):
+    [quote] = extract(text, None)["quotes"]
+    assert quote["speaker_start"] is None
+
+
 def test_scare_quotes_are_not_quotes():
     assert extract('He called it a "caliphate" on Friday.', None)["quotes"] == []
 
