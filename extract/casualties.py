@@ -486,9 +486,9 @@ def _coded_total(text: str, found: list[dict[str, Any]]) -> None:
 
 
 # "was abducted and later killed", "were wounded and then shot dead": the same people die
-_AND_KILLED = re.compile(rf"(?:\s+by\s+[^,.;]{{1,40}}?)?\s+and\s+(?:(?:later|then|subsequently|eventually|was|were|"
-                         rf"had\s+been|been)\s+)*(?P<verb>{KIND_WORDS['killed']})\b",
-                         re.IGNORECASE)
+_AND_KILLED = re.compile(rf"(?:\s+by\s+[^,.;]{{1,40}}?)?\s+and\s+(?:(?:later|then|subsequently|"
+                         rf"eventually|was|were|had\s+been|been)\s+)*"
+                         rf"(?P<verb>{KIND_WORDS['killed']})\b", re.IGNORECASE)
 
 
 def _killed_after(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
