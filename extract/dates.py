@@ -56,6 +56,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "in April", "last April", "since April", "April's"
     ("month", re.compile(rf"\b(?P<mod>(?i:in|since|last|next|this|until|by|from|early|late|mid|"
                          rf"during|of|before|after|through))[-\s]+(?P<mon>{_MON})\b(?!\s+\d)")),
+    # "the third quarter of 2009", "third-quarter profit", "Q3 2009", "the latest quarter"
+    ("quarter", re.compile(rf"\b(?:(?i:the|this\s+year's|last\s+year's)\s+)?(?:(?P<mod>(?i:latest|"
+                           rf"last|previous|past|current|recent|most\s+recent|year-ago|year-earlier|"
+                           rf"same))\s+)?(?:(?i:fiscal|calendar)\s+)?(?:(?P<ord>(?i:first|second|third|"
+                           rf"fourth|1st|2nd|3rd|4th))[-\s])?(?i:quarter)(?![-\s]?(?i:finals?))(?:\s+(?:(?i:of)\s+)?"
+                           rf"(?P<year>{_YEAR}))?\b|\bQ(?P<qn>[1-4])[\s-]+(?P<qyear>{_YEAR})\b")),
     ("year", re.compile(rf"\b(?P<mod>(?i:in|since|of|by|from|until|during|before|after|early|late|"
                         rf"mid|through|between|and|to))[-\s]+(?P<year>{_YEAR})\b(?![\d,.]\d|\s+(?:people|"
                         rf"soldiers|troops|men|women|children|persons)\b)")),
@@ -67,6 +73,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                           rf"(?=\s+(?:[A-Z]|[a-z]+(?<!s)\b|[a-z]+ss\b))")),
 ]
 
+_ORDINAL_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2,
+                    "3rd": 3, "4th": 4}
 _FUTURE_CUE = re.compile(r"\b(?:will|shall|would|next|upcoming|scheduled|due|plans?|planned|"
                          r"expected|going to|set to)\b", re.I)
 # "announced Friday that it will…": a past verb right before the date settles its tense,
@@ -254,6 +262,42 @@ def _named_month(g, m, text, pub) -> Resolved:
     return f"{year:04d}-{month:02d}", "month"
 
 
+def _quarter(g, m, text, pub) -> Resolved:
+    """A quarter resolved against publication: a numbered one of the year it speaks of
+    (one not begun yet is last year's, unless the clause looks ahead), "the quarter" or
+    "the latest quarter" the last one ended, "the current quarter" the one running."""
+    if g.get("qn"):
+        return f"{g['qyear']}-Q{g['qn']}", "quarter"
+    mod = " ".join((g.get("mod") or "").lower().split())
+    prefix = m.group().lower()
+    if not g.get("ord") and not mod and not prefix.startswith("the") and not g.get("year"):
+        return None  # "a quarter of the vote", "quarter-final": no calendar quarter
+    year = int(g["year"]) if g.get("year") else None
+    if pub is None and year is None:
+        return None, "quarter"
+    if g.get("ord"):
+        n = _ORDINAL_QUARTER[g["ord"].lower()]
+        if year is None:
+            assert pub is not None
+            current = (pub.month - 1) // 3 + 1
+            year = pub.year if n <= current or _future(text, m.start(), m.end()) \
+                else pub.year - 1
+            if prefix.startswith("last year's") or mod in ("year-ago", "year-earlier"):
+                year -= 1
+    else:
+        if year is not None:
+            return None  # "the quarter of 1990" names none
+        assert pub is not None
+        current = (pub.month - 1) // 3 + 1
+        if mod == "current" or _future(text, m.start(), m.end()):
+            year, n = pub.year, current
+        else:  # the quarter last reported on: the one before this one
+            year, n = (pub.year, current - 1) if current > 1 else (pub.year - 1, 4)
+        if mod in ("year-ago", "year-earlier"):
+            year -= 1
+    return f"{year:04d}-Q{n}", "quarter"
+
+
 def _year(g, m, text, pub) -> Resolved:
     return g["year"], "year"
 
@@ -264,7 +308,7 @@ RESOLVERS = {
     "mdy": _absolute_day, "dmy": _absolute_day, "iso": _iso_day, "numeric": _numeric_date,
     "md": _day_of_month, "dm": _day_of_month, "my": _month_and_year, "relday": _relative_day,
     "ago": _ago, "relunit": _relative_unit, "weekday": _weekday, "month": _named_month,
-    "year": _year, "yearalone": _year, "yearof": _year,
+    "year": _year, "yearalone": _year, "yearof": _year, "quarter": _quarter,
 }
 
 
@@ -301,11 +345,11 @@ _LEAD_IN = re.compile(r"(?:\b(?:on|since|in|during|by|until)\s+)$", re.I)
 _TRIGGER = re.compile(rf"(?P<mon>{_MON})|(?P<wd>{_WD})|(?P<digit>\d+)|(?i:(?P<ago>ago)|"
                       r"(?P<relday>yesterday|today|tomorrow|tonight|night|morning|afternoon|"
                       r"evening)|"
-                      r"(?P<unit>week|month|year))")
+                      r"(?P<unit>week|month|year)|(?P<quarter>quarter|Q[1-4]))")
 _TRIGGER_OF = {"mdy": "mon", "dmy": "mon", "md": "mon", "dm": "mon", "my": "mon",
                "month": "mon", "iso": "digit", "numeric": "digit", "year": "digit",
                "yearalone": "digit", "yearof": "digit", "relday": "relday", "ago": "ago",
-               "relunit": "unit", "weekday": "wd"}
+               "relunit": "unit", "weekday": "wd", "quarter": "quarter"}
 _REACH = 48  # characters a pattern may extend before or after its trigger
 
 

@@ -51,6 +51,32 @@ def test_years_that_name_a_thing_but_not_counts(sentence, years):
     assert [d["text"] for d in find_dates(sentence, "2015-05-15")] == years
 
 
+@pytest.mark.parametrize("sentence,published,expected", [
+    ("Earnings fell in the second quarter.", "2011-08-02", [("the second quarter", "2011-Q2")]),
+    ("Second-quarter sales beat forecasts.", "2011-08-02", [("Second-quarter", "2011-Q2")]),
+    ("The mill closed in the first quarter of 2009.", "2011-08-02",
+     [("the first quarter of 2009", "2009-Q1")]),
+    # a quarter not begun yet is last year's, unless the clause looks ahead
+    ("Orders dropped in the fourth quarter.", "2012-02-10", [("the fourth quarter", "2011-Q4")]),
+    ("The firm will hire in the fourth quarter.", "2012-08-10", [("the fourth quarter", "2012-Q4")]),
+    # the quarter just reported on, and the same one a year before
+    ("Revenue in the latest quarter rose 4%.", "2011-08-02", [("the latest quarter", "2011-Q2")]),
+    ("It compares with the year-ago quarter.", "2011-08-02",
+     [("the year-ago quarter", "2010-Q2")]),
+    ("Results for Q3 2010 were restated.", "2011-08-02", [("Q3 2010", "2010-Q3")]),
+])
+def test_quarters(sentence, published, expected):
+    assert [(d["text"], d["value"]) for d in find_dates(sentence, published)] == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "She won a quarter of the vote.", "They lost in the quarter-final.",
+    "A quarter century passed.",
+])
+def test_quarters_that_are_no_dates(sentence):
+    assert find_dates(sentence, "2011-08-02") == []
+
+
 @pytest.mark.parametrize("sentence", [
     "Whatever may happen, we stay.", "We will march on.", "Sun shines and we sing.",
 ])
