@@ -84,6 +84,17 @@ _PAST_VERB_BEFORE = re.compile(r"\b(?:\w+ed|said|told|was|were|had|began|took|ca
                                r"spoke|wrote|found|sent|fell|rose|led)\s+(?:on\s+)?$", re.I)
 
 
+# "Tuesday said", "Tuesday, police said": a past verb right after the day
+_PAST_AFTER = re.compile(r"(?:'s|’s)?\s*,?\s*(?:\w+\s+){0,2}?(?:said|told|was|were|had|\w+ed|"
+                         r"fell|rose|closed|came|took|made|won|lost|left|hit)\b", re.IGNORECASE)
+# a clause told in the past: "prices had doubled by August" is last August
+_PAST_WORDS = (r"had|was|were|did|said|told|\w+ed|began|took|came|went|made|gave|saw|met|won|"
+               r"lost|left|held|fled|struck|shot|hit|broke|spoke|wrote|found|sent|fell|rose|led|"
+               r"sold|bought|paid|got|ran|set|put|cut|shut|quit|fought|caught|brought|thought|"
+               r"knew|grew|drew|threw|flew|chose|became|stood|sank|swung|beat")
+_PAST_CLAUSE = re.compile(rf"\b(?:{_PAST_WORDS})\b[^.;,]*$", re.IGNORECASE)
+
+
 def _parse_published(published: str | dt.date | None) -> dt.date | None:
     if published is None:
         return None
@@ -235,10 +246,15 @@ def _weekday(g, m, text, pub) -> Resolved:
     mod = (g["mod"] or "").lower()
     if pub is None:
         return None, "day"
-    if mod == "next" or (mod != "last" and _future(text, m.start(), m.end())):
-        delta = (wd - pub.weekday()) % 7 or (7 if mod == "next" else 0)
+    back, ahead = (pub.weekday() - wd) % 7, (wd - pub.weekday()) % 7
+    # a bare weekday that is tomorrow (or six days back): a clause told in no past tense
+    # speaks of tomorrow, which news names by its weekday
+    soon = mod in ("", "on") and ahead == 1 and not _PAST_CLAUSE.search(
+        text, max(0, m.start() - 60), m.start()) and not _PAST_AFTER.match(text, m.end())
+    if mod == "next" or soon or (mod != "last" and _future(text, m.start(), m.end())):
+        delta = ahead or (7 if mod == "next" else 0)
         return (pub + dt.timedelta(days=delta)).isoformat(), "day"
-    delta = (pub.weekday() - wd) % 7
+    delta = back
     if mod == "last" and delta == 0:
         delta = 7
     return (pub - dt.timedelta(days=delta)).isoformat(), "day"
@@ -258,7 +274,11 @@ def _named_month(g, m, text, pub) -> Resolved:
     elif mod == "this":
         year = pub.year
     else:
-        year = _month_year(month, pub, _future(text, m.start(), m.end()))
+        ahead = _future(text, m.start(), m.end())
+        if mod in ("until", "through", "by") and not _PAST_CLAUSE.search(
+                text, max(0, m.start() - 50), m.start()):
+            ahead = True  # "until January", "by August": a time still to come
+        year = _month_year(month, pub, ahead)
     return f"{year:04d}-{month:02d}", "month"
 
 

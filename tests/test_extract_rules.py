@@ -69,6 +69,20 @@ def test_quarters(sentence, published, expected):
     assert [(d["text"], d["value"]) for d in find_dates(sentence, published)] == expected
 
 
+@pytest.mark.parametrize("sentence,published,value", [
+    # a weekday that is tomorrow, in a clause told in no past tense
+    ("The council votes Wednesday on the new budget.", "2016-03-08", "2016-03-09"),
+    ("Police said Wednesday that the road was open.", "2016-03-08", "2016-03-02"),
+    # a month still to come after until, through and by
+    ("The curfew stays in force until February.", "2016-11-20", "2017-02"),
+    ("The bridge should reopen by May.", "2016-11-20", "2017-05"),
+    ("Prices had doubled by May.", "2016-11-20", "2016-05"),
+])
+def test_days_and_months_to_come(sentence, published, value):
+    [date] = find_dates(sentence, published)
+    assert date["value"] == value
+
+
 @pytest.mark.parametrize("sentence", [
     "She won a quarter of the vote.", "They lost in the quarter-final.",
     "A quarter century passed.",
