@@ -166,6 +166,26 @@ def _chunk(lo_hi: tuple[int, int]) -> list[dict]:
     return [_WRITER.article(i) for i in range(lo, hi)]
 
 
+def _ahead(pool, chunks: list[tuple[int, int]], depth: int = 8):
+    """The chunks' articles in order, made at most `depth` chunks ahead of their storing:
+    Pool.imap runs as far ahead as it can, and the writing process is the slower one (a
+    million articles held 9 GB of them in memory)."""
+    from collections import deque
+
+    pending: deque = deque()
+    todo = iter(chunks)
+    for chunk in todo:
+        pending.append(pool.apply_async(_chunk, (chunk,)))
+        if len(pending) >= depth:
+            break
+    while pending:
+        done = pending.popleft().get()
+        nxt = next(todo, None)
+        if nxt is not None:
+            pending.append(pool.apply_async(_chunk, (nxt,)))
+        yield done
+
+
 def build_million_store(path: Path, n: int = 1_000_000, seed_texts: list[str] | None = None,
                         log=print) -> Path:
     """Built once and kept: an existing store of at least n articles is reused."""
@@ -187,7 +207,7 @@ def build_million_store(path: Path, n: int = 1_000_000, seed_texts: list[str] | 
     with Store(tmp) as store, store.bulk_cache(256), \
             multiprocessing.get_context("spawn").Pool(
                 1, _start_writer, (seed_texts,)) as pool:
-        made = pool.imap(_chunk, chunks)
+        made = _ahead(pool, chunks)
         for first in range(0, len(chunks), BATCH // CHUNK):
             with store.write() as conn:
                 for i, art in enumerate(
