@@ -1,8 +1,8 @@
 """Date expressions, resolved against the publication date with their granularity.
 
 Detection is ours (regular expressions that know news style); values are
-computed from the publication date. dateparser parses the numeric forms
-("15/05/2015", "2015.05.15") that the patterns below do not spell out.
+computed from the publication date. Numeric dates ("15/05/2015", "15.05.2015") are read
+day first, month first only when the first number cannot be a month.
 """
 from __future__ import annotations
 
@@ -348,12 +348,13 @@ def _resolve(kind: str, m: re.Match[str], text: str, pub: dt.date | None) -> Res
 
 
 def _numeric(s: str, pub: dt.date | None) -> tuple[str | None, str] | None:
-    import dateparser  # slow to import; only numeric dates need it
-
-    settings: dict[str, Any] = {"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY",
-                                "STRICT_PARSING": True}
-    parsed = dateparser.parse(s, settings=settings)
-    return (parsed.date().isoformat(), "day") if parsed else None
+    """'12/05/2015' or '12.05.2015': day first, as most of the world writes it; month first
+    only when the first number cannot be a month's day ('05/13/2015'). Read directly: the
+    pattern leaves nothing to guess, and a date parser cost 0.4 s to import."""
+    first, second, year = (int(p) for p in re.split(r"[/.]", s))
+    day, month = (first, second) if second <= 12 else (second, first)
+    value = _day(year, month, day) if month <= 12 else None
+    return (value, "day") if value else None
 
 
 # Prefix a match may absorb ("on Friday", "since last year") to report as the expression.

@@ -83,6 +83,20 @@ def test_days_and_months_to_come(sentence, published, value):
     assert date["value"] == value
 
 
+@pytest.mark.parametrize("sentence,value", [
+    ("The ruling of 12/05/2015 stands.", "2015-05-12"),   # day first
+    ("The ruling of 05/13/2015 stands.", "2015-05-13"),   # a 13th month: month first
+    ("The ruling of 31.12.2014 stands.", "2014-12-31"),
+])
+def test_numeric_dates(sentence, value):
+    [date] = find_dates(sentence, "2016-01-01")
+    assert date["value"] == value
+
+
+def test_no_numeric_date_that_is_none():
+    assert find_dates("Code 32/01/2015 and 29/02/2015.", "2016-01-01") == []
+
+
 @pytest.mark.parametrize("sentence", [
     "She won a quarter of the vote.", "They lost in the quarter-final.",
     "A quarter century passed.",
