@@ -315,9 +315,50 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
         if place.title() in gaz or place.title() in countries() or place in COUNTRY_CODES:
             ents.append({"start": m.start("place"), "end": m.end("place"), "text": place,
                          "label": "LOC"})
+    ents = _teams(text, ents)
     ents.sort(key=lambda e: e["start"])
     _resolve_aliases(text, ents)
     return ents
+
+
+# a results line ("Leeds 2 Chelsea 1", "Benetton ( Italy ) 92 Dinamo ( Russia ) 81") and a
+# table's row ("SEATTLE 70 63 .526 5", "Partizan 4 3 1 0 13 3 10"): its names are teams
+_TEAM = (r"[A-Z][\w'.&-]*(?:\s+(?:[A-Z][\w'.&-]*|'s|of|de|del|la|du|am|upon))*"
+         r"(?:\s*\(\s*[A-Z][\w .]*\))?")
+_RESULT_LINE = re.compile(rf"^[ \t]*(?P<a>{_TEAM})[ \t]+\d+[ \t]+(?P<b>{_TEAM})[ \t]+\d+"
+                          rf"(?:[ \t]*\([^()\n]*\))?[ \t]*$", re.MULTILINE)
+_TABLE_ROW = re.compile(rf"^[ \t]*(?P<a>{_TEAM})(?:[ \t]+(?:\d+(?:[ \t]+1/2)?|\d*\.\d+|-)){{2,}}"
+                        rf"[ \t]*$", re.MULTILINE)
+_COUNTRY_TAG = re.compile(r"\s*\(\s*[A-Z][\w .]*\)$")
+
+
+def _teams(text: str, ents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Teams named in results lines and table rows are organisations, and so are their
+    other mentions in the text ("Surrey" in the report of the match is the club)."""
+    spans: list[tuple[int, int]] = []
+    for pattern in (_RESULT_LINE, _TABLE_ROW):
+        for m in pattern.finditer(text):
+            for group in ("a", "b"):
+                if group in pattern.groupindex and m.group(group):
+                    name = _COUNTRY_TAG.sub("", m.group(group))
+                    if name.lower() in COMMON_WORDS or not name.strip():
+                        continue
+                    spans.append((m.start(group), m.start(group) + len(name)))
+    if not spans:
+        return ents
+    names = {text[a:b].casefold() for a, b in spans}
+    kept = [e for e in ents if not any(a < e["end"] and e["start"] < b for a, b in spans)]
+    for e in kept:
+        if e["text"].casefold() in names:
+            e["label"] = "ORG"
+    kept += [{"start": a, "end": b, "text": text[a:b], "label": "ORG"} for a, b in spans]
+    # its mentions the rules passed over ("Elmford held on", opening a sentence)
+    for name in {text[a:b] for a, b in spans}:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.IGNORECASE):
+            if not any(e["start"] < m.end() and m.start() < e["end"] for e in kept):
+                kept.append({"start": m.start(), "end": m.end(), "text": m.group(),
+                             "label": "ORG"})
+    return kept
 
 
 _PAREN_ALIAS = re.compile(r"\s*\((?P<intro>also known as\s+|or\s+)?(?P<a>[A-Z][\w.-]*)"

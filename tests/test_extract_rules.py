@@ -480,3 +480,23 @@ def test_a_bracketed_region_after_a_place_is_not_another_name_for_it():
     assert found["Sialkot city"] == "Sialkot city" and found["Multan"] == "Multan"
     assert found.get("Punjab", "Punjab") == "Punjab"
     assert found["UAE"] == "United Arab Emirates"  # an abbreviation still is one
+
+
+def test_teams_in_results_lines_and_tables_are_organisations():
+    text = ("Results of the regional league on Sunday :\n"
+            "Elmford 3 Castlebridge Rovers 1\n"
+            "Norvale ( Denmark ) 88 Kestrel ( Latvia ) 79\n"
+            "NORTHPORT 61 52 .540 4 1/2\n"
+            "Elmford held on in the rain.")
+    found = {(e["text"], e["label"]) for e in extract(text, None)["entities"]}
+    assert {("Elmford", "ORG"), ("Castlebridge Rovers", "ORG"), ("Norvale", "ORG"),
+            ("Kestrel", "ORG"), ("NORTHPORT", "ORG")} <= found
+    # a team's other mentions are the team too, and the countries stay places
+    assert [e["label"] for e in extract(text, None)["entities"]
+            if e["text"] == "Elmford"] == ["ORG", "ORG"]
+    assert ("Denmark", "LOC") in found
+
+
+def test_a_line_of_prose_with_numbers_names_no_team():
+    text = "Police said 12 people died and 40 were hurt in Lagos on Friday."
+    assert all(e["label"] != "ORG" for e in extract(text, None)["entities"])
