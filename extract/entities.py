@@ -332,10 +332,30 @@ _TABLE_ROW = re.compile(rf"^[ \t]*(?P<a>{_TEAM})(?:[ \t]+(?:\d+(?:[ \t]+1/2)?|\d
 _COUNTRY_TAG = re.compile(r"\s*\(\s*[A-Z][\w .]*\)$")
 
 
+# a place that plays: "Surrey beat Kent", "drew with Leeds", "Ajax v Feyenoord"
+_PLAYS_AFTER = re.compile(r"\s+(?:beat|beats|defeated|thrashed|edged|routed|drew|draw|held|"
+                          r"lost\s+to|won\s+(?:at|against|by|the)|scored|v|vs\.?|versus)\b")
+_NAME_THAT_PLAYS = re.compile(r"(?<![\w-])[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}"
+                              r"(?=\s+(?:beat|beats|defeated|thrashed|edged|routed|drew\s+with)\s+[A-Z])")
+_PLAYS_BEFORE = re.compile(r"\b(?:beat|beats|defeated|thrashed|edged|routed|drew\s+with|"
+                           r"lost\s+to|draw\s+with|v|vs\.?|versus)\s+$")
+
+
 def _teams(text: str, ents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Teams named in results lines and table rows are organisations, and so are their
     other mentions in the text ("Surrey" in the report of the match is the club)."""
     spans: list[tuple[int, int]] = []
+    nations = countries()
+    for m in _NAME_THAT_PLAYS.finditer(text):  # "Yorkshire beat …", opening a sentence
+        if m.group() not in nations and m.group().lower() not in COMMON_WORDS and not any(
+                e["start"] < m.end() and m.start() < e["end"] for e in ents):
+            spans.append((m.start(), m.end()))
+    for e in ents:
+        # a country that plays is still the place, in news style ("England beat Australia")
+        if e["label"] in ("LOC", "MISC") and e["text"] not in nations and (
+                _PLAYS_AFTER.match(text, e["end"])
+                or _PLAYS_BEFORE.search(text, max(0, e["start"] - 14), e["start"])):
+            spans.append((e["start"], e["end"]))
     for pattern in (_RESULT_LINE, _TABLE_ROW):
         for m in pattern.finditer(text):
             for group in ("a", "b"):

@@ -500,3 +500,13 @@ def test_teams_in_results_lines_and_tables_are_organisations():
 def test_a_line_of_prose_with_numbers_names_no_team():
     text = "Police said 12 people died and 40 were hurt in Lagos on Friday."
     assert all(e["label"] != "ORG" for e in extract(text, None)["entities"])
+
+
+def test_a_town_that_beats_another_is_its_team_and_a_country_stays_a_place():
+    text = ("Yorkshire beat Durham by six wickets at Leeds on Monday. Later England beat "
+            "Australia in Perth. Durham had won their last three games.")
+    labels = {}
+    for e in extract(text, None)["entities"]:
+        labels.setdefault(e["text"], set()).add(e["label"])
+    assert labels["Yorkshire"] == {"ORG"} and labels["Durham"] == {"ORG"}
+    assert labels["England"] == {"LOC"} and labels["Australia"] == {"LOC"}
