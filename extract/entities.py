@@ -305,10 +305,28 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
                                                 for m in mid_caps if " " in m))
             if not known or word.lower() in lower_words:
                 continue
+        if len(chunk.toks) > 1 and chunk.toks[0].text in DEMONYMS and not any(
+                t.low in ORG_HEADS or t.low in _JOINERS for t in chunk.toks):
+            # "American Oliver McCall": the nationality, then the person (not "Iraqi army")
+            rest = Chunk(chunk.toks[1:], False, cue=chunk.cue)
+            if _label(text, rest, gaz) == "PER":
+                first = chunk.toks[0]
+                ents.append({"start": first.start, "end": first.end, "text": first.text,
+                             "label": "MISC"})
+                chunk = rest
+                name = _name(text, chunk)
         label = _label(text, chunk, gaz)
         if label is None:
             continue
-        ents.append({"start": chunk.start, "end": chunk.end, "text": name, "label": label})
+        start = chunk.start
+        initial = _INITIAL_BEFORE.search(text, max(0, start - 4), start)
+        if initial and label in ("PER", "MISC") and len(chunk.toks) == 1:
+            # "N. Knight 113": an initial split off by its full stop, and the person
+            start, label = initial.start("initial"), "PER"
+            name = text[start:chunk.end]
+        elif label == "MISC" and len(chunk.toks) == 1 and _FIGURES_AFTER.match(text, chunk.end):
+            label = "PER"  # "Jayasuriya 10-0-43-2", "Lewis 94 not out": a player's figures
+        ents.append({"start": start, "end": chunk.end, "text": name, "label": label})
     # the place a report was filed from, in capitals: a place, though its line is skipped
     for m in _PLACE_DATELINE.finditer(text):
         place = m.group("place")
@@ -321,6 +339,9 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
     return ents
 
 
+_INITIAL_BEFORE = re.compile(r"(?:^|(?<=\s))(?P<initial>[A-Z]\.)\s\Z")
+# a player's figures after a surname: bowling "10-0-43-2", "4-28", a score "56 not out"
+_FIGURES_AFTER = re.compile(r"\s+(?:\d+(?:\.\d)?-\d+(?:-\d+){0,2}|\d+\s+not\s+out|\d+\s*[,;)])")
 # a results line ("Leeds 2 Chelsea 1", "Benetton ( Italy ) 92 Dinamo ( Russia ) 81") and a
 # table's row ("SEATTLE 70 63 .526 5", "Partizan 4 3 1 0 13 3 10"): its names are teams
 _TEAM = (r"[A-Z][\w'.&-]*(?:\s+(?:[A-Z][\w'.&-]*|'s|of|de|del|la|du|am|upon))*"

@@ -510,3 +510,22 @@ def test_a_town_that_beats_another_is_its_team_and_a_country_stays_a_place():
         labels.setdefault(e["text"], set()).add(e["label"])
     assert labels["Yorkshire"] == {"ORG"} and labels["Durham"] == {"ORG"}
     assert labels["England"] == {"LOC"} and labels["Australia"] == {"LOC"}
+
+
+@pytest.mark.parametrize("text,name", [
+    # an initial kept with its surname
+    ("Westshire 310 ( T. Marlowe 121 , P. Quist 60 ) beat the visitors.", "T. Marlowe"),
+    # a surname followed by a player's figures
+    ("Bowling : Okonjo 10-1-44-3 , Vance 8-0-51-1 .", "Okonjo"),
+    # a nationality before a name is not part of it
+    ("The title went to Brazilian Davi Moreira on points.", "Davi Moreira"),
+])
+def test_people_in_scorecards_and_after_a_nationality(text, name):
+    found = {(e["text"], e["label"]) for e in extract(text, None)["entities"]}
+    assert (name, "PER") in found
+
+
+def test_a_nationality_before_an_organisation_stays_with_it():
+    found = {(e["text"], e["label"]) for e in extract(
+        "Fighting went on as the Iraqi army advanced on Tuesday.", None)["entities"]}
+    assert ("Iraqi army", "ORG") in found
