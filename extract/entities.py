@@ -216,10 +216,19 @@ def _label(text: str, chunk: Chunk, gaz: frozenset[str]) -> str | None:
         return "LOC"
     if last in ORG_HEADS and len(words) > 1:
         return "ORG"
+    if prev == "the" and words[-1].endswith("s") and len(words[-1]) > 3 \
+            and name not in gaz and fold(name) not in gaz \
+            and not {name, f"The {name}"} & countries() \
+            and words[-1][:-1] not in DEMONYMS and words[-1] not in DEMONYMS:
+        return "ORG"  # "the White Sox", "the Mariners", "the Houston Astros": a team
+    if len(words) > 1 and words[-1].endswith("s") and len(words[-1]) > 3 and any(
+            " ".join(words[:i]) in gaz for i in range(1, len(words))):
+        return "ORG"  # "Texas Rangers", "Los Angeles Dodgers": a place's team
     if _SCORE_AFTER.match(after) and (name in gaz or name.endswith("shire")) \
             and name not in countries():
         return "ORG"  # a side named after its town or county, followed by its score
-    if name in gaz or fold(name) in gaz or name in COUNTRY_CODES:
+    if name in gaz or fold(name) in gaz or name in COUNTRY_CODES \
+            or f"The {name}" in countries():  # "the Netherlands", "the Gambia"
         return "LOC"
     if len(words) == 1:
         word = words[0]

@@ -39,6 +39,12 @@ ORG_HEADS = {
     "defense", "defence", "intelligence", "reserve", "exchange", "mosque", "cathedral",
     "presidency", "survey", "administration", "directorate", "secretariat", "corps",
     "regiment", "battalion", "agencies", "ministries",
+    # companies and clubs by the words their names end on
+    "co", "bros", "holdings", "industries", "communications", "motors", "airline", "systems",
+    "technologies", "partners", "securities", "capital", "investments", "insurance",
+    "petroleum", "energy", "electric", "cables", "steel", "chemicals", "pharmaceuticals",
+    "united", "rovers", "wanderers", "athletic", "albion", "hotspur", "rangers", "city",
+    "county", "orient", "argyle",
 }
 # Capitalised last words that make a place of a name: "Aegean Sea", "Gulf of Aden" opens
 # with one (see LOC_OPENERS).

@@ -529,3 +529,20 @@ def test_a_nationality_before_an_organisation_stays_with_it():
     found = {(e["text"], e["label"]) for e in extract(
         "Fighting went on as the Iraqi army advanced on Tuesday.", None)["entities"]}
     assert ("Iraqi army", "ORG") in found
+
+
+@pytest.mark.parametrize("text,name,label", [
+    # a plural name after "the" is a team or a band, not a person
+    ("The Harriers beat the Comets 4-2 on Sunday.", "Comets", "ORG"),
+    # a town and a plural nickname: its team
+    ("The Fenwick Foxes signed a new striker.", "Fenwick Foxes", "ORG"),
+    # company and club words at the end
+    ("Tarrow Holdings said profit fell.", "Tarrow Holdings", "ORG"),
+    ("Dunmore United lost at home.", "Dunmore United", "ORG"),
+    # but a country named with "the" is a place
+    ("Officials in the Netherlands said it was over.", "Netherlands", "LOC"),
+    ("Rain hit the Philippines on Friday.", "Philippines", "LOC"),
+])
+def test_organisations_by_their_shape(text, name, label):
+    found = {(e["text"], e["label"]) for e in extract(text, None)["entities"]}
+    assert (name, label) in found
