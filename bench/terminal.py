@@ -76,15 +76,21 @@ class Terminal:
         os.write(self.master, key)
         self._drain(quiet=0.3)
 
-    def latency(self, keys: bytes, quiet: float = 1.0) -> float:
+    def latency(self, keys: bytes, quiet: float = 1.0, blink: int = 256) -> float:
         """Seconds from the last of `keys` (sent at once, as a paste or fast typing over
-        SSH arrives) to the last byte of what the app painted in answer."""
-        self._drain(quiet=quiet)
+        SSH arrives) to the last byte of what the app painted in answer. Writes of at most
+        `blink` bytes (a text box's cursor blinking, 150-180 bytes) are no answer: they come every
+        half second for as long as the box has focus."""
+        self._drain(quiet=quiet, limit=2.0)  # a blinking cursor never goes quiet
         os.write(self.master, keys)
-        sent = last = time.time()
+        sent = time.time()
+        last: float | None = None  # the last answering write; none yet: wait for one
         deadline = sent + 60
         while time.time() < deadline:
-            ready, _, _ = select.select([self.master], [], [], quiet)
+            wait = deadline - time.time() if last is None else quiet - (time.time() - last)
+            if wait <= 0:
+                break
+            ready, _, _ = select.select([self.master], [], [], wait)
             if not ready:
                 break
             try:
@@ -92,8 +98,9 @@ class Terminal:
             except OSError:
                 break
             self.received += len(chunk)
-            last = time.time()
-        return last - sent
+            if len(chunk) > blink:
+                last = time.time()
+        return (last or time.time()) - sent
 
     def cpu_s(self) -> float:
         """CPU seconds the app has used so far (user + system)."""

@@ -454,10 +454,11 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
 
 # deaths that are the cause or background of what is reported, not its casualties: "a
 # protest over the death of", "justice for a youth who was killed", "the family of a man
-# who died", "in retaliation for the killing of"
+# who died", "in retaliation for the killing of". (Not mourning or a vigil: a follow-up
+# story's "mourning for the nine people killed" tells its incident's toll.)
 _BACKGROUND = re.compile(
-    r"(?:\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march(?:ed|es|ing)?|vigil\w*|"
-    r"outrage\w*|anger|angry|condemn\w*|mourn\w*|justice|compensation|retaliation|revenge|"
+    r"(?:\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march(?:ed|es|ing)?|"
+    r"outrage\w*|anger|angry|condemn\w*|justice|compensation|retaliation|revenge|"
     r"aveng\w+|inquiry|investigation|trial|accused|charged|demand\w*)\b[^.;]{0,50}?"
     r"\b(?:over|against|for|into|about|of)\s+(?:the\s+|an?\s+)?"
     r"(?:alleged\s+|recent\s+|earlier\s+)?|\b(?:family|families|relatives|friends|parents|"

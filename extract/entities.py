@@ -363,7 +363,7 @@ _COUNTRY_TAG = re.compile(r"\s*\(\s*[A-Z][\w .]*\)$")
 
 
 # a place that plays: "Surrey beat Kent", "drew with Leeds", "Ajax v Feyenoord"
-_PLAYS_AFTER = re.compile(r"\s+(?:beat|beats|defeated|thrashed|edged|routed|drew|draw|held|"
+_PLAYS_AFTER = re.compile(r"\s+(?:beat|beats|defeated|thrashed|edged|routed|drew|draw|"
                           r"lost\s+to|won\s+(?:at|against|by|the)|scored|v|vs\.?|versus)\b")
 _NAME_THAT_PLAYS = re.compile(r"(?<![\w-])[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}"
                               r"(?=\s+(?:beat|beats|defeated|thrashed|edged|routed|drew\s+with)\s+[A-Z])")

@@ -126,6 +126,7 @@ def find_quotes(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any
         # a mention never reaches back across the previous quote
         sentence_before = re.split(r"[”»]\s*|\"\s+", sentence_before)[-1]
         label = _TRANSCRIPT.match(text, start + 1)
+        who: tuple[int, int] | None
         if label:  # a transcript's turn: "WALLACE: If I may, sir, …"
             who, adding = (label.start("who"), label.end("who")), False
         else:

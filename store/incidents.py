@@ -280,7 +280,8 @@ class IncidentDesk:
                 " NOT IN (SELECT article_id FROM incident_articles) ORDER BY p.article_id"
             ).fetchall()
             for article_id, text in todo:
-                self._place(conn, article_id, json.loads(text))
+                # {}: profiled, and it reports no incident (as ingest leaves it)
+                self._place(conn, article_id, json.loads(text) or None)
             n = conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
         return {"articles": len(todo), "incidents": n, "kept": len(held)}
 

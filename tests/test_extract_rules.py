@@ -255,6 +255,8 @@ def test_ranges_keep_both_ends(sentence, lo, hi):
     # what happens during or after it is
     ("The rally ended after 3 people were killed by gunfire.", 3),
     ("During a protest against the tax, police killed 2 demonstrators.", 2),
+    # mourning the dead of the incident reported tells its toll
+    ("Hollin held a day of mourning for the 9 people killed in the blast.", 9),
 ])
 def test_a_death_that_is_the_background_counts_no_one(sentence, killed):
     assert sum(f["min"] for f in find_casualties(sentence)
