@@ -68,6 +68,24 @@ def _day_after(day: str) -> str:
 
 
 
+def _key_bounds(flt: ArticleFilter) -> tuple[str, list[int]]:
+    """A date range as a range of the search index's rowids (the list key starts with the
+    day): `from:2016-05 also` reads May 2016's matches, not every match newer than it.
+    Wide enough for any day the dates may name; the date clause itself still decides."""
+    sql, args = "", []
+    if flt.date_from:
+        digits = re.sub(r"\D", "", flt.date_from)[:8]
+        if digits:
+            sql += " AND rowid >= ?"
+            args.append(int(digits.ljust(8, "0")) * LIST_KEY_SPAN)
+    if flt.date_to:
+        digits = re.sub(r"\D", "", flt.date_to)[:8]
+        if digits:
+            sql += " AND rowid < ?"
+            args.append((int(digits.ljust(8, "9")) + 1) * LIST_KEY_SPAN)
+    return sql, args
+
+
 def _article_row(r: Any) -> ArticleRow:
     """A row of `_ROW_COLUMNS` (or the page query's same columns) as an ArticleRow."""
     return ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
@@ -95,9 +113,10 @@ class ArticleListing:
         if flt.query and match is None:
             clauses.append("0")  # only punctuation typed: nothing can match
         if match:
+            bounds, bound_args = _key_bounds(flt)
             clauses.append(f"{col}id IN (SELECT rowid % {LIST_KEY_SPAN} FROM articles_fts"
-                           " WHERE articles_fts MATCH ?)")
-            args.append(match)
+                           f" WHERE articles_fts MATCH ?{bounds})")
+            args += [match, *bound_args]
         if flt.tag:
             clauses.append(f"{col}id IN (SELECT article_id FROM tags WHERE tag = ?)")
             args.append(flt.tag)
@@ -285,9 +304,10 @@ class ArticleListing:
         """Ids of matching articles newest first (or oldest first backwards from `after`),
         read in the search index's own order and filtered a batch at a time: a common word
         costs no more than a rare one."""
-        return self._keyed_ids("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
-                               [match], "rowid", replace(flt, query=""), after, limit,
-                               forward=forward)
+        bounds, bound_args = _key_bounds(flt)
+        return self._keyed_ids(f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{bounds}",
+                               [match, *bound_args], "rowid", replace(flt, query=""), after,
+                               limit, forward=forward)
 
     def _after(self, article_id: int, sort: str, *, forward: bool, walk: bool = True
                ) -> tuple[str, list[Any]]:

@@ -118,3 +118,25 @@ def test_a_filter_keeping_few_is_sorted_and_one_keeping_many_walks_its_order(pla
     assert {sort: store.page_articles(flt, sort=sort) for sort in SORTS} == rows
     assert [r.published for r in rows["oldest"]] == sorted(r.published for r in rows["oldest"])
     assert len(rows["title"]) == 10
+
+
+@pytest.mark.parametrize("walk", [False, True])
+def test_words_within_dates_are_read_from_that_stretch_of_the_index(tmp_path, walk):
+    """The search index's rowid starts with the day: a date range bounds the words' read,
+    and the days at both ends are in, the days beyond them out."""
+    from newsdesk.store.search import parse_search
+
+    store = Store(tmp_path / "d.db")
+    for day in ("2016-04-30", "2016-05-01", "2016-06-30", "2016-07-01", None):
+        store.add_article(title=f"Flood report {day}", body="Flood waters rose.",
+                          published=day, origin=str(day))
+    flt, _ = parse_search("from:2016-05 to:2016-06 flood")
+    store._walk_memo[repr(flt)] = walk
+    assert store.count_for_list(flt) == (2, False)
+    for sort in SORTS:
+        assert sorted(r.published for r in store.page_articles(flt, sort=sort)) == [
+            "2016-05-01", "2016-06-30"], sort
+    only_from, _ = parse_search("from:2016-06-30 flood")
+    assert {r.published for r in store.page_articles(only_from)} == {"2016-06-30",
+                                                                      "2016-07-01"}
+    store.close()
