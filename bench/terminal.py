@@ -38,25 +38,20 @@ class Terminal:
         self.master = master
         self.received = 0
 
-    def _read(self, wait: float) -> bytes | None:
-        """What the app wrote within `wait` seconds; None when it wrote nothing (or the
-        terminal closed)."""
-        ready, _, _ = select.select([self.master], [], [], wait)
-        if not ready:
-            return None
-        try:
-            chunk = os.read(self.master, 65536)
-        except OSError:
-            return None
-        self.received += len(chunk)
-        return chunk
-
     def _drain(self, quiet: float = 0.15, limit: float = 10.0) -> int:
         """Read until the app has written nothing for `quiet` seconds; bytes read."""
         got = 0
         deadline = time.time() + limit
-        while time.time() < deadline and (chunk := self._read(quiet)) is not None:
+        while time.time() < deadline:
+            ready, _, _ = select.select([self.master], [], [], quiet)
+            if not ready:
+                break
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                break
             got += len(chunk)
+        self.received += got
         return got
 
     def wait_painted(self, limit: float = 60.0) -> dict:
@@ -93,8 +88,16 @@ class Terminal:
         deadline = sent + 60
         while time.time() < deadline:
             wait = deadline - time.time() if last is None else quiet - (time.time() - last)
-            if wait <= 0 or (chunk := self._read(wait)) is None:
+            if wait <= 0:
                 break
+            ready, _, _ = select.select([self.master], [], [], wait)
+            if not ready:
+                break
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                break
+            self.received += len(chunk)
             if len(chunk) > blink:
                 last = time.time()
         return (last or time.time()) - sent
