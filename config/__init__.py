@@ -29,7 +29,7 @@ def _place(variable: str, folder: str, name: str) -> Path:
     if override:
         return Path(override).expanduser()
     base = {"data": platformdirs.user_data_dir, "config": platformdirs.user_config_dir,
-            "state": platformdirs.user_state_dir}[folder]
+            "state": platformdirs.user_state_dir, "cache": platformdirs.user_cache_dir}[folder]
     return Path(base(APP_NAME)) / name
 
 
@@ -49,6 +49,11 @@ def export_dir() -> Path:
 def state_path() -> Path:
     """Small UI preferences that stick between runs (which highlight layers are on)."""
     return _place("NEWSDESK_STATE", "state", "state.json")
+
+
+def cache_dir() -> Path:
+    """Files newsdesk can rebuild from what it ships with (the place gazetteer's tables)."""
+    return _place("NEWSDESK_CACHE", "cache", "")
 
 
 def load_state() -> dict:

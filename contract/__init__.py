@@ -19,6 +19,14 @@ ENTITY_LABELS = ("PER", "ORG", "LOC", "MISC")
 CASUALTY_KINDS = ("killed", "wounded", "captured", "kidnapped", "missing", "displaced",
                   "arrested")
 
+# what can be exported, in which formats (the CLI's choices and the palette's commands)
+EXPORT_FORMATS: dict[str, tuple[str, ...]] = {
+    "events": ("csv", "jsonl"),
+    "annotations": ("jsonl", "brat", "wadm"),
+    "incidents": ("jsonl", "csv"),
+    "entities": ("jsonl", "csv"),
+}
+
 # (extraction group, span kind, the field stored as the span's label)
 SPAN_GROUPS: tuple[tuple[str, SpanKind, str], ...] = (
     ("entities", "entity", "label"),

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from newsdesk.extract.numbers import NUMBER_PATTERN, NUMBER_WORDS, VAGUE, parse_number, vague_min
+from newsdesk.extract.patterns import compiled
 
 KIND_WORDS = {
     "killed": r"killed|killing|kills|kill|dead|died|die|dies|deaths?|slain|murdered|"
@@ -25,7 +26,7 @@ KIND_WORDS = {
     "arrested": r"arrested|arresting|arrests|arrest|detained|detaining|detains|rounded\s+up|"
                 r"in\s+custody",
 }
-_KIND_OF = [(kind, re.compile(rf"^(?:{words})$", re.IGNORECASE)) for kind, words in KIND_WORDS.items()]
+_KIND_OF = [(kind, compiled(rf"^(?:{words})$", re.IGNORECASE)) for kind, words in KIND_WORDS.items()]
 _ANY_KIND = "|".join(f"(?:{w})" for w in KIND_WORDS.values())
 _ANY_KIND_FLAT = "|".join(KIND_WORDS.values())
 
@@ -37,7 +38,7 @@ _VAGUE_FLAT = "|".join(VAGUE)
 _VAGUE = "|".join(sorted((w for w in VAGUE if w not in ("some", "many", "few", "a few",
                                                        "numerous")), key=len, reverse=True))
 # Things that get counted near casualty words but are not people.
-_NOT_PEOPLE = re.compile(
+_NOT_PEOPLE = compiled(
     r"^(?:weapons?|guns?|rifles?|vehicles?|humvees?|tanks?|cars?|trucks?|buildings?|homes?|"
     r"houses?|towns?|villages?|cities|km|kilometres?|kilometers?|miles?|metres?|meters?|"
     r"percent|per|years?|months?|weeks?|days?|hours?|minutes?|times?|dollars?|euros?|"
@@ -46,9 +47,9 @@ _NOT_PEOPLE = re.compile(
     r"blasts?|explosions?|attacks?|bombings?|incidents?|accidents?|crashes|number)$", re.IGNORECASE)
 
 # a day or month right after the number: "killing seven Thursday" names no victims
-_TIME_WORD = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
-                        r"today|january|february|march|april|june|july|august|september|"
-                        r"october|november|december)$", re.IGNORECASE)
+_TIME_WORD = compiled(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
+                     r"today|january|february|march|april|june|july|august|september|"
+                     r"october|november|december)$", re.IGNORECASE)
 
 _PERSON = (r"man|woman|boy|girl|child|person|policeman|policewoman|soldier|civilian|officer|"
            r"journalist|worker|student|teenager|resident|pilgrim|passenger|driver|guard|fighter|"
@@ -61,8 +62,8 @@ _PERSON = (r"man|woman|boy|girl|child|person|policeman|policewoman|soldier|civil
            r"teen|youth|minor|pedestrian|motorcyclist|cyclist|rider|conductor|hostage|pupil|"
            r"[a-z]+man|[a-z]+woman|perpetrator|assailant|attacker|suspect|son|commander")
 
-_PERSON_HEAD = re.compile(rf"\b(?:{_PERSON})(?:s|es|men)?$|\b(?:men|women|people|children)$",
-                          re.IGNORECASE)
+_PERSON_HEAD = compiled(rf"\b(?:{_PERSON})(?:s|es|men)?$|\b(?:men|women|people|children)$",
+                       re.IGNORECASE)
 
 # a range: "between 40 and 55", "10-15", "30 to 45" (its low end; `num` is its high end)
 # (the low end is digits or one number word: the full number pattern here, in every
@@ -93,74 +94,74 @@ _NOUN_FORMS = {"death", "deaths", "injuries", "fatalities", "bodies", "abduction
 _NOUN_ADJECTIVES = {"confirmed", "reported", "civilian", "additional", "further", "new",
                     "more", "other", "recorded", "known"}
 # "soldiers and Popular Mobilisation fighters": a second group joined by "and"
-_MORE_VICTIMS = re.compile(r"\s+and\s+(?:[A-Z][\w-]*\s+){0,3}[a-z][\w-]*(?:men|ers|ians|ists|ers|"
-                           r"ren|ople|ice|iers|ees|ents|ims|s)\b")
+_MORE_VICTIMS = compiled(r"\s+and\s+(?:[A-Z][\w-]*\s+){0,3}[a-z][\w-]*(?:men|ers|ians|ists|ers|"
+                        r"ren|ople|ice|iers|ees|ents|ims|s)\b")
 
 PATTERNS = [
     # "the death toll rose to 45"
     # "the number of people killed in the crash rose to 27", "the death count reached 9"
-    ("toll", re.compile(rf"\b(?:death\s+tolls?|death\s+count|body\s+count|number\s+of\s+"
-                        rf"(?:people\s+|those\s+)?(?:dead|deaths|killed|fatalities))\b[^.;]{{0,90}}?\b(?:to|at|of|reached|is|was|"
-                        rf"stands\s+at|hit|(?P<over>exceeded|topped|surpassed|passed))\s+"
-                        # "the death toll from the blast at a plant": "a" counts nothing here
-                        rf"(?!an?\s+(?!dozen|hundred|thousand|score)){_QNUM}",
-                        re.IGNORECASE)),
+    ("toll", compiled(rf"\b(?:death\s+tolls?|death\s+count|body\s+count|number\s+of\s+"
+                     rf"(?:people\s+|those\s+)?(?:dead|deaths|killed|fatalities))\b[^.;]{{0,90}}?\b(?:to|at|of|reached|is|was|"
+                     rf"stands\s+at|hit|(?P<over>exceeded|topped|surpassed|passed))\s+"
+                     # "the death toll from the blast at a plant": "a" counts nothing here
+                     rf"(?!an?\s+(?!dozen|hundred|thousand|score)){_QNUM}",
+                     re.IGNORECASE)),
     # "a man and a woman were shot dead", "the district head and his bodyguard were killed"
-    ("pair", re.compile(rf"\b(?:the|a|an|one)\s+(?P<num>)(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?"
-                        rf"(?:{_PERSON})\s+and\s+(?:the|a|an|one|his|her|their)\s+"
-                        rf"(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+(?:(?:were|have\s+been|"
-                        rf"had\s+been|also|later|both|found|reportedly)\s+)*(?P<verb>{_ANY_KIND})\b",
-                        re.IGNORECASE)),
+    ("pair", compiled(rf"\b(?:the|a|an|one)\s+(?P<num>)(?P<victims>(?:[a-z][\w-]*\s+){{0,2}}?"
+                     rf"(?:{_PERSON})\s+and\s+(?:the|a|an|one|his|her|their)\s+"
+                     rf"(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+(?:(?:were|have\s+been|"
+                     rf"had\s+been|also|later|both|found|reportedly)\s+)*(?P<verb>{_ANY_KIND})\b",
+                     re.IGNORECASE)),
     # "both victims died", "both men were killed"
-    ("both", re.compile(rf"\b(?P<num>both)\s+(?:of\s+the\s+)?(?P<victims>(?:[a-z][\w-]*\s+)?"
-                        rf"(?:(?:{_PERSON})s|men|women|children|people))\s+(?:(?:were|have\s+been|"
-                        rf"had\s+been|later|also|reportedly)\s+)*(?P<verb>{_ANY_KIND})\b",
-                        re.IGNORECASE)),
+    ("both", compiled(rf"\b(?P<num>both)\s+(?:of\s+the\s+)?(?P<victims>(?:[a-z][\w-]*\s+)?"
+                     rf"(?:(?:{_PERSON})s|men|women|children|people))\s+(?:(?:were|have\s+been|"
+                     rf"had\s+been|later|also|reportedly)\s+)*(?P<verb>{_ANY_KIND})\b",
+                     re.IGNORECASE)),
     # "a body was found", "the body of a woman was found"
-    ("a_body", re.compile(rf"\b(?P<num>an?|one|the|his|her)\s+(?:dead\s+|decomposed\s+|charred\s+|"
-                          rf"burned\s+|lifeless\s+)?(?P<verb>body)\s+(?:of\s+(?P<victims>an?\s+"
-                          rf"(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+)?(?:with\s+[^.;]{{0,60}}?)?"
-                          rf"(?:was|has\s+been|had\s+been)\s+(?:found|discovered|recovered)\b",
-                          re.IGNORECASE)),
+    ("a_body", compiled(rf"\b(?P<num>an?|one|the|his|her)\s+(?:dead\s+|decomposed\s+|charred\s+|"
+                       rf"burned\s+|lifeless\s+)?(?P<verb>body)\s+(?:of\s+(?P<victims>an?\s+"
+                       rf"(?:[a-z][\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+)?(?:with\s+[^.;]{{0,60}}?)?"
+                       rf"(?:was|has\s+been|had\s+been)\s+(?:found|discovered|recovered)\b",
+                       re.IGNORECASE)),
     # "killed 10 policemen", "wounding at least seven", "killing more than 100 soldiers"
-    ("verb_num", re.compile(rf"\b(?P<verb>{_ANY_KIND})\s+{_QNUM}(?:[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?"
-                            rf"{_VICTIMS})?(?=[\s.,;:)'\"”]|$)", re.IGNORECASE)),
+    ("verb_num", compiled(rf"\b(?P<verb>{_ANY_KIND})\s+{_QNUM}(?:[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?"
+                         rf"{_VICTIMS})?(?=[\s.,;:)'\"”]|$)", re.IGNORECASE)),
     # "more than 100 soldiers were killed", "around 28 captured", "45 dead", "two people died"
-    ("num_verb", re.compile(rf"(?<![\w-])[\"“]?{_QNUM}(?:[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?{_VICTIMS})?[\"”]?"
-                            rf"(?:[ \t]*\([^()]{{1,60}}\))?"
-                            rf"(?P<incl>,\s*including\s[^,.;]{{1,40}},)?"
-                            rf"\s+(?:(?:{_AUX})\s+)*(?P<verb>{_ANY_KIND})\b", re.IGNORECASE)),
+    ("num_verb", compiled(rf"(?<![\w-])[\"“]?{_QNUM}(?:[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?{_VICTIMS})?[\"”]?"
+                         rf"(?:[ \t]*\([^()]{{1,60}}\))?"
+                         rf"(?P<incl>,\s*including\s[^,.;]{{1,40}},)?"
+                         rf"\s+(?:(?:{_AUX})\s+)*(?P<verb>{_ANY_KIND})\b", re.IGNORECASE)),
     # "the death of at least 50 people", "the deaths of hundreds of soldiers"
-    ("noun_of", re.compile(rf"\b(?P<verb>deaths?|killing|wounding|injuring|abduction|kidnapping|bodies|"
-                           rf"arrest|capture|displacement)\s+of\s+(?:all\s+)?{_QNUM}"
-                           rf"(?:[ \t]+(?:of[ \t]+)?{_VICTIMS})?(?=[\s.,;:)'\"”]|$)",
-                           re.IGNORECASE)),
+    ("noun_of", compiled(rf"\b(?P<verb>deaths?|killing|wounding|injuring|abduction|kidnapping|bodies|"
+                        rf"arrest|capture|displacement)\s+of\s+(?:all\s+)?{_QNUM}"
+                        rf"(?:[ \t]+(?:of[ \t]+)?{_VICTIMS})?(?=[\s.,;:)'\"”]|$)",
+                        re.IGNORECASE)),
     # "leaving 12 injured", "left 3 dead"
-    ("leaving", re.compile(rf"\b(?:leaving|left)\s+{_QNUM}(?:\s+{_VICTIMS})?\s+(?P<verb>{_ANY_KIND})\b",
-                           re.IGNORECASE)),
+    ("leaving", compiled(rf"\b(?:leaving|left)\s+{_QNUM}(?:\s+{_VICTIMS})?\s+(?P<verb>{_ANY_KIND})\b",
+                        re.IGNORECASE)),
     # "one child was, according to officials, among the dead": part of a toll
-    ("among", re.compile(rf"(?<![\w-]){_QNUM}\s+{_VICTIMS}\s+(?:was|were)(?:,[^,.;]{{0,50}},)?\s+"
-                         rf"(?:also\s+)?among\s+the\s+(?P<verb>dead|killed|injured|wounded|missing)\b",
-                         re.IGNORECASE)),
+    ("among", compiled(rf"(?<![\w-]){_QNUM}\s+{_VICTIMS}\s+(?:was|were)(?:,[^,.;]{{0,50}},)?\s+"
+                      rf"(?:also\s+)?among\s+the\s+(?P<verb>dead|killed|injured|wounded|missing)\b",
+                      re.IGNORECASE)),
     # "killed the village head", "abducted the driver": one person, named by role
-    ("the_one", re.compile(rf"\b(?P<verb>{_ANY_KIND})\s+(?P<qual>the)\s+(?P<num>)"
-                           rf"(?P<victims>(?:\w[\w-]*\s+){{0,2}}?(?:{_PERSON}))\b", re.IGNORECASE)),
+    ("the_one", compiled(rf"\b(?P<verb>{_ANY_KIND})\s+(?P<qual>the)\s+(?P<num>)"
+                        rf"(?P<victims>(?:\w[\w-]*\s+){{0,2}}?(?:{_PERSON}))\b", re.IGNORECASE)),
     # "shot two men to death", "stabbed the driver to death", "shot him dead": the verb
     # before its victims, the death after them
-    ("obj_death", re.compile(rf"\b(?P<verb>shot|stabbed|hacked|beaten|burned|burnt)\s+{_QNUM}"
-                             rf"[ \t]+{_VICTIMS}\s+(?:to\s+death|dead)\b", re.IGNORECASE)),
-    ("obj_death_one", re.compile(rf"\b(?P<verb>shot|stabbed|hacked|beaten|burned|burnt)\s+"
-                                 rf"(?P<qual>the|a|an)\s+(?P<num>)(?P<victims>(?:[a-z][\w-]*\s+)"
-                                 rf"{{0,2}}?(?:{_PERSON}))\s+(?:to\s+death|dead)\b",
-                                 re.IGNORECASE)),
+    ("obj_death", compiled(rf"\b(?P<verb>shot|stabbed|hacked|beaten|burned|burnt)\s+{_QNUM}"
+                          rf"[ \t]+{_VICTIMS}\s+(?:to\s+death|dead)\b", re.IGNORECASE)),
+    ("obj_death_one", compiled(rf"\b(?P<verb>shot|stabbed|hacked|beaten|burned|burnt)\s+"
+                              rf"(?P<qual>the|a|an)\s+(?P<num>)(?P<victims>(?:[a-z][\w-]*\s+)"
+                              rf"{{0,2}}?(?:{_PERSON}))\s+(?:to\s+death|dead)\b",
+                              re.IGNORECASE)),
     # "the driver died", "the victim later died in hospital"
-    ("one_died", re.compile(rf"\b(?P<num>an?|one|the)\s+(?P<victims>(?:\w[\w-]*\s+){{0,2}}?"
-                            rf"(?:{_PERSON}))\s+(?:(?:later|also|subsequently|then)\s+)?"
-                            rf"(?P<verb>died|perished|succumbed)\b", re.IGNORECASE)),
+    ("one_died", compiled(rf"\b(?P<num>an?|one|the)\s+(?P<victims>(?:\w[\w-]*\s+){{0,2}}?"
+                         rf"(?:{_PERSON}))\s+(?:(?:later|also|subsequently|then)\s+)?"
+                         rf"(?P<verb>died|perished|succumbed)\b", re.IGNORECASE)),
     # "a man was found dead", "a policeman was killed"
-    ("one", re.compile(rf"\b(?P<num>an?|one|the)\s+(?P<victims>(?:\w[\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+"
-                       rf"(?:was|has\s+been|had\s+been|is)\s+(?:also\s+)?(?:found\s+)?"
-                       rf"(?P<verb>{_ANY_KIND})\b", re.IGNORECASE)),
+    ("one", compiled(rf"\b(?P<num>an?|one|the)\s+(?P<victims>(?:\w[\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+"
+                    rf"(?:was|has\s+been|had\s+been|is)\s+(?:also\s+)?(?:found\s+)?"
+                    rf"(?P<verb>{_ANY_KIND})\b", re.IGNORECASE)),
 ]
 
 
@@ -207,16 +208,16 @@ def _range(qual: str | None, value: int) -> tuple[int | None, int | None, bool]:
     return value, value, False
 
 
-_KIND_WORD = re.compile(rf"\b(?:{_ANY_KIND})\b", re.IGNORECASE)
+_KIND_WORD = compiled(rf"\b(?:{_ANY_KIND})\b", re.IGNORECASE)
 # what opens a paragraph to the patterns: a casualty word, or "body" ("the body of a woman
 # was found"), which is no casualty word where it stands alone ("a governing body")
-_PARAGRAPH_WORD = re.compile(rf"\b(?:{_ANY_KIND}|body)\b", re.IGNORECASE)
+_PARAGRAPH_WORD = compiled(rf"\b(?:{_ANY_KIND}|body)\b", re.IGNORECASE)
 
 
 # Every pattern starts at a casualty word or at a number (or its qualifier); trying only the
 # words that can open one (rather than every character, as finditer does) keeps the long
 # alternations cheap.
-_TOKEN = re.compile(r"[\"“]|\w+")
+_TOKEN = compiled(r"[\"“]|\w+")
 _NUMBER_PATTERNS = {"num_verb", "among", "one", "pair", "one_died", "a_body", "both"}
 
 
@@ -236,7 +237,7 @@ def _top_level(alternation: str) -> list[str]:
 
 def _first_words(alternation: str) -> re.Pattern[str]:
     firsts = {re.split(r"\\s[+*]", alt, maxsplit=1)[0] for alt in _top_level(alternation)}
-    return re.compile(rf"(?:{'|'.join(sorted(firsts))})$", re.IGNORECASE)
+    return compiled(rf"(?:{'|'.join(sorted(firsts))})$", re.IGNORECASE)
 
 
 _VERB_FIRST = _first_words(_ANY_KIND_FLAT + "|death|leaving|left|abduction|arrest|capture|number|body")
@@ -280,19 +281,19 @@ def _casualty_paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 _ITEM = rf"{_QNUM}\s+(?:of\s+)?{_VICTIMS_ALL}"
-_ITEM_AFTER = re.compile(rf"(?:,\s*and|,|\s+and)\s+{_ITEM}(?=[\s.,;:)]|$)", re.IGNORECASE)
-_ITEM_BEFORE = re.compile(rf"(?<![\w-]){_ITEM}\s*(?:,\s*and|,|\band)\s*$", re.IGNORECASE)
-_ENDS_ON_VERB = re.compile(rf"\b(?:{_ANY_KIND_FLAT})$", re.IGNORECASE)
+_ITEM_AFTER = compiled(rf"(?:,\s*and|,|\s+and)\s+{_ITEM}(?=[\s.,;:)]|$)", re.IGNORECASE)
+_ITEM_BEFORE = compiled(rf"(?<![\w-]){_ITEM}\s*(?:,\s*and|,|\band)\s*$", re.IGNORECASE)
+_ENDS_ON_VERB = compiled(rf"\b(?:{_ANY_KIND_FLAT})$", re.IGNORECASE)
 # "3 militants were killed, injured or captured", "12 killed or wounded"
-_OR_WOUNDED = re.compile(r"(?:\s*,\s*(?:injured|wounded|captured|arrested))*\s*,?\s+or\s+"
-                         r"(?:injured|wounded|captured|arrested|hurt)\b", re.IGNORECASE)
+_OR_WOUNDED = compiled(r"(?:\s*,\s*(?:injured|wounded|captured|arrested))*\s*,?\s+or\s+"
+                      r"(?:injured|wounded|captured|arrested|hurt)\b", re.IGNORECASE)
 # "380 people died or went missing": a count of the dead and the missing together
-_OR_MISSING = re.compile(r"\s+or\s+(?:went\s+|are\s+|were\s+|remain\s+)?(?:missing|"
-                         r"unaccounted\s+for)\b", re.IGNORECASE)
-_BREAKDOWN = re.compile(r"\b(?P<verb>deaths|dead|killed|injured|wounded|missing|arrested)\s+"
-                        r"(?:are|were|include|included)\s+", re.IGNORECASE)
-_AS_WERE = re.compile(rf",\s*as\s+(?:were|was|did)\s+{_QNUM}(?:\s+{_VICTIMS_ALL})?"
-                      rf"(?=[\s.,;:)]|$)", re.IGNORECASE)
+_OR_MISSING = compiled(r"\s+or\s+(?:went\s+|are\s+|were\s+|remain\s+)?(?:missing|"
+                      r"unaccounted\s+for)\b", re.IGNORECASE)
+_BREAKDOWN = compiled(r"\b(?P<verb>deaths|dead|killed|injured|wounded|missing|arrested)\s+"
+                     r"(?:are|were|include|included)\s+", re.IGNORECASE)
+_AS_WERE = compiled(rf",\s*as\s+(?:were|was|did)\s+{_QNUM}(?:\s+{_VICTIMS_ALL})?"
+                   rf"(?=[\s.,;:)]|$)", re.IGNORECASE)
 
 
 def _trigger_starts(text: str, windows: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -456,7 +457,7 @@ def find_casualties(text: str, rules: str = "default") -> list[dict[str, Any]]:
 # protest over the death of", "justice for a youth who was killed", "the family of a man
 # who died", "in retaliation for the killing of". (Not mourning or a vigil: a follow-up
 # story's "mourning for the nine people killed" tells its incident's toll.)
-_BACKGROUND = re.compile(
+_BACKGROUND = compiled(
     r"(?:\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march(?:ed|es|ing)?|"
     r"outrage\w*|anger|angry|condemn\w*|justice|compensation|retaliation|revenge|"
     r"aveng\w+|inquiry|investigation|trial|accused|charged|demand\w*)\b[^.;]{0,50}?"
@@ -467,9 +468,9 @@ _BACKGROUND = re.compile(
 
 # an ACLED coder's own reading of the reports: "Fatalities coded as 3 (VoJ reported 6)",
 # "Dozens of fatalities coded as 12", "2 fatalities coded"
-_CODED = re.compile(rf"\b(?:fatalities(?:\s+and\s+injuries)?\s+(?:were\s+|are\s+)?coded\s+as\s+"
-                    rf"(?P<num>{NUMBER_PATTERN})|(?P<num2>{NUMBER_PATTERN})\s+fatalit(?:y|ies)\s+"
-                    rf"(?:were\s+|was\s+)?coded\b)", re.IGNORECASE)
+_CODED = compiled(rf"\b(?:fatalities(?:\s+and\s+injuries)?\s+(?:were\s+|are\s+)?coded\s+as\s+"
+                 rf"(?P<num>{NUMBER_PATTERN})|(?P<num2>{NUMBER_PATTERN})\s+fatalit(?:y|ies)\s+"
+                 rf"(?:were\s+|was\s+)?coded\b)", re.IGNORECASE)
 
 
 def _coded_total(text: str, found: list[dict[str, Any]]) -> None:
@@ -490,9 +491,9 @@ def _coded_total(text: str, found: list[dict[str, Any]]) -> None:
 
 
 # "was abducted and later killed", "were wounded and then shot dead": the same people die
-_AND_KILLED = re.compile(rf"(?:\s+by\s+[^,.;]{{1,40}}?)?\s+and\s+(?:(?:later|then|subsequently|"
-                         rf"eventually|was|were|had\s+been|been)\s+)*"
-                         rf"(?P<verb>{KIND_WORDS['killed']})\b", re.IGNORECASE)
+_AND_KILLED = compiled(rf"(?:\s+by\s+[^,.;]{{1,40}}?)?\s+and\s+(?:(?:later|then|subsequently|"
+                      rf"eventually|was|were|had\s+been|been)\s+)*"
+                      rf"(?P<verb>{KIND_WORDS['killed']})\b", re.IGNORECASE)
 
 
 def _killed_after(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -574,7 +575,7 @@ def _list_items(text: str, found: list[dict[str, Any]], taken: list[tuple[int, i
         if kind is None:
             continue
         earlier = any(f["kind"] == kind and f["end"] <= b.start() for f in found)
-        m = re.compile(rf"(?:the\s+)?{_ITEM}(?=[\s.,;:)]|$)", re.IGNORECASE).match(text, b.end())
+        m = compiled(rf"(?:the\s+)?{_ITEM}(?=[\s.,;:)]|$)", re.IGNORECASE).match(text, b.end())
         while m and add(_item(m, text, kind, rules, earlier)):
             m = _ITEM_AFTER.match(text, m.end())
     for m in _AS_WERE.finditer(text):
@@ -585,8 +586,8 @@ def _list_items(text: str, found: list[dict[str, Any]], taken: list[tuple[int, i
     return out
 
 
-_SUBSET = re.compile(rf"\b(?:including|among\s+them|among\s+whom|of\s+whom)\s+{_QNUM}\s+"
-                     rf"{_VICTIMS}(?=[\s.,;:)]|$)", re.IGNORECASE)
+_SUBSET = compiled(rf"\b(?:including|among\s+them|among\s+whom|of\s+whom)\s+{_QNUM}\s+"
+                  rf"{_VICTIMS}(?=[\s.,;:)]|$)", re.IGNORECASE)
 
 
 def _subsets(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -611,8 +612,8 @@ def _subsets(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-_INCLUDING = re.compile(r"\b(?:including|among\s+them|of\s+whom|among\s+the\s+dead\s+(?:were|are))\s*$",
-                        re.IGNORECASE)
+_INCLUDING = compiled(r"\b(?:including|among\s+them|of\s+whom|among\s+the\s+dead\s+(?:were|are))\s*$",
+                     re.IGNORECASE)
 
 
 # victims that name no one in particular: a figure of them may tell any earlier one again

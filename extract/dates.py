@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from newsdesk.extract.numbers import NUMBER_PATTERN, parse_number
+from newsdesk.extract.patterns import compiled
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -32,67 +33,67 @@ _YEAR = r"(?:1[89]\d\d|20\d\d)"
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "Friday, May 15, 2015", "May 15, 2015", "May 15 2015"
     # (a space before the comma: text rebuilt from tokens writes "June 13 , 2005")
-    ("mdy", re.compile(rf"\b(?:(?P<wd>{_WD})\s?,?\s+)?(?P<mon>{_MON})\s+(?P<day>{_DAYNUM})\s?,?\s+"
-                       rf"(?P<year>{_YEAR})\b")),
+    ("mdy", compiled(rf"\b(?:(?P<wd>{_WD})\s?,?\s+)?(?P<mon>{_MON})\s+(?P<day>{_DAYNUM})\s?,?\s+"
+                    rf"(?P<year>{_YEAR})\b")),
     # "15 May 2015", "Friday 15 May 2015", "the 15th of May, 2015"
-    ("dmy", re.compile(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?"
-                       rf"(?P<mon>{_MON}),?\s+(?P<year>{_YEAR})\b")),
-    ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<monn>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b")),
-    ("numeric", re.compile(r"\b(?:[0-3]?\d)[/.](?:[01]?\d)[/.](?:19|20)\d\d\b")),
+    ("dmy", compiled(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?"
+                    rf"(?P<mon>{_MON}),?\s+(?P<year>{_YEAR})\b")),
+    ("iso", compiled(r"\b(?P<year>(?:19|20)\d\d)-(?P<monn>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b")),
+    ("numeric", compiled(r"\b(?:[0-3]?\d)[/.](?:[01]?\d)[/.](?:19|20)\d\d\b")),
     # "May 15", "Friday, May 15" (year from context)
-    ("md", re.compile(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?P<mon>{_MON})\s+(?P<day>{_DAYNUM})\b(?!\s*,?\s*\d)")),
-    ("dm", re.compile(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+"
-                      rf"(?:of\s+)?(?P<mon>{_MON})\b(?!,?\s+\d{{4}})")),
+    ("md", compiled(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?P<mon>{_MON})\s+(?P<day>{_DAYNUM})\b(?!\s*,?\s*\d)")),
+    ("dm", compiled(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+"
+                   rf"(?:of\s+)?(?P<mon>{_MON})\b(?!,?\s+\d{{4}})")),
     # "May 2015", "in May of 2015"
-    ("my", re.compile(rf"\b(?:(?:early|mid|late)[-\s])?(?P<mon>{_MON})\s+(?:of\s+)?(?P<year>{_YEAR})\b")),
-    ("relday", re.compile(r"\b(?P<rel>yesterday|today|tomorrow|tonight|last\s+night|"
-                          r"this\s+(?:morning|afternoon|evening))\b", re.I)),
-    ("ago", re.compile(rf"\b(?P<num>{NUMBER_PATTERN})\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
-    ("relunit", re.compile(r"\b(?P<mod>(?:earlier|later)\s+this|last|this|next|past|previous|coming)\s+"
-                           r"(?P<unit>week|month|year)\b", re.I)),
+    ("my", compiled(rf"\b(?:(?:early|mid|late)[-\s])?(?P<mon>{_MON})\s+(?:of\s+)?(?P<year>{_YEAR})\b")),
+    ("relday", compiled(r"\b(?P<rel>yesterday|today|tomorrow|tonight|last\s+night|"
+                       r"this\s+(?:morning|afternoon|evening))\b", re.I)),
+    ("ago", compiled(rf"\b(?P<num>{NUMBER_PATTERN})\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
+    ("relunit", compiled(r"\b(?P<mod>(?:earlier|later)\s+this|last|this|next|past|previous|coming)\s+"
+                        r"(?P<unit>week|month|year)\b", re.I)),
     # "on Friday", "last Friday", "Friday's attack", "Friday night"
-    ("weekday", re.compile(rf"\b(?:(?P<mod>(?i:on|last|next|this|since|by|until|from|before|after))\s+)?"
-                           rf"(?P<wd>{_WD})(?P<poss>'s|’s)?\b")),
+    ("weekday", compiled(rf"\b(?:(?P<mod>(?i:on|last|next|this|since|by|until|from|before|after))\s+)?"
+                        rf"(?P<wd>{_WD})(?P<poss>'s|’s)?\b")),
     # "in April", "last April", "since April", "April's"
-    ("month", re.compile(rf"\b(?P<mod>(?i:in|since|last|next|this|until|by|from|early|late|mid|"
-                         rf"during|of|before|after|through))[-\s]+(?P<mon>{_MON})\b(?!\s+\d)")),
+    ("month", compiled(rf"\b(?P<mod>(?i:in|since|last|next|this|until|by|from|early|late|mid|"
+                      rf"during|of|before|after|through))[-\s]+(?P<mon>{_MON})\b(?!\s+\d)")),
     # "the third quarter of 2009", "third-quarter profit", "Q3 2009", "the latest quarter"
-    ("quarter", re.compile(rf"\b(?:(?i:the|this\s+year's|last\s+year's)\s+)?(?:(?P<mod>(?i:latest|"
-                           rf"last|previous|past|current|recent|most\s+recent|year-ago|year-earlier|"
-                           rf"same))\s+)?(?:(?i:fiscal|calendar)\s+)?(?:(?P<ord>(?i:first|second|third|"
-                           rf"fourth|1st|2nd|3rd|4th))[-\s])?(?i:quarter)(?![-\s]?(?i:finals?))(?:\s+(?:(?i:of)\s+)?"
-                           rf"(?P<year>{_YEAR}))?\b|\bQ(?P<qn>[1-4])[\s-]+(?P<qyear>{_YEAR})\b")),
-    ("year", re.compile(rf"\b(?P<mod>(?i:in|since|of|by|from|until|during|before|after|early|late|"
-                        rf"mid|through|between|and|to))[-\s]+(?P<year>{_YEAR})\b(?![\d,.]\d|\s+(?:people|"
-                        rf"soldiers|troops|men|women|children|persons)\b)")),
-    ("yearalone", re.compile(rf"(?<![\d,.$£€])\b(?P<year>{_YEAR})\b(?=[,.;:)]|\s+(?:and|when|to|as|was|"
-                             rf"were|after|before)\b|[ \t]*\n|$)")),
+    ("quarter", compiled(rf"\b(?:(?i:the|this\s+year's|last\s+year's)\s+)?(?:(?P<mod>(?i:latest|"
+                        rf"last|previous|past|current|recent|most\s+recent|year-ago|year-earlier|"
+                        rf"same))\s+)?(?:(?i:fiscal|calendar)\s+)?(?:(?P<ord>(?i:first|second|third|"
+                        rf"fourth|1st|2nd|3rd|4th))[-\s])?(?i:quarter)(?![-\s]?(?i:finals?))(?:\s+(?:(?i:of)\s+)?"
+                        rf"(?P<year>{_YEAR}))?\b|\bQ(?P<qn>[1-4])[\s-]+(?P<qyear>{_YEAR})\b")),
+    ("year", compiled(rf"\b(?P<mod>(?i:in|since|of|by|from|until|during|before|after|early|late|"
+                     rf"mid|through|between|and|to))[-\s]+(?P<year>{_YEAR})\b(?![\d,.]\d|\s+(?:people|"
+                     rf"soldiers|troops|men|women|children|persons)\b)")),
+    ("yearalone", compiled(rf"(?<![\d,.$£€])\b(?P<year>{_YEAR})\b(?=[,.;:)]|\s+(?:and|when|to|as|was|"
+                          rf"were|after|before)\b|[ \t]*\n|$)")),
     # "the 1991 agreement", "its 2008 season", "the 2014 World Cup": a year naming a
     # thing, but not a count ("the 2000 protesters": a plural noun follows)
-    ("yearof", re.compile(rf"\b(?i:the|its|their|his|her|this|that|last|next)\s+(?P<year>{_YEAR})\b"
-                          rf"(?=\s+(?:[A-Z]|[a-z]+(?<!s)\b|[a-z]+ss\b))")),
+    ("yearof", compiled(rf"\b(?i:the|its|their|his|her|this|that|last|next)\s+(?P<year>{_YEAR})\b"
+                       rf"(?=\s+(?:[A-Z]|[a-z]+(?<!s)\b|[a-z]+ss\b))")),
 ]
 
 _ORDINAL_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2,
                     "3rd": 3, "4th": 4}
-_FUTURE_CUE = re.compile(r"\b(?:will|shall|would|next|upcoming|scheduled|due|plans?|planned|"
-                         r"expected|going to|set to)\b", re.I)
+_FUTURE_CUE = compiled(r"\b(?:will|shall|would|next|upcoming|scheduled|due|plans?|planned|"
+                      r"expected|going to|set to)\b", re.I)
 # "announced Friday that it will…": a past verb right before the date settles its tense,
 # whatever the clause after it says
-_PAST_VERB_BEFORE = re.compile(r"\b(?:\w+ed|said|told|was|were|had|began|took|came|went|made|"
-                               r"gave|saw|met|won|lost|left|held|fled|struck|shot|hit|broke|"
-                               r"spoke|wrote|found|sent|fell|rose|led)\s+(?:on\s+)?$", re.I)
+_PAST_VERB_BEFORE = compiled(r"\b(?:\w+ed|said|told|was|were|had|began|took|came|went|made|"
+                            r"gave|saw|met|won|lost|left|held|fled|struck|shot|hit|broke|"
+                            r"spoke|wrote|found|sent|fell|rose|led)\s+(?:on\s+)?$", re.I)
 
 
 # "Tuesday said", "Tuesday, police said": a past verb right after the day
-_PAST_AFTER = re.compile(r"(?:'s|’s)?\s*,?\s*(?:\w+\s+){0,2}?(?:said|told|was|were|had|\w+ed|"
-                         r"fell|rose|closed|came|took|made|won|lost|left|hit)\b", re.IGNORECASE)
+_PAST_AFTER = compiled(r"(?:'s|’s)?\s*,?\s*(?:\w+\s+){0,2}?(?:said|told|was|were|had|\w+ed|"
+                      r"fell|rose|closed|came|took|made|won|lost|left|hit)\b", re.IGNORECASE)
 # a clause told in the past: "prices had doubled by August" is last August
 _PAST_WORDS = (r"had|was|were|did|said|told|\w+ed|began|took|came|went|made|gave|saw|met|won|"
                r"lost|left|held|fled|struck|shot|hit|broke|spoke|wrote|found|sent|fell|rose|led|"
                r"sold|bought|paid|got|ran|set|put|cut|shut|quit|fought|caught|brought|thought|"
                r"knew|grew|drew|threw|flew|chose|became|stood|sank|swung|beat")
-_PAST_CLAUSE = re.compile(rf"\b(?:{_PAST_WORDS})\b[^.;,]*$", re.IGNORECASE)
+_PAST_CLAUSE = compiled(rf"\b(?:{_PAST_WORDS})\b[^.;,]*$", re.IGNORECASE)
 
 
 def _parse_published(published: str | dt.date | None) -> dt.date | None:
@@ -322,7 +323,7 @@ def _year(g, m, text, pub) -> Resolved:
     return g["year"], "year"
 
 
-_YEAR_IN_RANGE = re.compile(r"(?!0000)\d{4}(?:\D|$)")
+_YEAR_IN_RANGE = compiled(r"(?!0000)\d{4}(?:\D|$)")
 
 RESOLVERS = {
     "mdy": _absolute_day, "dmy": _absolute_day, "iso": _iso_day, "numeric": _numeric_date,
@@ -358,15 +359,15 @@ def _numeric(s: str, pub: dt.date | None) -> tuple[str | None, str] | None:
 
 
 # Prefix a match may absorb ("on Friday", "since last year") to report as the expression.
-_LEAD_IN = re.compile(r"(?:\b(?:on|since|in|during|by|until)\s+)$", re.I)
+_LEAD_IN = compiled(r"(?:\b(?:on|since|in|during|by|until)\s+)$", re.I)
 
 
 # Every date expression holds a trigger of its pattern's kind; each pattern runs only near
 # its triggers, which spares it from trying a match at each character of long articles.
-_TRIGGER = re.compile(rf"(?P<mon>{_MON})|(?P<wd>{_WD})|(?P<digit>\d+)|(?i:(?P<ago>ago)|"
-                      r"(?P<relday>yesterday|today|tomorrow|tonight|night|morning|afternoon|"
-                      r"evening)|"
-                      r"(?P<unit>week|month|year)|(?P<quarter>quarter|Q[1-4]))")
+_TRIGGER = compiled(rf"(?P<mon>{_MON})|(?P<wd>{_WD})|(?P<digit>\d+)|(?i:(?P<ago>ago)|"
+                   r"(?P<relday>yesterday|today|tomorrow|tonight|night|morning|afternoon|"
+                   r"evening)|"
+                   r"(?P<unit>week|month|year)|(?P<quarter>quarter|Q[1-4]))")
 _TRIGGER_OF = {"mdy": "mon", "dmy": "mon", "md": "mon", "dm": "mon", "my": "mon",
                "month": "mon", "iso": "digit", "numeric": "digit", "year": "digit",
                "yearalone": "digit", "yearof": "digit", "relday": "relday", "ago": "ago",

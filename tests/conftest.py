@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# One cache for the whole run, every worker and every app a test starts: the gazetteer's
+# tables take seconds to build, and the user's own cache is not the tests' to touch. Its
+# files are named by what made them, so a stale one is never read.
+os.environ["NEWSDESK_CACHE"] = str(Path(tempfile.gettempdir())
+                                   / f"newsdesk-test-cache-{os.getuid()}")
 
 from newsdesk.ingest import ingest_seeds
 from newsdesk.store import Store

@@ -38,6 +38,7 @@ class Terminal:
         self.env = {"NEWSDESK_DB": str(db), "NEWSDESK_CONFIG": str(home / "config.toml"),
                     "NEWSDESK_STATE": str(home / "state.json"),
                     "NEWSDESK_EXPORT_DIR": str(home / "exports"), "HOME": str(home),
+                    "NEWSDESK_CACHE": os.environ["NEWSDESK_CACHE"],
                     "TERM": term, "LANG": "C.UTF-8",
                     # as a login shell exports them; the app must still follow resizes
                     "COLUMNS": str(size[0]), "LINES": str(size[1])}

@@ -395,7 +395,7 @@ class NewsdeskApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        from newsdesk.store.export import EXPORT_FORMATS
+        from newsdesk.contract import EXPORT_FORMATS
 
         for what, formats in EXPORT_FORMATS.items():
             for fmt in formats:
