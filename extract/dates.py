@@ -364,10 +364,12 @@ _LEAD_IN = compiled(r"(?:\b(?:on|since|in|during|by|until)\s+)$", re.I)
 
 # Every date expression holds a trigger of its pattern's kind; each pattern runs only near
 # its triggers, which spares it from trying a match at each character of long articles.
-_TRIGGER = compiled(rf"(?P<mon>{_MON})|(?P<wd>{_WD})|(?P<digit>\d+)|(?i:(?P<ago>ago)|"
+# (at a word's start, as every pattern begins: tried at each character, the alternation
+# was 0.7 ms of a 1.3 kB article, 0.3 ms so)
+_TRIGGER = compiled(rf"\b(?:(?P<mon>{_MON})|(?P<wd>{_WD})|(?P<digit>\d+)|(?i:(?P<ago>ago)|"
                    r"(?P<relday>yesterday|today|tomorrow|tonight|night|morning|afternoon|"
                    r"evening)|"
-                   r"(?P<unit>week|month|year)|(?P<quarter>quarter|Q[1-4]))")
+                   r"(?P<unit>week|month|year)|(?P<quarter>quarter|Q[1-4])))")
 _TRIGGER_OF = {"mdy": "mon", "dmy": "mon", "md": "mon", "dm": "mon", "my": "mon",
                "month": "mon", "iso": "digit", "numeric": "digit", "year": "digit",
                "yearalone": "digit", "yearof": "digit", "relday": "relday", "ago": "ago",

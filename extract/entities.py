@@ -100,7 +100,7 @@ def _name_tokens(text: str, s_start: int, sentence: str) -> tuple[list[Tok], int
         # only words that can be or join a name become tokens: a gap left by the others
         # ends a run just as the word itself would have
         if not (word[0].isupper() or word == "." or word.lower() in _JOINERS
-                or _PARTICLE_PREFIX.match(word)):
+                or "-" in word and _PARTICLE_PREFIX.match(word)):
             continue
         # "Allah's" names Allah: the possessive is not part of the name
         if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
