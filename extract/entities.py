@@ -29,7 +29,7 @@ from newsdesk.extract.lexicon import (
     places,
 )
 from newsdesk.extract.patterns import compiled
-from newsdesk.extract.text import sentence_spans
+from newsdesk.extract.text import is_dateline, lines_with_offsets, sentence_spans
 
 # Words (with inner hyphens and apostrophes) and dotted abbreviations ("U.S.").
 _TOKEN = compiled(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w]|[-'’&](?=\w))*|\d[\d,.]*|\S", re.UNICODE)
@@ -264,6 +264,7 @@ EVENT_HEADS = {"cup", "open", "tour", "series", "games", "championship", "champi
 _SCORE_AFTER = compiled(r"^\s+\d+(?:-\d+)?(?:\s|,|$)")
 # a dateline that names the place a report was filed from: "LONDON 1996-08-30"
 _PLACE_DATELINE = compiled(r"(?m)^(?P<place>[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})"
+                          r"(?: ?, (?P<region>[A-Z][a-z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}))?"
                           r"(?: \d{4}-\d{2}-\d{2}| [A-Z][a-z]{2,8}\.? \d{1,2})\s*$")
 
 
@@ -289,8 +290,105 @@ def _surname_key(name: str) -> str:
     return _ARTICLE_PREFIX.sub("", fold(name.split()[-1]).lower())
 
 
+def _data_lines(text: str, skip: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The skipped short lines that are data, not headings: a line with figures (a
+    scorecard, a ranking, a fixture, a dateline) names players, teams and places."""
+    return [(a, b) for a, b in skip
+            if _FIGURE.search(text, a, b) and not is_dateline(text[a:b])]
+
+
+def _byline(text: str, skip: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """A wire story's byline: a line of just a name, right above its dateline."""
+    out = []
+    for a, b in skip:
+        m = _NAME_LINE.fullmatch(text, a, b)
+        below = _PLACE_DATELINE.match(text, b + 1) if m and text[b:b + 1] == "\n" else None
+        if m and below and m.group().split()[0].lower() not in COMMON_WORDS:
+            out.append({"start": a, "end": b, "text": m.group(), "label": "PER"})
+    return out
+
+
+_FIGURE = compiled(r"\d")
+_NAME_LINE = compiled(r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?: (?:[A-Z]\.|[A-Z][a-z]*[A-Z]?[a-z]+"
+                      r"(?:[-'][A-Z]?[a-z]+)?)){1,2}")
+# a batting scorecard: "R. Croft b Waqar Younis 15", "Ijaz Ahmed c Stewart b Gough 0",
+# "A.de Silva not out 83": the names beside its marks are players
+_DISMISSAL_BEFORE = compiled(r"(?:^|\s)(?:c|b|st|c\s*&\s*b|lbw\s+b)\s+$")
+_DISMISSAL_AFTER = compiled(r"\s+(?:c|b|st|lbw|run\s+out|not\s+out|retired|c\s*&\s*b)\s")
+# a ranking: "3. Ekimov 1:07", "5. Igor Potapovich ( Kazakstan ) 5.80"
+_RANK_BEFORE = compiled(r"(?m)^[ \t]*\d{1,3}\.[ \t]+$")
+_TAG_AROUND = compiled(r"\( ?[A-Z][\w.-]* ?\)")
+_RESULT_AFTER = compiled(r"[ \t]+(?:\(\s*[A-Z][\w .]*\)|\d+(?:[:.]\d+)+|same\s+time|\d+\s*$)")
+
+
+def _players(text: str, ents: list[dict[str, Any]]) -> None:
+    """Names in scorecards and rankings (lines with figures) are people, however unknown."""
+    nations = countries()
+    for e in ents:
+        if e["label"] == "PER" or e["text"] in nations:
+            continue
+        line_start = text.rfind("\n", 0, e["start"]) + 1
+        line_end = text.find("\n", e["end"])
+        if not _FIGURE.search(text, line_start, len(text) if line_end < 0 else line_end):
+            continue
+        if e["label"] == "MISC" and _TAG_AROUND.match(text, e["start"] - 2) and any(
+                o["label"] == "PER" and 0 <= e["start"] - o["end"] <= 3 for o in ents):
+            e["label"] = "LOC"  # "Olaf Ludwig ( Germany )": the athlete's country
+            continue
+        if (_DISMISSAL_BEFORE.search(text, max(line_start, e["start"] - 8), e["start"])
+                or _DISMISSAL_AFTER.match(text, e["end"])
+                or _RANK_BEFORE.search(text, line_start, e["start"])
+                and _RESULT_AFTER.match(text, e["end"])):
+            e["label"] = "PER"
+
+
+_CAPS_WORD = compiled(r"(?<![\w'.-])[A-Z][A-Z'.&-]*(?![\w'-])")
+# a shouted fixture: "SAN DIEGO AT MONTREAL", the teams of a schedule
+_CAPS_FIXTURE = compiled(r"[A-Z][A-Z. ]*[A-Z.] (?:AT|V|VS\.?) [A-Z][A-Z. ]*[A-Z.]")
+
+
+def _shouted(text: str, ents: list[dict[str, Any]], gaz: frozenset[str],
+             lower_words: set[str]) -> list[dict[str, Any]]:
+    """Names in a headline in capitals, read case-blind: the names the text itself uses
+    (its label with them), and the places the gazetteer knows."""
+    seen = {e["text"].casefold(): e["label"] for e in ents if e["label"] != "MISC"}
+    nations = countries()
+    out: list[dict[str, Any]] = []
+    for a, b, line in lines_with_offsets(text):
+        if not _shouting(line):
+            continue
+        fixture = _CAPS_FIXTURE.fullmatch(line.strip())
+        words = list(_CAPS_WORD.finditer(text, a, b))
+        i = 0
+        while i < len(words):
+            for n in range(min(4, len(words) - i), 0, -1):
+                run = words[i:i + n]
+                if any(text[x.end():y.start()] != " " for x, y in zip(run, run[1:])):
+                    continue
+                start, end = run[0].start(), run[-1].end()
+                name = text[start:end]
+                title = " ".join(w.group().title() for w in run)
+                label = seen.get(name.casefold())
+                if label is None and (title in nations or title in gaz and len(title) > 3
+                                      and title.lower() not in lower_words
+                                      and title.lower() not in COMMON_WORDS) \
+                        or label is None and name in COUNTRY_CODES:
+                    label = "LOC"
+                if label is not None:
+                    if fixture and label == "LOC" and name not in COUNTRY_CODES:
+                        label = "ORG"
+                    out.append({"start": start, "end": end, "text": name, "label": label})
+                    i += n - 1
+                    break
+            i += 1
+    return out
+
+
 def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
     skip = list(skip or [])
+    data_lines = _data_lines(text, skip)
+    bylines = _byline(text, skip)
+    skip = [span for span in skip if span not in data_lines]
     gaz = places()
     raw = [c for chunk in _chunks(text, skip) for c in _split_titles(chunk)]
     lower_words = {w for w in re.findall(r"\b[a-z][a-z'-]+\b", text)}
@@ -311,6 +409,8 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
         if len(chunk.toks) == 1 and chunk.sent_initial and not chunk.cue:
             word = chunk.toks[0].text
             known = (word in gaz or _is_acronym(word) or word in mid_caps or word in KNOWN_ORGS
+                     or _RANK_BEFORE.search(text, text.rfind("\n", 0, chunk.start) + 1,
+                                            chunk.start)
                      or word in DEMONYMS or any(_surname_key(m) == _surname_key(word)
                                                 for m in mid_caps if " " in m))
             if not known or word.lower() in lower_words:
@@ -337,12 +437,23 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
         elif label == "MISC" and len(chunk.toks) == 1 and _FIGURES_AFTER.match(text, chunk.end):
             label = "PER"  # "Jayasuriya 10-0-43-2", "Lewis 94 not out": a player's figures
         ents.append({"start": start, "end": chunk.end, "text": name, "label": label})
-    # the place a report was filed from, in capitals: a place, though its line is skipped
+    # the place a report was filed from, in capitals, and the country or state after it
+    filed: list[dict[str, Any]] = []
     for m in _PLACE_DATELINE.finditer(text):
-        place = m.group("place")
-        if place.title() in gaz or place.title() in countries() or place in COUNTRY_CODES:
-            ents.append({"start": m.start("place"), "end": m.end("place"), "text": place,
-                         "label": "LOC"})
+        place, region = m.group("place"), m.group("region")
+        known = bool(region) and (region in gaz or region in countries())
+        if known or place.title() in gaz or place.title() in countries() \
+                or place in COUNTRY_CODES:
+            filed.append({"start": m.start("place"), "end": m.end("place"), "text": place,
+                          "label": "LOC"})
+        if known:
+            filed.append({"start": m.start("region"), "end": m.end("region"), "text": region,
+                          "label": "LOC"})
+    ents = [e for e in ents if not any(f["start"] < e["end"] and e["start"] < f["end"]
+                                       for f in filed + bylines)] + filed + bylines
+    _players(text, ents)
+    ents += [e for e in _shouted(text, ents, gaz, lower_words)
+             if not any(o["start"] < e["end"] and e["start"] < o["end"] for o in ents)]
     ents = _teams(text, ents)
     ents.sort(key=lambda e: e["start"])
     _resolve_aliases(text, ents)
@@ -439,7 +550,11 @@ def _resolve_aliases(text: str, ents: list[dict[str, Any]]) -> None:
         if canonical is None:
             key = _norm_key(name)
             canonical = canon_by_key.get(key)
-            if canonical is None and e["label"] in ("PER", "MISC") and " " not in name:
+            # "Clinton" after "Bill Clinton", though a town is called Clinton: the person
+            if canonical is None and " " not in name and (
+                    e["label"] in ("PER", "MISC")
+                    or e["label"] == "LOC" and name not in countries()
+                    and not _placed(text, e)):
                 canonical = next((c for c, lab in _full_names(ents, e)
                                   if _surname_key(c) == _surname_key(name)), None)
             if canonical is None and e["label"] in ("ORG", "LOC") and " " not in name:
@@ -469,6 +584,18 @@ def _resolve_aliases(text: str, ents: list[dict[str, Any]]) -> None:
             if (a["label"] == "LOC" and b["label"] == "MISC" and b["text"] not in DEMONYMS
                     and b["text"] not in RELIGIONS):
                 b["label"] = "LOC"
+
+
+_IN_REGION_AFTER = compiled(r",\s+(?P<region>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)")
+
+
+def _placed(text: str, e: dict[str, Any]) -> bool:
+    """Said as a place: 'in Mindanao', 'Allen, Texas'."""
+    before = text[max(0, e["start"] - 12):e["start"]].split()
+    if before and before[-1].lower() in LOC_CUES_BEFORE:
+        return True
+    m = _IN_REGION_AFTER.match(text, e["end"])
+    return bool(m and (m.group("region") in places() or m.group("region") in countries()))
 
 
 def _full_names(ents: list[dict[str, Any]], e: dict[str, Any]) -> list[tuple[str, str]]:

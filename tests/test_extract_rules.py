@@ -548,3 +548,55 @@ def test_a_nationality_before_an_organisation_stays_with_it():
 def test_organisations_by_their_shape(text, name, label):
     found = {(e["text"], e["label"]) for e in extract(text, None)["entities"]}
     assert (name, label) in found
+
+
+def test_short_lines_with_figures_are_read_scorecards_and_rankings_name_people():
+    text = ("CRICKET - WESTSHIRE V EASTSHIRE SCOREBOARD .\n"
+            "Westshire innings :\n"
+            "T. Marlowe c Okonjo b Vance 45\n"
+            "Davi Moreira lbw b Quist 12\n"
+            "K. Arden not out 7\n"
+            "Final standings :\n"
+            "3. Brannock 1:07.22\n"
+            "4. Ilse Varga ( Hungary ) same time\n"
+            "The match ended in a draw.")
+    found = _labels(text)
+    for name in ("T. Marlowe", "Okonjo", "Vance", "Davi Moreira", "Quist", "K. Arden",
+                 "Brannock", "Ilse Varga"):
+        assert (name, "PER") in found, name
+    assert ("Hungary", "LOC") in found
+
+
+def test_a_heading_without_figures_still_names_nothing():
+    assert _labels("Background Notes\nThe rain fell on the fields for a week.") == set()
+
+
+def test_a_byline_above_a_dateline_is_a_person_and_the_dateline_s_region_a_place():
+    text = ("Factory orders jump in July .\nMarta Kowalczyk\nKELLBURN , Wisconsin 1996-08-30\n"
+            "Orders rose 2 percent in July, the report said.")
+    found = _labels(text)
+    assert ("Marta Kowalczyk", "PER") in found
+    # a town the gazetteer does not know is a place when its state or country follows
+    assert ("KELLBURN", "LOC") in found and ("Wisconsin", "LOC") in found
+
+
+def test_a_headline_in_capitals_is_read_case_blind():
+    text = ("SOCCER - PORTUGAL BEAT LATVIA AS DARIO VENTURA SCORES TWICE .\n"
+            "LISBON 1996-08-31\n"
+            "Dario Ventura scored twice as Portugal beat Latvia 2-0 on Saturday.\n"
+            "HOUSTON AT DENVER")
+    found = _labels(text)
+    assert {("PORTUGAL", "LOC"), ("LATVIA", "LOC"), ("DARIO VENTURA", "PER")} <= found
+    # words of the headline that are no name stay out
+    assert not {e for e in found if e[0] in ("SOCCER", "BEAT", "SCORES", "TWICE")}
+    # a shouted fixture names teams
+    assert ("HOUSTON", "ORG") in found and ("DENVER", "ORG") in found
+
+
+def test_a_surname_that_is_also_a_town_is_the_person_named_in_full():
+    found = _labels("President Bill Clinton spoke in Ohio. Later Clinton said the plan "
+                    "would pass.")
+    assert ("Clinton", "PER") in found and ("Ohio", "LOC") in found
+    # but said as a place, the town stays a town
+    found = _labels("Greg Allen filed the report. The suspect lived in Allen, Texas.")
+    assert ("Greg Allen", "PER") in found and ("Allen", "LOC") in found
