@@ -25,7 +25,8 @@ _SPEECH = (r"said|says|say|told|tells|tell|added|adds|stated|states|explained|ex
            r"mused|exclaimed|stressed|stresses|emphasi[sz]ed|emphasi[sz]es|reiterated|"
            r"countered|retorted|whispered|screamed|cried|sighed|grumbled|recounted|"
            r"chimed\s+in|put\s+it|according\s+to")
-_PARTICIPLE = (r"saying|adding|asking|telling|calling|writing|noting|arguing|insisting|"
+_PARTICIPLE = (r"(?:going|went)\s+on\s+to\s+(?:say|add|call|argue|claim)|"
+               r"saying|adding|asking|telling|calling|writing|noting|arguing|insisting|"
                r"warning|urging|claiming|describing|promising|vowing|declaring|explaining|"
                r"stating|encouraging|denouncing|branding|praising|accusing|referring")
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
@@ -42,7 +43,9 @@ AFTER = [
     # ", Jamili also said" / "he said" / "said a police officer"
     compiled(rf"^[,.]?\s*(?:as\s+)?{_MENTION}{_APPOSITIVE}\s+(?:also\s+|later\s+|then\s+)?"
             rf"(?:{_SPEECH})\b"),
-    compiled(rf"^[,.]?\s*(?:{_SPEECH})\s+{_MENTION}(?=[.,;]|\s+(?:in|on|at|to|during|who|of)\b|$)"),
+    # ("wrote Cameron Easley for Morning Consult": the writer, not the paper)
+    compiled(rf"^[,.]?\s*(?:{_SPEECH})\s+{_MENTION}"
+            rf"(?=[.,;]|\s+(?:in|on|at|to|during|who|of|for)\b|$)"),
     # a signed quote: "…” ― Sonya Herridge
     compiled(r"^\s*[―—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"),
 ]
@@ -72,6 +75,9 @@ _LINK_WORDS = {"that", "which", "who", "whom", "and", "but", "or", "because", "w
 _PRONOUN_REACH = 250
 _DETERMINERS = {"the", "a", "an", "every", "this", "that", "his", "her", "their", "its",
                 "another"}
+_TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+               "january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december", "today", "yesterday"}
 _NOT_SPEAKERS = {"this", "there", "here", "what", "which", "that", "who", "one", "you", "me"}
 
 
@@ -116,17 +122,19 @@ def find_quotes(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any
     last_quote_end = -1
     for start, end in _quote_spans(text):
         inner = text[start + 1:end - 1]
-        if len(inner.split()) <= 2:
-            continue  # scare quotes: "caliphate"
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line_end = len(text) if line_end == -1 else line_end
         before = text[line_start:start]
         after = text[end:line_end]
-        sentence_before = re.split(r"(?<=[.!?])\s+", before)[-1]
-        kind = "direct" if not sentence_before.strip() else "mixed"
+        if len(inner.split()) <= 2 and not (inner.rstrip()[-1:] in ",?!" and any(
+                p.match(after) for p in AFTER[:2])):
+            continue  # scare quotes: "caliphate"; not '“I would,” Melanie said'
+
+        whole_sentence = re.split(r"(?<=[.!?])\s+", before)[-1]
+        kind = "direct" if not whole_sentence.strip() else "mixed"
         # a mention never reaches back across the previous quote
-        sentence_before = re.split(r"[”»]\s*|\"\s+", sentence_before)[-1]
+        sentence_before = re.split(r"[”»]\s*|\"\s+", whole_sentence)[-1]
         label = _TRANSCRIPT.match(text, start + 1)
         who: tuple[int, int] | None
         if label:  # a transcript's turn: "WALLACE: If I may, sir, …"
@@ -146,6 +154,13 @@ def find_quotes(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any
             # an unattributed quote right after an attributed one: the same voice goes on
             speaker = last_speaker[0]
             who = (last_speaker[1], last_speaker[2])
+        elif kind == "mixed" and whole_sentence != sentence_before:
+            # the second fragment of a sentence ('Cruz called Trump a "liar" who is "…"'):
+            # the sentence's speaker, read past the first
+            who = _in_sentence(whole_sentence, start - len(whole_sentence))
+            if who:
+                who = _narrow_to_entity(who, entities) or _trim_mention(text, who)
+                speaker = _resolve(text[who[0]:who[1]], who[0], entities, last_speaker)
         quote = {"start": start, "end": end, "text": text[start:end], "kind": kind,
                  "speaker": speaker, "speaker_start": who[0] if who else None,
                  "speaker_end": who[1] if who else None}
@@ -156,10 +171,16 @@ def find_quotes(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any
     return quotes
 
 
+_NEW_SENTENCE = compiled(r"\s*[A-Z“\"]")
+
+
 def _attribution(text: str, start: int, end: int, before: str, sentence_before: str,
                  after: str) -> tuple[tuple[int, int] | None, bool]:
     """The speaker mention's span (or None) and whether the lead-in is a bare "adding"."""
-    for pattern in AFTER:
+    # a quote that ends its sentence ('… virtue.” In one tweet, Trump said:') is not
+    # attributed by the next sentence's subject and verb
+    ends_sentence = text[end - 2:end - 1] == "." and _NEW_SENTENCE.match(after)
+    for pattern in AFTER if not ends_sentence else ():
         m = pattern.match(after)
         if m and _is_mention(m.group("who")):
             return (end + m.start("who"), end + m.end("who")), False
@@ -198,6 +219,9 @@ def _is_mention(words: str) -> bool:
     first = parts[0]
     if len(parts) == 1 and first.lower() in _NEVER_ALONE:
         return False
+    if any(w.endswith(".") and len(w) > 3 and w[:-1].isalpha() and w[0].islower()
+           for w in parts[:-1]):
+        return False  # 'remains under investigation. Last month': across a sentence's end
     if first[:1].islower() and first.isalpha() and any(w[:1].isupper() for w in parts[1:]):
         return True  # "said spokesman John Kirby"
     if len(parts) > 1 and first.lower() in _COUNTED:
@@ -216,6 +240,8 @@ def _in_sentence(sentence: str, offset: int) -> tuple[int, int] | None:
         return offset + m.start("who"), offset + m.end("who")
     for verb in reversed(verbs):
         head = sentence[:verb.start()]
+        if verb.group("finite") and _NOUN_BEFORE.search(head):
+            continue  # "his late-night tweets", "the reports": a noun, not a verb
         if verb.group("finite"):
             found = _subject_before(head)
         else:
@@ -225,6 +251,10 @@ def _in_sentence(sentence: str, offset: int) -> tuple[int, int] | None:
             return offset + found[0], offset + found[1]
     found = _sentence_subject(sentence)
     return (offset + found[0], offset + found[1]) if found else None
+
+
+_NOUN_BEFORE = compiled(r"(?:\b(?:the|a|an|his|her|their|its|our|my|your|of|these|those|"
+                       r"several|many|recent|such)|\w-\w+)\s+$", re.IGNORECASE)
 
 
 def _subject_before(head: str) -> tuple[int, int] | None:
@@ -254,8 +284,8 @@ def _subject_before(head: str) -> tuple[int, int] | None:
 
 def _name_before(head: str) -> tuple[int, int] | None:
     m = re.search(r"(?:\b(?:he|she|they|I)|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*$", head)
-    if not m or m.group().strip().lower() in _NOT_SPEAKERS | _DETERMINERS:
-        return None
+    if not m or m.group().strip().lower() in _NOT_SPEAKERS | _DETERMINERS | _TIME_WORDS:
+        return None  # "tweets early Friday saying": the day says nothing
     return m.start(), m.start() + len(m.group().rstrip())
 
 

@@ -600,3 +600,38 @@ def test_a_surname_that_is_also_a_town_is_the_person_named_in_full():
     # but said as a place, the town stays a town
     found = _labels("Greg Allen filed the report. The suspect lived in Allen, Texas.")
     assert ("Greg Allen", "PER") in found and ("Allen", "LOC") in found
+
+
+@pytest.mark.parametrize("text,speakers", [
+    # a short answer with its attribution is a quote, not a scare quote
+    ('"We will," Ines Carvalho told the crowd.', ["Ines Carvalho"]),
+    # the writer after the verb speaks, not the paper he writes for
+    ('"The river is still rising," wrote Tomas Berg for the Valley Courier.', ["Tomas Berg"]),
+    # the second fragment of one sentence keeps the sentence's speaker
+    ('Hana Sato called the plan a "disaster" that is "going to flood every farm we have."',
+     ["Hana Sato"]),
+    # "going on to say" points at the clause's subject
+    ('"The dam held," Idris Bello said, going on to say that the town had "never seen '
+     'water come up so fast in all its years."', ["Idris Bello", "Idris Bello"]),
+    # a speech verb used as a noun ("tweets") names no speaker
+    ('Ines Carvalho says the mayor\'s late-night tweets about the flood were "a cruel joke on '
+     'every family."', ["Ines Carvalho"]),
+    # a day before a participle is not who spoke
+    ('Tomas Berg wrote early Friday saying the levee was "about to give way at the bend."',
+     ["Tomas Berg"]),
+])
+def test_who_spoke_in_mixed_quotes_and_short_answers(text, speakers):
+    quotes = extract(text, None)["quotes"]
+    assert [text[q["speaker_start"]:q["speaker_end"]] for q in quotes] == speakers
+
+
+@pytest.mark.parametrize("text", [
+    # a quote that ends its sentence is not attributed by the next sentence's subject
+    'They sang "we shall not be moved by anyone." In the end, Hana Sato said the rally was over.',
+    # nor by words running across a sentence's end
+    'He says "the water will go down" remains to be seen. Last week, officials warned of rain.',
+])
+def test_attributions_do_not_cross_a_sentence_end(text):
+    [quote] = extract(text, None)["quotes"]
+    said = text[quote["speaker_start"]:quote["speaker_end"]] if quote["speaker_start"] else ""
+    assert "Hana Sato" not in said and "Last week" not in said and "remains" not in said
