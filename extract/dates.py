@@ -77,7 +77,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _ORDINAL_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2,
                     "3rd": 3, "4th": 4}
 _FUTURE_CUE = compiled(r"\b(?:will|shall|would|next|upcoming|scheduled|due|plans?|planned|"
-                      r"expected|going to|set to)\b", re.I)
+                      r"planning|expected|going to|set to|as soon as|might)\b", re.I)
 # "announced Friday that it will…": a past verb right before the date settles its tense,
 # whatever the clause after it says
 _PAST_VERB_BEFORE = compiled(r"\b(?:\w+ed|said|told|was|were|had|began|took|came|went|made|"
@@ -132,8 +132,14 @@ def _future(text: str, start: int, end: int) -> bool:
     past = _PAST_VERB_BEFORE.search(before)
     if past and not _FUTURE_CUE.search(past.group()):
         return False
-    window = text[max(0, start - 30):min(len(text), end + 15)]
+    # back to the clause's start, within reach: "planned a rally in Little Havana on Saturday"
+    lead = text[max(0, start - _CLAUSE_REACH):start]
+    lead = re.split(r"[.;:,!?\"“”]", lead)[-1]
+    window = lead + text[start:min(len(text), end + 15)]
     return bool(_FUTURE_CUE.search(window))
+
+
+_CLAUSE_REACH = 80
 
 
 # how far back a month and day without a year is read as a past date
@@ -252,7 +258,10 @@ def _weekday(g, m, text, pub) -> Resolved:
     # speaks of tomorrow, which news names by its weekday
     soon = mod in ("", "on") and ahead == 1 and not _PAST_CLAUSE.search(
         text, max(0, m.start() - 60), m.start()) and not _PAST_AFTER.match(text, m.end())
-    if mod == "next" or soon or (mod != "last" and _future(text, m.start(), m.end())):
+    # "until Tuesday", "by Friday": a time still to come, unless told in the past
+    until = mod in ("until", "by") and not _PAST_CLAUSE.search(
+        text, max(0, m.start() - 50), m.start())
+    if mod == "next" or soon or until or (mod != "last" and _future(text, m.start(), m.end())):
         delta = ahead or (7 if mod == "next" else 0)
         return (pub + dt.timedelta(days=delta)).isoformat(), "day"
     delta = back
@@ -417,4 +426,57 @@ def find_dates(text: str, published: str | dt.date | None = None,
             found.append({"start": start, "end": end, "text": text[start:end],
                           "value": value, "granularity": granularity, "type": "DATE"})
     found.sort(key=lambda d: d["start"])
-    return found
+    times = _clock_times(text, found, taken, pub)
+    return sorted(found + times, key=lambda d: d["start"]) if times else found
+
+
+# a clock time with its zone or half of the day: "18:00 UTC", "6:40 p.m. ( GMT +8 )"
+_CLOCK = compiled(r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<min>[0-5]\d))?(?![\d:])"
+                  r"(?:\s*(?P<half>[ap]\.m\.|[ap]m)(?![\w.]))?"
+                  r"(?:\s*\(?\s*(?P<zone>UTC|GMT|EST|EDT|CST|CDT|PST|PDT|CET|CEST|BST|IST)"
+                  r"(?:\s*[+-]\s*\d{1,2})?(?![\w])\s*\)?)?")
+
+
+_TIME_TO_DAY = compiled(r"\s*,?\s*(?:on\s+)?")
+
+
+def _clock_times(text: str, found: list[dict[str, Any]], taken: list[tuple[int, int]],
+                 pub: dt.date | None) -> list[dict[str, Any]]:
+    """Clock times told with a zone or a.m./p.m., on the day their sentence names (else
+    the day of publication): 'Tuesday ... at 18:00 UTC' is that Tuesday at 18:00."""
+    out: list[dict[str, Any]] = []
+    for m in _CLOCK.finditer(text):
+        if not (m.group("half") or m.group("zone") and m.group("min")):
+            continue  # "3.50", "12:30" alone: a price, a score, a ratio
+        start, end = m.start(), m.end()
+        if text[end - 1] == ")" and "(" not in m.group():
+            end -= 1
+        end = start + len(text[start:end].rstrip())
+        if any(s < end and start < e for s, e in taken):
+            continue
+        hour, minute = int(m.group("h")), int(m.group("min") or 0)
+        half = (m.group("half") or "").lower()
+        if half.startswith("p") and hour < 12:
+            hour += 12
+        elif half.startswith("a") and hour == 12:
+            hour = 0
+        if hour > 23:
+            continue
+        sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+        # the day right after it is one expression with it ("9 a.m. EST Tuesday");
+        # else the day its sentence named before it
+        after = next((d for d in found if d["granularity"] == "day" and d["value"]
+                      and _TIME_TO_DAY.fullmatch(text, end, d["start"])), None)
+        if after is not None:
+            found.remove(after)
+            end, day = after["end"], after["value"]
+        else:
+            day = next((d["value"] for d in reversed(found) if d["granularity"] == "day"
+                        and sentence_start <= d["start"] < start and d["value"]), None)
+        if day is None and not m.group("zone"):
+            continue  # "at 6 a.m." in a story of another day: which day is anyone's guess
+        day = day or (pub.isoformat() if pub else None)
+        value = f"{day}T{hour:02d}:{minute:02d}" if day else None
+        out.append({"start": start, "end": end, "text": text[start:end], "value": value,
+                    "granularity": "time", "type": "TIME"})
+    return out

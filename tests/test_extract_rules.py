@@ -439,7 +439,48 @@ def test_a_dateline_dates_the_article_when_no_date_is_given():
     text = ("Storm floods the delta\nMarch 01 , 2008\nThe river burst its banks on Friday, "
             "officials said.")
     dates = extract(text, None)["dates"]
+    # with no publication date, the dateline is the date the text gives itself: shown, and
+    # what "Friday" resolves against
+    assert [(d["text"], d["value"]) for d in dates] == [("March 01 , 2008", "2008-03-01"),
+                                                        ("on Friday", "2008-02-29")]
+    # given one, the dateline only repeats it
+    dates = extract(text, "2008-03-01")["dates"]
     assert [(d["text"], d["value"]) for d in dates] == [("on Friday", "2008-02-29")]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # a clock time with its zone is on the day its sentence names
+    ("The rocket lifted off on Tuesday at 16:08 UTC .", [("on Tuesday", "2009-12-15"),
+                                                         ("16:08 UTC", "2009-12-15T16:08")]),
+    # with the day right after it, one expression
+    ("The offer runs until 5 p.m. EST Thursday.", [("5 p.m. EST Thursday", "2009-12-17T17:00")]),
+    ("It landed at 6:40 p.m. ( GMT +8 ) after the flight.",
+     [("6:40 p.m. ( GMT +8 )", "2009-12-16T18:40")]),
+    # a time with no zone and no day in its sentence is left alone, and so are figures
+    ("The first shot was heard at 6 a.m. near the house.", []),
+    ("Shares rose 3.50 to 12:30 in trading.", []),
+])
+def test_clock_times(sentence, expected):
+    dates = extract(sentence, "2009-12-16")["dates"]
+    assert [(d["text"], d["value"]) for d in dates] == expected
+
+
+def test_a_short_line_with_a_date_is_read_a_heading_is_not():
+    text = "Jet makes first flight\nThe jet was unveiled in January 2005\nBackground\nIt flew."
+    assert [d["text"] for d in extract(text, "2005-04-27")["dates"]] == ["January 2005"]
+
+
+@pytest.mark.parametrize("sentence,value", [
+    # a plan told in the past still looks ahead: the clause's cue, not the nearest verb
+    ("Protesters planned a large demonstration in the old town on Saturday.", "2009-12-19"),
+    ("The group could leave for the capital as soon as Tuesday, he said.", "2009-12-22"),
+    ("The market remains open until Friday.", "2009-12-18"),
+    # told in the past, the day is past
+    ("Protesters marched through the old town on Saturday.", "2009-12-12"),
+])
+def test_a_weekday_in_a_clause_about_the_future(sentence, value):
+    [date] = extract(sentence, "2009-12-16")["dates"]
+    assert date["value"] == value
 
 
 def test_seas_facilities_and_compass_places_are_places():
