@@ -56,7 +56,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                         rf"(?P<wd>{_WD})(?P<poss>'s|’s)?\b")),
     # "in April", "last April", "since April", "April's"
     ("month", compiled(rf"\b(?P<mod>(?i:in|since|last|next|this|until|by|from|early|late|mid|"
-                      rf"during|of|before|after|through))[-\s]+(?P<mon>{_MON})\b(?!\s+\d)")),
+                      rf"during|of|before|after|through|between|and|to))[-\s]+(?P<mon>{_MON})\b"
+                      rf"(?!\s+\d)")),
+    # "the summer of 2010", "last winter", "this spring"
+    ("season", compiled(rf"\b(?:(?P<mod>(?i:last|this|next|past|coming))\s+|(?i:the\s+)?"
+                       rf"(?:(?i:early|late|mid)[-\s]+)?)(?P<season>(?i:spring|summer|autumn|fall|"
+                       rf"winter))(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?\b")),
     # "the third quarter of 2009", "third-quarter profit", "Q3 2009", "the latest quarter"
     ("quarter", compiled(rf"\b(?:(?i:the|this\s+year's|last\s+year's)\s+)?(?:(?P<mod>(?i:latest|"
                         rf"last|previous|past|current|recent|most\s+recent|year-ago|year-earlier|"
@@ -270,9 +275,42 @@ def _weekday(g, m, text, pub) -> Resolved:
     return (pub - dt.timedelta(days=delta)).isoformat(), "day"
 
 
+_SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+_MONTH_PAIR = compiled(rf"\b(?i:between|from)\s+{_MON}\s+$")
+
+
+def _season(g, m, text, pub) -> Resolved:
+    season = _SEASONS[g["season"].lower()]
+    mod = (g["mod"] or "").lower()
+    if g["year"]:
+        return f"{int(g['year']):04d}-{season}", "season"
+    if not mod or pub is None:
+        return None  # "a summer of protest", "fall" the verb: no season told
+    # a season's year is the year it begins in; winter runs on into the next one
+    current = pub.year if not (season == "WI" and pub.month <= 2) else pub.year - 1
+    started = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[season]
+    now = (pub.month if pub.month > 2 or season != "WI" else pub.month + 12)
+    if mod in ("last", "past"):
+        year = current if now >= started + 3 else current - 1
+    elif mod in ("next", "coming"):
+        year = current if now < started else current + 1
+    else:
+        year = current
+    return f"{year:04d}-{season}", "season"
+
+
 def _named_month(g, m, text, pub) -> Resolved:
     month = _month_of(g)
     mod = g["mod"].lower()
+    pair = _MONTH_PAIR.search(text, max(0, m.start() - 30), m.start()) \
+        if mod in ("and", "to") else None
+    if mod in ("and", "to") and pair is None:
+        return None  # only the second month of "between April and June", "from May to July"
+    if pair is not None and pub is not None:
+        # the range's end: in the year its start is in, or the next when it wraps
+        first = MONTHS[pair.group().split()[1].rstrip(".").lower()]
+        year = _month_year(first, pub, _future(text, pair.start(), pair.end()))
+        return f"{year + (month < first):04d}-{month:02d}", "month"
     if mod == "of" and not text[m.end():m.end() + 1].isspace():
         return None
     if pub is None:
@@ -339,6 +377,7 @@ RESOLVERS = {
     "md": _day_of_month, "dm": _day_of_month, "my": _month_and_year, "relday": _relative_day,
     "ago": _ago, "relunit": _relative_unit, "weekday": _weekday, "month": _named_month,
     "year": _year, "yearalone": _year, "yearof": _year, "quarter": _quarter,
+    "season": _season,
 }
 
 
@@ -378,11 +417,12 @@ _LEAD_IN = compiled(r"(?:\b(?:on|since|in|during|by|until)\s+)$", re.I)
 _TRIGGER = compiled(rf"\b(?:(?P<mon>{_MON})|(?P<wd>{_WD})|(?P<digit>\d+)|(?i:(?P<ago>ago)|"
                    r"(?P<relday>yesterday|today|tomorrow|tonight|night|morning|afternoon|"
                    r"evening)|"
-                   r"(?P<unit>week|month|year)|(?P<quarter>quarter|Q[1-4])))")
+                   r"(?P<unit>week|month|year)|(?P<quarter>quarter|Q[1-4])|"
+                   r"(?P<season>spring|summer|autumn|fall|winter)))")
 _TRIGGER_OF = {"mdy": "mon", "dmy": "mon", "md": "mon", "dm": "mon", "my": "mon",
                "month": "mon", "iso": "digit", "numeric": "digit", "year": "digit",
                "yearalone": "digit", "yearof": "digit", "relday": "relday", "ago": "ago",
-               "relunit": "unit", "weekday": "wd", "quarter": "quarter"}
+               "relunit": "unit", "weekday": "wd", "quarter": "quarter", "season": "season"}
 _REACH = 48  # characters a pattern may extend before or after its trigger
 
 
@@ -427,7 +467,50 @@ def find_dates(text: str, published: str | dt.date | None = None,
                           "value": value, "granularity": granularity, "type": "DATE"})
     found.sort(key=lambda d: d["start"])
     times = _clock_times(text, found, taken, pub)
-    return sorted(found + times, key=lambda d: d["start"]) if times else found
+    anchored = _anchored(text, found + times, taken)
+    if times or anchored:
+        return sorted(found + times + anchored, key=lambda d: d["start"])
+    return found
+
+
+# a day or year told against the one the text was just talking about
+_ANCHORED = compiled(r"\b(?:(?P<same>(?:on\s+)?the\s+same\s+day|that\s+(?:day|night|morning|"
+                     r"afternoon|evening))|(?P<before>the\s+(?:day|night)\s+before|the\s+previous"
+                     r"\s+day|the\s+day\s+earlier)|(?P<after>the\s+(?:next|following)\s+day|the"
+                     r"\s+day\s+after)|(?P<year_before>the\s+(?:year\s+before|previous\s+year))|"
+                     r"(?P<year_after>the\s+(?:following|next)\s+year)|(?P<that_year>that\s+year))\b"
+                     r"(?!\s+(?:of|that|when|in)\b)", re.IGNORECASE)
+_ANCHOR_REACH = 600  # characters back a text's "that day" still points at a date it named
+_DAY_SHIFT = {"same": 0, "before": -1, "after": 1}
+
+
+def _anchored(text: str, found: list[dict[str, Any]], taken: list[tuple[int, int]]
+              ) -> list[dict[str, Any]]:
+    """'The bomb went off on May 3 ... two more the same day': May 3. Only when the text
+    named a day (or a year) shortly before; with none, no guess."""
+    out: list[dict[str, Any]] = []
+    if not found:
+        return out
+    for m in _ANCHORED.finditer(text):
+        start, end = m.start(), m.end()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        kind = m.lastgroup or ""
+        prior = [d for d in found if d["end"] <= start and start - d["end"] <= _ANCHOR_REACH
+                 and d["value"] and d.get("granularity") in (
+                     ("day", "time") if kind in _DAY_SHIFT else ("day", "time", "month", "year"))]
+        if not prior:
+            continue
+        anchor = prior[-1]["value"]
+        if kind in _DAY_SHIFT:
+            day = dt.date.fromisoformat(anchor[:10]) + dt.timedelta(days=_DAY_SHIFT[kind])
+            value, granularity = day.isoformat(), "day"
+        else:
+            year = int(anchor[:4]) + {"year_before": -1, "year_after": 1}.get(kind, 0)
+            value, granularity = f"{year:04d}", "year"
+        out.append({"start": start, "end": end, "text": text[start:end], "value": value,
+                    "granularity": granularity, "type": "DATE"})
+    return out
 
 
 # a clock time with its zone or half of the day: "18:00 UTC", "6:40 p.m. ( GMT +8 )"

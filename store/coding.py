@@ -120,13 +120,13 @@ NEAR_DATE_CHARS = 400
 
 def _event_date(value: str) -> str | None:
     """An ISO date value at any granularity as the event form's day."""
-    if len(value) == 10:
-        return value
-    if len(value) == 7:  # a month: its first day, at month precision
+    if len(value) == 10 or value[10:11] == "T":  # a day, or a time on it
+        return value[:10]
+    if len(value) == 7 and value[5:].isdigit():  # a month: its first day, at month precision
         return f"{value}-01"
     if len(value) == 4:
         return f"{value}-01-01"
-    return None
+    return None  # a week, a quarter, a season: no one day to code
 
 
 def prefill_event(spans: list[StoredSpan], start: int, end: int, article_id: int,

@@ -159,3 +159,13 @@ def test_the_list_counts_follow_entity_corrections_and_a_repeat_is_one_row(seede
             s.undo("ana")
         [undone] = [r for r in s.page_articles(limit=1) if r.id == row.id]
         assert undone.n_entities == row.n_entities
+
+
+def test_an_event_form_reads_a_day_from_every_shape_of_date_value():
+    from newsdesk.store.coding import _event_date
+
+    assert _event_date("2009-12-15T18:00") == "2009-12-15"  # a clock time on its day
+    assert _event_date("2015-05") == "2015-05-01"
+    assert _event_date("2015") == "2015-01-01"
+    # a week, a quarter, a season has no one day: none is made up
+    assert [_event_date(v) for v in ("2015-W20", "2009-Q1", "2010-SU")] == [None] * 3

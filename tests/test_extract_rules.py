@@ -676,3 +676,35 @@ def test_attributions_do_not_cross_a_sentence_end(text):
     [quote] = extract(text, None)["quotes"]
     said = text[quote["speaker_start"]:quote["speaker_end"]] if quote["speaker_start"] else ""
     assert "Hana Sato" not in said and "Last week" not in said and "remains" not in said
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a day told against the day the text was talking about, not the publication date
+    ("The first blast came on May 3. Two more went off the same day.",
+     [("May 3", "2015-05-03"), ("the same day", "2015-05-03")]),
+    ("Troops entered the town on June 4, 2014. The day before, it was shelled.",
+     [("June 4, 2014", "2014-06-04"), ("The day before", "2014-06-03")]),
+    ("The dam opened in 2008; the year before, the valley flooded.",
+     [("in 2008", "2008"), ("the year before", "2007")]),
+    # with no day named before it, no guess
+    ("That day the roads were empty.", []),
+])
+def test_days_anchored_to_the_text(text, expected):
+    assert [(d["text"], d["value"]) for d in extract(text, "2015-05-16")["dates"]] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The talks ran between April and June.", [("between April", "2015-04"),
+                                               ("and June", "2015-06")]),
+    ("Patrols ran from November to February.", [("from November", "2014-11"),
+                                                ("to February", "2015-02")]),
+    # "and" before a month that starts no range is no date
+    ("Smith and May met on the bridge.", []),
+    ("The dam was finished in the summer of 2010.", [("the summer of 2010", "2010-SU")]),
+    ("Prices fell last winter.", [("last winter", "2014-WI")]),
+    ("We expect the road next spring.", [("next spring", "2016-SP")]),
+    # a season without a year or a pointer is no date, and "fall" can be a verb
+    ("Leaves fall in autumn.", []),
+])
+def test_month_ranges_and_seasons(text, expected):
+    assert [(d["text"], d["value"]) for d in extract(text, "2015-05-16")["dates"]] == expected
