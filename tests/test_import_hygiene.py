@@ -28,3 +28,28 @@ def test_cli_module_does_not_import_textual():
 def test_extract_does_not_import_dateparser_until_needed():
     # dateparser costs ~0.5 s to import; only numeric dates need it
     assert "dateparser" not in _loaded_after_import("newsdesk.extract")
+
+
+def test_the_reader_loads_while_the_list_is_read(seeded_db):
+    """Its code and the place tables load in the background once the list is up, so the
+    first article opened costs what any other does."""
+    code = f"""
+import asyncio, sys
+import newsdesk.tui.app as app_module
+from newsdesk.tui.app import NewsdeskApp
+app_module.WARM_AFTER_S = 0.01
+wanted = ("newsdesk.tui.screens.reader",)
+async def main():
+    app = NewsdeskApp({str(seeded_db)!r}, seed_if_empty=False)
+    async with app.run_test() as pilot:
+        before = [m in sys.modules for m in wanted]
+        while not any(w.group == "warm" for w in app.workers):
+            await pilot.pause(0.01)
+        await app.workers.wait_for_complete()
+        from newsdesk.extract import lexicon
+        print(before, [m in sys.modules for m in wanted], lexicon._gazetteer_db.cache_info().currsize)
+asyncio.run(main())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120)
+    assert out.stdout.strip() == "[False] [True] 1", out.stdout + out.stderr

@@ -124,6 +124,10 @@ def arrival_words(arrived: list[tuple[str, str]], new_articles: int = 0) -> str:
 SCREEN_MOUNT_WAIT_S = 5.0
 
 
+# after the list has painted: a start-up is never slowed by what it does not yet need
+WARM_AFTER_S = 1.0
+
+
 class NewsdeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "newsdesk"
@@ -222,6 +226,19 @@ class NewsdeskApp(App[None]):
             self.load_seeds()
         elif self.store.articles_without_entities(1):
             self._index_entities_worker()
+        self.set_timer(WARM_AFTER_S, self._warm_reader)
+
+    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
+    def _warm_reader(self) -> None:
+        """What the first article opened would load (the reader's code, the extractors the
+        reader re-runs, the place tables), loaded while the analyst reads the list: the
+        first Enter then costs what every later one does."""
+        import newsdesk.extract.dates  # noqa: F401  (the reader re-resolves dates)
+        import newsdesk.tui.screens.reader  # noqa: F401
+        from newsdesk.extract.lexicon import countries, country_of
+
+        countries()
+        country_of("")
 
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
     def _index_entities_worker(self) -> None:
