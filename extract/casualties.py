@@ -131,6 +131,13 @@ PATTERNS = [
                          rf"(?:[ \t]*\([^()]{{1,60}}\))?"
                          rf"(?P<incl>,\s*including\s[^,.;]{{1,40}},)?"
                          rf"\s+(?:(?:{_AUX})\s+)*(?P<verb>{_ANY_KIND})\b", re.IGNORECASE)),
+    # "2 members of the regime's Air Force Intelligence were killed", "nine fighters from
+    # the 5th Brigade (military police) were reported killed": who they were, at length
+    ("num_of_verb", compiled(rf"(?<![\w-]){_QNUM}[ \t]+(?P<victims>(?:{_PERSON})(?:s|es|men)?|"
+                            rf"members?|people|men|women|children)[ \t]+(?:of|from)[ \t]+"
+                            rf"[^,.;:()\n\"“”]{{3,80}}?(?:[ \t]*\([^()\n]{{1,60}}\))?[ \t]+"
+                            rf"(?:were|was)[ \t]+(?:(?:reportedly|reported|allegedly|later|also|all)"
+                            rf"[ \t]+)?(?P<verb>{_ANY_KIND})\b", re.IGNORECASE)),
     # "the death of at least 50 people", "the deaths of hundreds of soldiers"
     ("noun_of", compiled(rf"\b(?P<verb>deaths?|killing|wounding|injuring|abduction|kidnapping|bodies|"
                         rf"arrest|capture|displacement)\s+of\s+(?:all\s+)?{_QNUM}"
@@ -162,6 +169,11 @@ PATTERNS = [
     ("one", compiled(rf"\b(?P<num>an?|one|the)\s+(?P<victims>(?:\w[\w-]*\s+){{0,2}}?(?:{_PERSON}))\s+"
                     rf"(?:was|has\s+been|had\s+been|is)\s+(?:also\s+)?(?:found\s+)?"
                     rf"(?P<verb>{_ANY_KIND})\b", re.IGNORECASE)),
+    # the last of a list: "two soldiers and a civilian were killed" (the list before it is
+    # read as its items)
+    ("one_last", compiled(rf"(?<=\band )(?P<num>an?|one)\s+(?P<victims>(?:\w[\w-]*\s+){{0,2}}?"
+                         rf"(?:{_PERSON}))\s+were\s+(?:(?:{_AUX})\s+)*(?P<verb>{_ANY_KIND})\b",
+                         re.IGNORECASE)),
 ]
 
 
@@ -218,7 +230,8 @@ _PARAGRAPH_WORD = compiled(rf"\b(?:{_ANY_KIND}|body)\b", re.IGNORECASE)
 # words that can open one (rather than every character, as finditer does) keeps the long
 # alternations cheap.
 _TOKEN = compiled(r"[\"“]|\w+")
-_NUMBER_PATTERNS = {"num_verb", "among", "one", "pair", "one_died", "a_body", "both"}
+_NUMBER_PATTERNS = {"num_verb", "num_of_verb", "one_last", "among", "one", "pair", "one_died",
+                    "a_body", "both"}
 
 
 def _top_level(alternation: str) -> list[str]:

@@ -708,3 +708,17 @@ def test_days_anchored_to_the_text(text, expected):
 ])
 def test_month_ranges_and_seasons(text, expected):
     assert [(d["text"], d["value"]) for d in extract(text, "2015-05-16")["dates"]] == expected
+
+
+@pytest.mark.parametrize("text,killed", [
+    # who the dead were, told at length between the count and the verb
+    ("On 4 May, 2 members of the district's Border Guard Command were killed and a third "
+     "was hurt.", 2),
+    ("Nine fighters from the Valley Brigade (a border militia) were reported killed.", 9),
+    # the last of a list with no number of its own is one
+    ("Two soldiers and a civilian were killed at the checkpoint.", 3),
+])
+def test_counts_with_long_descriptions_and_lists(text, killed):
+    figures = extract(text, None)["casualties"]
+    assert sum(f["min"] for f in figures if f["kind"] == "killed" and not f["repeat"]
+               and not f["subset"]) == killed
