@@ -28,14 +28,13 @@ def _layout_skips(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int
     return heading_spans(text), datelines
 
 
-def _date_skips(text: str, headings: list[tuple[int, int]], datelines: list[tuple[int, int]],
-                published: str | dt.date | None) -> list[tuple[int, int]]:
-    """Lines whose dates are not dates in the article: headings, and a dateline that
-    repeats the publication date given (with none given, it is the one date the text gives
-    itself, shown as such). A short line with figures ('The A380 was revealed in January
-    2005') is read, as the entity finder reads it."""
-    return [(a, b) for a, b in headings if not any(c.isdigit() for c in text[a:b])] + (
-        datelines if published is not None else [])
+def _date_skips(text: str, datelines: list[tuple[int, int]], published: str | dt.date | None
+                ) -> list[tuple[int, int]]:
+    """Lines whose dates are not dates in the article: a dateline that repeats the
+    publication date given (with none given, it is the one date the text gives itself,
+    shown as such). Titles and other short lines are read: "Bomb kills 12 in Baghdad on
+    Friday" dates its story, and "The A380 was revealed in January 2005" is no heading."""
+    return datelines if published is not None else []
 
 
 def article_date(text: str, published: str | dt.date | None) -> str | dt.date | None:
@@ -49,9 +48,9 @@ def extract_dates(text: str, published: str | dt.date | None = None) -> list[dic
     when an analyst changes the publication date)."""
     from newsdesk.extract.dates import find_dates
 
-    headings, datelines = _layout_skips(text)
+    datelines = _layout_skips(text)[1]
     return find_dates(text, article_date(text, published),
-                      skip=_date_skips(text, headings, datelines, published))
+                      skip=_date_skips(text, datelines, published))
 
 
 LAYERS = ("entities", "dates", "casualties", "quotes")
@@ -91,7 +90,7 @@ def extract_layers(text: str, published: str | dt.date | None = None, *, rules: 
     skip = headings + datelines
     pub = article_date(text, published)
     entities = run("entities", find_entities, text, skip)
-    dates = run("dates", find_dates, text, pub, _date_skips(text, headings, datelines, published))
+    dates = run("dates", find_dates, text, pub, _date_skips(text, datelines, published))
     casualties = run("casualties", find_casualties, text, rules)
     quotes = run("quotes", find_quotes, text, entities)
     if casualties:

@@ -465,9 +465,12 @@ def test_clock_times(sentence, expected):
     assert [(d["text"], d["value"]) for d in dates] == expected
 
 
-def test_a_short_line_with_a_date_is_read_a_heading_is_not():
+def test_short_lines_and_titles_are_read_for_dates():
     text = "Jet makes first flight\nThe jet was unveiled in January 2005\nBackground\nIt flew."
     assert [d["text"] for d in extract(text, "2005-04-27")["dates"]] == ["January 2005"]
+    titled = "Bomb hits market on Friday\nThe blast wounded 30 people, police said."
+    assert [(d["text"], d["value"]) for d in extract(titled, "2015-05-16")["dates"]] == [
+        ("on Friday", "2015-05-15")]
 
 
 @pytest.mark.parametrize("sentence,value", [
