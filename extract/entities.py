@@ -192,6 +192,10 @@ def _name(text: str, chunk: Chunk) -> str:
     return text[chunk.start:chunk.end]
 
 
+_MEDIA_AFTER = compiled(r"(?:\s*\([^()\n]{1,30}\))?\s+(?:newspaper|daily|weekly|magazine|"
+                       r"news\s+agency|agency|tabloid|broadcaster)\b")
+
+
 def _label(text: str, chunk: Chunk, gaz: frozenset[str]) -> str | None:
     name = _name(text, chunk)
     words = [t.text for t in chunk.toks]
@@ -199,8 +203,9 @@ def _label(text: str, chunk: Chunk, gaz: frozenset[str]) -> str | None:
     before = text[max(0, chunk.start - 30):chunk.start].split()
     prev = before[-1].lower() if before else ""
     after = text[chunk.end:chunk.end + 40]
-    if name in KNOWN_ORGS or fold(name) in KNOWN_ORGS:
-        return "ORG"
+    if name in KNOWN_ORGS or fold(name) in KNOWN_ORGS or _MEDIA_AFTER.match(after) \
+            or words[0] in ("Der", "Die", "Das") and len(words) > 1:
+        return "ORG"  # "Le Matin newspaper", "Der Spiegel": a paper, not a person
     if chunk.cue == "title":
         return "PER"
     if last in EVENT_HEADS and len(words) > 1:
@@ -317,6 +322,8 @@ _DISMISSAL_BEFORE = compiled(r"(?:^|\s)(?:c|b|st|c\s*&\s*b|lbw\s+b)\s+$")
 _DISMISSAL_AFTER = compiled(r"\s+(?:c|b|st|lbw|run\s+out|not\s+out|retired|c\s*&\s*b)\s")
 # a ranking: "3. Ekimov 1:07", "5. Igor Potapovich ( Kazakstan ) 5.80"
 _RANK_BEFORE = compiled(r"(?m)^[ \t]*\d{1,3}\.[ \t]+$")
+_TEAM_AFTER_TAG = compiled(r"\)\s*,?\s*$")
+_RANK_AT = compiled(r"[ \t]*\d{1,3}\.[ \t]")
 _TAG_AROUND = compiled(r"\( ?[A-Z][\w.-]* ?\)")
 _RESULT_AFTER = compiled(r"[ \t]+(?:\(\s*[A-Z][\w .]*\)|\d+(?:[:.]\d+)+|same\s+time|\d+\s*$)")
 
@@ -325,11 +332,17 @@ def _players(text: str, ents: list[dict[str, Any]]) -> None:
     """Names in scorecards and rankings (lines with figures) are people, however unknown."""
     nations = countries()
     for e in ents:
-        if e["label"] == "PER" or e["text"] in nations:
+        if e["text"] in nations:
             continue
         line_start = text.rfind("\n", 0, e["start"]) + 1
         line_end = text.find("\n", e["end"])
         if not _FIGURE.search(text, line_start, len(text) if line_end < 0 else line_end):
+            continue
+        if _RANK_AT.match(text, line_start) and _TEAM_AFTER_TAG.search(
+                text, line_start, e["start"]):
+            e["label"] = "ORG"  # "2. Michael Andretti ( U.S. ) , Lola Ford": his team
+            continue
+        if e["label"] == "PER":
             continue
         if e["label"] == "MISC" and _TAG_AROUND.match(text, e["start"] - 2) and any(
                 o["label"] == "PER" and 0 <= e["start"] - o["end"] <= 3 for o in ents):

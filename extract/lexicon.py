@@ -49,7 +49,9 @@ ORG_HEADS = {
     "technologies", "partners", "securities", "capital", "investments", "insurance",
     "petroleum", "energy", "electric", "cables", "steel", "chemicals", "pharmaceuticals",
     "united", "rovers", "wanderers", "athletic", "albion", "hotspur", "rangers", "city",
-    "county", "orient", "argyle",
+    "county", "orient", "argyle", "medical", "chemical", "daily",
+    # company forms: "Pirelli SpA", "Bank Rozwoju Exportu SA", "Siemens AG"
+    "spa", "sa", "ag", "nv", "gmbh", "asa", "oyj", "bhd", "tbk",
 }
 # Capitalised last words that make a place of a name: "Aegean Sea", "Gulf of Aden" opens
 # with one (see LOC_OPENERS).

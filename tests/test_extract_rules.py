@@ -725,3 +725,18 @@ def test_counts_with_long_descriptions_and_lists(text, killed):
     figures = extract(text, None)["casualties"]
     assert sum(f["min"] for f in figures if f["kind"] == "killed" and not f["repeat"]
                and not f["subset"]) == killed
+
+
+@pytest.mark.parametrize("text,name,label", [
+    # in a ranking, the name after the competitor's country is the team
+    ("2. Marco Ferrante ( Italy ) , Vettore Racing , 54.483", "Vettore Racing", "ORG"),
+    ("1. Olaf Brandt ( Germany ) Telemark 4 hours 48 mins", "Telemark", "ORG"),
+    # a name before a media noun is the paper, and German articles open no one's name
+    ("But Le Courrier newspaper , quoting witnesses , said the bomb killed seven .",
+     "Le Courrier", "ORG"),
+    ("Banisadr told Der Beobachter he would not return.", "Der Beobachter", "ORG"),
+    # company forms end an organisation's name
+    ("Tarrow Cables SpA said it would build a plant.", "Tarrow Cables SpA", "ORG"),
+])
+def test_teams_papers_and_company_forms(text, name, label):
+    assert (name, label) in _labels(text)
