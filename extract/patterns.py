@@ -86,7 +86,12 @@ def compiled(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
             return _sre.compile(pattern, *entry)
         except (TypeError, ValueError, RuntimeError):
             pass  # not what this engine accepts: compile it afresh
-    entry = _fresh_entry(pattern, int(flags))
+    try:
+        entry = _fresh_entry(pattern, int(flags))
+        compiled_pattern = _sre.compile(pattern, *entry)
+    except (AttributeError, TypeError, ValueError, RuntimeError):
+        # a Python whose re internals differ: compile as ever, and keep nothing
+        return re.compile(pattern, flags)
     _entries[key] = entry
     _unsaved = True
-    return _sre.compile(pattern, *entry)
+    return compiled_pattern

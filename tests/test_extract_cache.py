@@ -134,3 +134,11 @@ def test_extract_jsonl_loads_neither_the_store_nor_ingest():
     assert "newsdesk.extract.casualties" in loaded
     assert not {m for m in loaded if m.startswith(("newsdesk.store", "newsdesk.ingest",
                                                    "feedparser", "trafilatura"))}
+
+
+def test_a_python_whose_re_internals_differ_still_compiles(fresh_patterns, monkeypatch):
+    # what another Python's compiler hands its engine, in a shape this one refuses
+    monkeypatch.setattr(patterns, "_fresh_entry", lambda pattern, flags: (flags,))
+    found = patterns.compiled(*SAMPLES[0])
+    assert found.pattern == SAMPLES[0][0] and found.search("at least 3 people")
+    assert not patterns._unsaved  # nothing kept that this Python could not use
