@@ -38,17 +38,23 @@ class Terminal:
         self.master = master
         self.received = 0
 
+    def _read(self, wait: float) -> bytes | None:
+        """What the app writes within `wait` seconds; None if nothing came or it is gone."""
+        ready, _, _ = select.select([self.master], [], [], wait)
+        if not ready:
+            return None
+        try:
+            return os.read(self.master, 65536)
+        except OSError:
+            return None
+
     def _drain(self, quiet: float = 0.15, limit: float = 10.0) -> int:
         """Read until the app has written nothing for `quiet` seconds; bytes read."""
         got = 0
         deadline = time.time() + limit
         while time.time() < deadline:
-            ready, _, _ = select.select([self.master], [], [], quiet)
-            if not ready:
-                break
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
+            chunk = self._read(quiet)
+            if chunk is None:
                 break
             got += len(chunk)
         self.received += got
@@ -90,12 +96,8 @@ class Terminal:
             wait = deadline - time.time() if last is None else quiet - (time.time() - last)
             if wait <= 0:
                 break
-            ready, _, _ = select.select([self.master], [], [], wait)
-            if not ready:
-                break
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
+            chunk = self._read(wait)
+            if chunk is None:
                 break
             self.received += len(chunk)
             if len(chunk) > blink:

@@ -91,18 +91,22 @@ def _small_fill(conn):
     conn.commit()
 
 
+def _place_lists_of_a_fresh_start() -> list[tuple[str]]:
+    """The name lists the gazetteer opens with, as a new process finds its cache."""
+    lexicon._gazetteer_db.cache_clear()
+    try:
+        return lexicon._gazetteer_db().execute("SELECT names FROM name_lists").fetchall()
+    finally:
+        lexicon._gazetteer_db.cache_clear()
+
+
 def test_a_damaged_gazetteer_file_is_rebuilt(monkeypatch, tmp_path):
     monkeypatch.setenv("NEWSDESK_CACHE", str(tmp_path))
     monkeypatch.setattr(lexicon, "_fill_gazetteer", _small_fill)
     path = tmp_path / f"gazetteer-{lexicon._gazetteer_version()}.sqlite"
     path.write_bytes(b"half a file " * 100)
     (tmp_path / "gazetteer-0000000000000000.sqlite").write_bytes(b"made by older rules")
-    lexicon._gazetteer_db.cache_clear()
-    try:
-        conn = lexicon._gazetteer_db()
-        assert conn.execute("SELECT names FROM name_lists").fetchall() == [("Ramadi",)]
-    finally:
-        lexicon._gazetteer_db.cache_clear()
+    assert _place_lists_of_a_fresh_start() == [("Ramadi",)]
     assert [p.name for p in tmp_path.glob("gazetteer-*")] == [path.name]  # the stale one gone
 
 
@@ -111,12 +115,7 @@ def test_without_a_writable_cache_the_gazetteer_is_built_in_memory(monkeypatch, 
     blocked.write_text("")
     monkeypatch.setenv("NEWSDESK_CACHE", str(blocked))
     monkeypatch.setattr(lexicon, "_fill_gazetteer", _small_fill)
-    lexicon._gazetteer_db.cache_clear()
-    try:
-        conn = lexicon._gazetteer_db()
-        assert conn.execute("SELECT names FROM name_lists").fetchall() == [("Ramadi",)]
-    finally:
-        lexicon._gazetteer_db.cache_clear()
+    assert _place_lists_of_a_fresh_start() == [("Ramadi",)]
 
 
 def test_extract_jsonl_loads_neither_the_store_nor_ingest():
