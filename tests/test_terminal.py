@@ -81,6 +81,21 @@ def test_a_burst_of_keys_lands_in_the_fields_it_was_typed_for(seeded_db, termina
     assert (date, actor1, actor2) == ("2015-05-14", "AAA", "BBB")
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_search_pasted_in_one_write_shows_what_was_pasted(seeded_db, terminal, size):
+    term = terminal(seeded_db, size=size)
+    term.wait_for(r"31 articles")
+    term.keys("/")
+    term.type("from:2015-05 to:2015-05 Ramadi compound")  # one write: each step a change
+    term.wait_for(r"\b1 article\b")
+    shown = term.settle()
+    assert "to:2015-05 Ramadi compound" in shown  # the box's tail, at any width
+    assert re.search(r"\b1 article\b", shown) and "IS militants take" in shown, shown
+    term.keys("C-u")                                # the box emptied: every article again
+    term.wait_for(r"31 articles")
+    assert term.alive()
+
+
 def test_hostile_text_leaves_the_terminal_alone(tmp_path, terminal):
     db = tmp_path / "hostile.db"
     with Store(db) as s:

@@ -229,6 +229,32 @@ async def test_search_narrows_the_list(seeded_db):
         assert table.total == 31
 
 
+async def test_a_search_typed_in_one_burst_is_run_once_for_what_was_typed(seeded_db):
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash")
+        screen = app.screen
+        searched: list[str] = []
+        apply_filter = screen.apply_filter
+
+        def counting() -> None:
+            searched.append(screen.search_text)
+            apply_filter()
+
+        screen.apply_filter = counting
+        box = screen.query_one("#search", Input)
+        # every step of the burst is in the box before the list hears of the first change
+        for i in range(1, len("from:2015-05 Ramadi") + 1):
+            box.value = "from:2015-05 Ramadi"[:i]
+        await pilot.pause()
+        assert searched == ["from:2015-05 Ramadi"]
+        table = screen.query_one(ArticleTable)
+        assert table.total == 1 and table.filter.date_from == "2015-05-01"
+        box.value = "Ramadi compound"                 # a key at a time still searches each
+        await pilot.pause()
+        assert searched[-1] == "Ramadi compound" and table.total == 1
+
+
 async def test_hostile_search_does_not_crash(seeded_db):
     app = NewsdeskApp(seeded_db)
     async with app.run_test(size=(120, 40)) as pilot:
