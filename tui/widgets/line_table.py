@@ -321,7 +321,7 @@ class LineTable(ScrollView, can_focus=True):
         console = self.app.console
         columns = self.columns_for(self._width)
         covered = len(columns) if self.CURSOR_COLUMNS is None else self.CURSOR_COLUMNS
-        parts: list[Strip] = []
+        segments: list[Segment] = []
         for index, ((_, key, _), width, cell) in enumerate(
                 zip(columns, self._widths(columns), cells)):
             if key in self.NUMERIC:
@@ -332,15 +332,18 @@ class LineTable(ScrollView, can_focus=True):
                 cell.pad_right(width - cell.cell_len)
             style = cursor if cursor is not None and index < covered else base
             if cell.spans:
-                parts.append(Strip(list(cell.render(console))).apply_style(style))
+                segments += Segment.apply_style(cell.render(console), style)
             else:
                 # a cell of one run (most): the segment Text.render makes of it (which
                 # leaves out the Text's own style too), at a tenth of the cost: a new sort
                 # or search repaints every line
-                parts.append(Strip([Segment(cell.plain, style)], cell.cell_len))
-        # one run per style, not one per cell: a cursor move over SSH repaints two rows,
-        # and a style code per cell was two thirds of its bytes (705 B)
-        return Strip.join(parts).adjust_cell_length(self._width, base).simplify()
+                segments.append(Segment(cell.plain, style))
+        # segments, then one Strip: each Strip Textual makes sets up seven caches, and a
+        # Strip per cell was half the cost of drawing a page. One run per style, not one
+        # per cell: a cursor move over SSH repaints two rows, and a style code per cell
+        # was two thirds of its bytes (705 B)
+        line = Segment.adjust_line_length(segments, self._width, base)
+        return Strip(Segment.simplify(line), self._width)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width  # less the scrollbar, when there is one
