@@ -229,6 +229,32 @@ async def test_search_narrows_the_list(seeded_db):
         assert table.total == 31
 
 
+async def test_the_reader_built_ahead_shows_the_first_article_opened(seeded_db, monkeypatch):
+    import newsdesk.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "WARM_AFTER_S", 0.01)
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app._reader is not None and app._reader.is_mounted,
+                         what="the reader built ahead")
+        assert isinstance(app.screen, ArticleListScreen)  # built, not shown
+        assert app.store.stats()["unread"] == 31          # and nothing marked read by it
+        table = app.screen.query_one(ArticleTable)
+        await pilot.press("down", "down")
+        chosen = table.current_id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and app.screen is app._reader
+        assert app.screen.article_id == chosen
+        body = app.store.article(chosen)["body"]
+        assert app.screen.view.text == body and app.screen.view.spans
+        assert app.store.article(chosen)["read_at"] is not None
+        assert app.store.stats()["unread"] == 30
+        await pilot.press("n")                            # the list order, as ever
+        await pilot.pause()
+        assert app.screen.article_id == app.store.neighbour(chosen, 1)
+
+
 async def test_a_search_typed_in_one_burst_is_run_once_for_what_was_typed(seeded_db):
     app = NewsdeskApp(seeded_db)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -239,6 +239,19 @@ class NewsdeskApp(App[None]):
 
         countries()
         country_of("")
+        self.call_from_thread(self._build_reader)
+
+    def _build_reader(self) -> None:
+        """The reader screen composed and mounted off the stack, before the first Enter:
+        building its widgets and their styles was two thirds of opening the first article
+        (240 ms CPU against 50-110 for the next ones at 100,000 articles)."""
+        from newsdesk.tui.screens.reader import ReaderScreen
+
+        if self._reader is not None or self.store is None:
+            return
+        self._reader = ReaderScreen(self.store, None)
+        self.install_screen(self._reader, name="reader")
+        self._get_screen("reader")  # Textual's own start of a screen pushed the first time
 
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
     def _index_entities_worker(self) -> None:
@@ -349,6 +362,12 @@ class NewsdeskApp(App[None]):
             self._reader = ReaderScreen(self.store, article_id, list_filter=list_filter,
                                         sort=sort, select=select)
             self.install_screen(self._reader, name="reader")
+        elif not self._reader.is_mounted:
+            # built ahead (`_build_reader`) and still mounting: it shows this one when done
+            self._reader.article_id = article_id
+            self._reader.list_filter = list_filter or ArticleFilter()
+            self._reader.sort = sort
+            self._reader._select_on_mount = select
         else:
             self._reader.list_filter = list_filter or ArticleFilter()
             self._reader.sort = sort

@@ -103,7 +103,7 @@ class ReaderScreen(Screen[None]):
         Binding("ctrl+r", "redo", "Redo", id="reader.redo", show=False, tooltip="Redo what you undid"),
     ]
 
-    def __init__(self, store: Store, article_id: int, *, list_filter: ArticleFilter | None = None,
+    def __init__(self, store: Store, article_id: int | None, *, list_filter: ArticleFilter | None = None,
                  sort: str = "published", select: tuple[int, int] | None = None) -> None:
         super().__init__()
         self.store = store
@@ -130,7 +130,12 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.view.shown_layers = set(self.app.layers)
-        self.show(self.article_id)
+        if self.article_id is not None:
+            self.show(self.article_id)
+        else:
+            # built ahead of the first article opened, styled as it mounted: its first
+            # resume need not restyle it (as a later one does not)
+            self._styled_with = self._style_inputs()
         if self._select_on_mount is not None:
             self.select(*self._select_on_mount)
         focus_now(self.view)
