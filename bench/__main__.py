@@ -52,6 +52,29 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
+def bench_machine(runs: int) -> list[dict]:
+    """How fast this machine is today, beside the figures: on one 2-core machine the same
+    commit's extraction ran at 594 docs/s one day and 175 another. Two yardsticks nothing
+    in newsdesk can change: importing Textual in a fresh Python (most of a cold start) and
+    a plain Python loop."""
+    import subprocess
+    import sys
+
+    imports = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import textual.app"], check=True)
+        imports.append(time.perf_counter() - t0)
+
+    def loop() -> None:
+        total = 0
+        for i in range(10_000_000):
+            total += i
+
+    return [_row("machine: a fresh Python importing textual.app", "s", imports),
+            _row("machine: a Python loop of 10,000,000 additions", "s", _timed(loop, runs))]
+
+
 def bench_extraction(runs: int) -> list[dict]:
     docs = [(a.body, a.published) for a in seed_articles()]
     conll = conll_sized()
@@ -382,10 +405,11 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true",
                         help="only the list over 100,000 and 1,000,000 realistic articles")
     args = parser.parse_args()
+    results = bench_machine(3)
     if args.scale:
-        results = bench_scale(max(3, args.runs // 2), (100_000, 1_000_000))
+        results += bench_scale(max(3, args.runs // 2), (100_000, 1_000_000))
     else:
-        results = bench_extraction(args.runs) + bench_ingest(max(3, args.runs // 2))
+        results += bench_extraction(args.runs) + bench_ingest(max(3, args.runs // 2))
     if not args.quick and not args.scale:
         results += bench_big(args.runs, args.articles)
     width = max(len(r["name"]) for r in results)
