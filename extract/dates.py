@@ -513,13 +513,19 @@ def _anchored(text: str, found: list[dict[str, Any]], taken: list[tuple[int, int
     return out
 
 
-# a clock time with its zone or half of the day: "18:00 UTC", "6:40 p.m. ( GMT +8 )"
-_CLOCK = compiled(r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<min>[0-5]\d))?(?![\d:])"
+# a clock time with its zone or half of the day: "18:00 UTC", "6:40 p.m. ( GMT +8 )",
+# "14:00 local time"; the wire's "1400 GMT" only with its zone (else a year, a count)
+_ZONE = (r"UTC|GMT|EST|EDT|CST|CDT|PST|PDT|CET|CEST|BST|IST|"
+         r"local\s+time|\(\s*local\s+time\s*\)")
+_CLOCK = compiled(r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<min>[0-5]\d)|(?P<hhmm>[0-5]\d)"
+                  rf"(?=\s*\(?\s*(?:{_ZONE})))?(?![\d:])"
                   r"(?:\s*(?P<half>[ap]\.m\.|[ap]m)(?![\w.]))?"
-                  r"(?:\s*\(?\s*(?P<zone>UTC|GMT|EST|EDT|CST|CDT|PST|PDT|CET|CEST|BST|IST)"
+                  rf"(?:\s*\(?\s*(?P<zone>{_ZONE})"
                   r"(?:\s*[+-]\s*\d{1,2})?(?![\w])\s*\)?)?")
 
 
+_RESTATED = compiled(r"\s*\(\s*(?:[01]?\d|2[0-3])(?:[:.]?[0-5]\d)?\s*(?:[ap]\.?m\.?\s*)?"
+                     rf"(?:{_ZONE})(?:\s*[+-]\s*\d{{1,2}})?\s*\)")
 _TIME_TO_DAY = compiled(r"\s*,?\s*(?:on\s+)?")
 
 
@@ -528,8 +534,12 @@ def _clock_times(text: str, found: list[dict[str, Any]], taken: list[tuple[int, 
     """Clock times told with a zone or a.m./p.m., on the day their sentence names (else
     the day of publication): 'Tuesday ... at 18:00 UTC' is that Tuesday at 18:00."""
     out: list[dict[str, Any]] = []
+    restated_until = -1
     for m in _CLOCK.finditer(text):
-        if not (m.group("half") or m.group("zone") and m.group("min")):
+        if m.start() < restated_until:
+            continue
+        minutes = m.group("min") or m.group("hhmm")
+        if not (m.group("half") or m.group("zone") and minutes):
             continue  # "3.50", "12:30" alone: a price, a score, a ratio
         start, end = m.start(), m.end()
         if text[end - 1] == ")" and "(" not in m.group():
@@ -537,7 +547,12 @@ def _clock_times(text: str, found: list[dict[str, Any]], taken: list[tuple[int, 
         end = start + len(text[start:end].rstrip())
         if any(s < end and start < e for s, e in taken):
             continue
-        hour, minute = int(m.group("h")), int(m.group("min") or 0)
+        # "10:35 a.m. (0735 GMT) Friday": the bracket says the same moment in another
+        # zone; the time reaches over it to the day after it
+        restated = _RESTATED.match(text, end)
+        if restated is not None:
+            end = restated_until = restated.end()
+        hour, minute = int(m.group("h")), int(minutes or 0)
         half = (m.group("half") or "").lower()
         if half.startswith("p") and hour < 12:
             hour += 12

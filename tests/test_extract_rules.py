@@ -456,6 +456,15 @@ def test_a_dateline_dates_the_article_when_no_date_is_given():
     ("The offer runs until 5 p.m. EST Thursday.", [("5 p.m. EST Thursday", "2009-12-17T17:00")]),
     ("It landed at 6:40 p.m. ( GMT +8 ) after the flight.",
      [("6:40 p.m. ( GMT +8 )", "2009-12-16T18:40")]),
+    # local time is a zone too, and the wire's four digits are a time beside a zone
+    ("Polls closed at 20:00 local time on Sunday.",
+     [("20:00 local time on Sunday", "2009-12-13T20:00")]),
+    ("The first strike came at 0400 GMT, the second at 2 p.m. (local time).",
+     [("0400 GMT", "2009-12-16T04:00"), ("2 p.m. (local time)", "2009-12-16T14:00")]),
+    # a bracket that restates the time in another zone is part of it, not another time
+    ("The blast came at about 10:35 a.m. (0735 GMT) Tuesday, police said.",
+     [("10:35 a.m. (0735 GMT) Tuesday", "2009-12-15T10:35")]),
+    ("He scored 1400 points in 2009 and 2100 in the next season.", [("in 2009", "2009")]),
     # a time with no zone and no day in its sentence is left alone, and so are figures
     ("The first shot was heard at 6 a.m. near the house.", []),
     ("Shares rose 3.50 to 12:30 in trading.", []),
