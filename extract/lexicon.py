@@ -8,6 +8,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from typing import Any
 
 from newsdesk.contract import fold as _fold
@@ -249,6 +250,9 @@ def _gazetteer_version() -> str:
     return digest.hexdigest()
 
 
+STALE_CACHE_DAYS = 30
+
+
 @functools.lru_cache(maxsize=1)
 def _gazetteer_db() -> sqlite3.Connection:
     """The place tables as a small SQLite file in the user cache: building them from
@@ -260,6 +264,8 @@ def _gazetteer_db() -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         conn.execute("SELECT 1 FROM gazetteer LIMIT 1")
+        with contextlib.suppress(OSError):
+            os.utime(path)  # in use: another install's clean-up leaves it (below)
         return conn
     except sqlite3.Error:
         pass  # missing, or left half-written by a killed run: build it again
@@ -270,9 +276,13 @@ def _gazetteer_db() -> sqlite3.Connection:
         with contextlib.closing(sqlite3.connect(tmp)) as building:
             _fill_gazetteer(building)
         os.replace(tmp, path)  # atomic: another process reads the old file or the whole new one
+        # made by rules since changed, unless in use lately: two installs of different
+        # versions sharing this cache would delete each other's, and rebuild at each start
+        unused_since = time.time() - STALE_CACHE_DAYS * 86400
         for stale in path.parent.glob("gazetteer-*.sqlite"):
-            if stale != path:
-                stale.unlink(missing_ok=True)  # made by rules since changed
+            with contextlib.suppress(OSError):
+                if stale != path and stale.stat().st_mtime < unused_since:
+                    stale.unlink()
         return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
     except (OSError, sqlite3.Error):
         conn = sqlite3.connect(":memory:", check_same_thread=False)

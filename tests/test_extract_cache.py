@@ -4,10 +4,12 @@ file, and work without a writable cache."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -105,9 +107,15 @@ def test_a_damaged_gazetteer_file_is_rebuilt(monkeypatch, tmp_path):
     monkeypatch.setattr(lexicon, "_fill_gazetteer", _small_fill)
     path = tmp_path / f"gazetteer-{lexicon._gazetteer_version()}.sqlite"
     path.write_bytes(b"half a file " * 100)
-    (tmp_path / "gazetteer-0000000000000000.sqlite").write_bytes(b"made by older rules")
+    old = tmp_path / "gazetteer-0000000000000000.sqlite"
+    old.write_bytes(b"made by older rules")
+    long_ago = time.time() - (lexicon.STALE_CACHE_DAYS + 1) * 86400
+    os.utime(old, (long_ago, long_ago))
+    # another install's, of other rules, in use this week: left alone
+    (tmp_path / "gazetteer-1111111111111111.sqlite").write_bytes(b"another install's")
     assert _place_lists_of_a_fresh_start() == [("Ramadi",)]
-    assert [p.name for p in tmp_path.glob("gazetteer-*")] == [path.name]  # the stale one gone
+    assert sorted(p.name for p in tmp_path.glob("gazetteer-*")) == [
+        "gazetteer-1111111111111111.sqlite", path.name]  # the one unused for a month gone
 
 
 def test_without_a_writable_cache_the_gazetteer_is_built_in_memory(monkeypatch, tmp_path):
