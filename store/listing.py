@@ -99,6 +99,7 @@ class ArticleListing:
     # filter -> whether it keeps more than COUNT_CAP articles: which way its pages are read
     # (a guess that may go stale costs speed, never a wrong row)
     _walk_memo: dict[str, bool]
+    _walk_generation: tuple[int, int] | None  # the store's state the memo was made in
 
     def _where(self, flt: ArticleFilter, *, walk: bool = False) -> tuple[str, list[Any]]:
         """The filter as SQL over `articles a`. Each condition has an index to be read from
@@ -157,6 +158,14 @@ class ArticleListing:
         than from the filter's own indexes and sorted (at most COUNT_CAP to sort)."""
         if flt == ArticleFilter():
             return True
+        # a guess from before articles came or went (an ingest, another analyst) is
+        # stale: a filter that kept a few hundred may keep a hundred thousand now
+        generation = (self.conn.execute("PRAGMA data_version").fetchone()[0],
+                      self.conn.total_changes)
+        if generation != self._walk_generation:
+            if self._walk_generation is not None:
+                self._walk_memo.clear()
+            self._walk_generation = generation
         key = repr(flt)
         walks = self._walk_memo.get(key)
         if walks is None:

@@ -36,6 +36,7 @@ class Store(ArticleListing, AnalystWork, IncidentDesk, EntityIndex, DoubleCoding
 
     def __init__(self, path: str | Path | None = None, *, backup_before_migrate: bool = True):
         self._walk_memo: dict[str, bool] = {}
+        self._walk_generation: tuple[int, int] | None = None
         self.path = Path(path) if path not in (None, ":memory:") else None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -120,6 +120,32 @@ def test_a_filter_keeping_few_is_sorted_and_one_keeping_many_walks_its_order(pla
     assert len(rows["title"]) == 10
 
 
+def test_the_way_a_filter_is_read_is_guessed_again_once_articles_arrive(tmp_path,
+                                                                        monkeypatch):
+    import newsdesk.store.listing as listing
+
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    store = Store(tmp_path / "w.db")
+    flt = ArticleFilter(date_from="2016-01-01")
+
+    def add(n: int, first: int) -> None:
+        for i in range(first, first + n):
+            store.add_article(title=f"Report {i}", body=f"Report number {i}.",
+                              published=f"2016-02-{i + 1:02d}", origin=str(i))
+
+    add(2, 0)
+    assert store._walks(flt) is False              # two: read from the date index, sorted
+    add(5, 2)                                      # an ingest: seven now, past the cap
+    assert store._walks(flt) is True
+    assert [r.title for r in store.page_articles(flt, sort="oldest")] == [
+        f"Report {i}" for i in range(7)]
+    other = Store(tmp_path / "w.db")               # another analyst's connection
+    with other.write() as conn:
+        conn.execute("DELETE FROM articles WHERE id > 1")
+    other.close()
+    assert store._walks(flt) is False
+
+
 @pytest.mark.parametrize("walk", [False, True])
 def test_words_within_dates_are_read_from_that_stretch_of_the_index(tmp_path, walk):
     """The search index's rowid starts with the day: a date range bounds the words' read,
