@@ -19,6 +19,15 @@ KNOWN_STEPS = (
     "0011_incident_source_cache",
     "0012_filter_indexes",
 )
+# Steps that only add indexes, tables or columns (with defaults) and change no row: a
+# store missing only these is upgraded without the whole-file backup first, which took
+# 78 s and doubled the disk used at a million articles (11 GB).
+ADDITIVE_STEPS = frozenset({
+    "0004_list_order_indexes",
+    "0008_entities",
+    "0010_double_coding",
+    "0012_filter_indexes",
+})
 
 # The search index's rowid is the article's place in the default list order (newest first):
 # a search can then read its matches newest-first straight from the index and stop after a

@@ -24,7 +24,7 @@ from newsdesk.store.records import (
     killed_total,
     utc_now,
 )
-from newsdesk.store.steps import KNOWN_STEPS, MIGRATION_SET
+from newsdesk.store.steps import ADDITIVE_STEPS, KNOWN_STEPS, MIGRATION_SET
 
 BUSY_TIMEOUT_MS = 15_000
 BULK_CACHE_MIB = 64
@@ -109,9 +109,18 @@ class Store(ArticleListing, AnalystWork, IncidentDesk, EntityIndex, DoubleCoding
             return  # up to date: the usual case, and no migration code is loaded
         from newsdesk.store.migrations import migrations
 
-        if applied and backup and self.path is not None:
-            self.backup(self.path.with_name(
-                f"{self.path.name}.backup-{dt.datetime.now():%Y%m%d-%H%M%S}"))
+        pending = [name for name in KNOWN_STEPS if name not in applied]
+        if applied and backup and self.path is not None \
+                and not set(pending) <= ADDITIVE_STEPS:
+            target = self.path.with_name(
+                f"{self.path.name}.backup-{dt.datetime.now():%Y%m%d-%H%M%S}")
+            try:
+                self.backup(target)
+            except (OSError, sqlite3.Error) as exc:
+                target.unlink(missing_ok=True)
+                raise StoreError(
+                    f"{self.path}: could not back it up before upgrading its schema to"
+                    f" {pending[-1]} ({exc}); the store was left untouched") from exc
         try:
             migrations.apply(self.db)
         except sqlite3.OperationalError:

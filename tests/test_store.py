@@ -213,6 +213,49 @@ def test_an_old_store_is_backed_up_before_migrating(tmp_path):
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
 
 
+def _store_before_the_last_step(path):
+    """A store made by the release before the last schema step."""
+    from newsdesk.store.steps import KNOWN_STEPS
+
+    with Store(path) as s:
+        s.add_article(title="Kept", body="Kept body.", published="2020-01-01")
+        s.conn.execute("DELETE FROM _sqlite_migrations WHERE name = ?", [KNOWN_STEPS[-1]])
+        for index in ("idx_articles_unread", "idx_articles_flagged", "idx_articles_figures"):
+            s.conn.execute(f"DROP INDEX {index}")
+        s.conn.commit()
+
+
+def test_a_step_that_only_adds_indexes_upgrades_without_a_whole_file_backup(tmp_path):
+    from newsdesk.store.steps import ADDITIVE_STEPS, KNOWN_STEPS
+
+    assert KNOWN_STEPS[-1] in ADDITIVE_STEPS and set(ADDITIVE_STEPS) <= set(KNOWN_STEPS)
+    path = tmp_path / "s.db"
+    _store_before_the_last_step(path)
+    with Store(path) as s:
+        assert "idx_articles_unread" in {r[0] for r in s.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert s.stats()["articles"] == 1
+    assert not list(tmp_path.glob("s.db.backup-*"))
+
+
+def test_a_backup_that_cannot_be_written_leaves_the_store_untouched(tmp_path, monkeypatch):
+    path = tmp_path / "s.db"
+    _store_before_the_last_step(path)
+    with sqlite3.connect(path) as conn:  # a step that changes rows is pending too
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0011_incident_source_cache'")
+    before = path.read_bytes()
+
+    def full_disk(self, target):
+        target.write_bytes(b"partial")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "backup", full_disk)
+    with pytest.raises(StoreError, match=r"could not back it up .*disk is full.*untouched"):
+        Store(path)
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("s.db.backup-*"))  # no half-written copy left behind
+
+
 def test_toggle_flag_flips_and_reports(store):
     article_id, _ = _add(store)
     assert store.toggle_flag(article_id) is True
