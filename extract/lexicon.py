@@ -51,6 +51,10 @@ ORG_HEADS = {
     "petroleum", "energy", "electric", "cables", "steel", "chemicals", "pharmaceuticals",
     "united", "rovers", "wanderers", "athletic", "albion", "hotspur", "rangers", "city",
     "county", "orient", "argyle", "medical", "chemical", "daily",
+    "foods", "products", "resources", "brands", "stores", "mining", "electronics",
+    "logistics", "shipping", "entertainment", "media", "pictures", "studios", "records",
+    "software", "bancorp", "semiconductor", "aerospace", "breweries",
+    "brewery", "enterprises", "ventures", "textiles", "beverages", "telecom", "railways",
     # company forms: "Pirelli SpA", "Bank Rozwoju Exportu SA", "Siemens AG"
     "spa", "sa", "ag", "nv", "gmbh", "asa", "oyj", "bhd", "tbk",
 }

@@ -746,6 +746,12 @@ def test_counts_with_long_descriptions_and_lists(text, killed):
     ("Banisadr told Der Beobachter he would not return.", "Der Beobachter", "ORG"),
     # company forms end an organisation's name
     ("Tarrow Cables SpA said it would build a plant.", "Tarrow Cables SpA", "ORG"),
+    # and so do the plural trades firms are named for, where no person's name ends
+    ("Shares of Maple Leaf Foods fell after the recall.", "Maple Leaf Foods", "ORG"),
+    ("Orvane Pictures bought the rights for $2 million.", "Orvane Pictures", "ORG"),
+    ("Dalgren Mining said output rose 4 percent.", "Dalgren Mining", "ORG"),
+    # while a surname ending in s stays a person
+    ("Tomas Evans said he would appeal.", "Tomas Evans", "PER"),
 ])
 def test_teams_papers_and_company_forms(text, name, label):
     assert (name, label) in _labels(text)
