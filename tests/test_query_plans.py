@@ -166,3 +166,52 @@ def test_words_within_dates_are_read_from_that_stretch_of_the_index(tmp_path, wa
     assert {r.published for r in store.page_articles(only_from)} == {"2016-06-30",
                                                                       "2016-07-01"}
     store.close()
+
+
+def test_words_within_whole_days_are_counted_without_reading_each_article(tmp_path):
+    """The index's range of days is the date filter: no match's row is read to check its
+    date (at a million articles that read was 28-47 ms of a 1,001-match count)."""
+    from newsdesk.store.search import parse_search
+
+    store = Store(tmp_path / "f.db")
+    for i in range(30):
+        store.add_article(title=f"Flood {i}", body="Flood waters rose.",
+                          published=f"2016-05-{i % 28 + 1:02d}", origin=str(i))
+    ran: list[str] = []
+    store.conn.set_trace_callback(ran.append)
+    for box in ("from:2016-05-03 to:2016-05-20 flood", "to:2016-05-09 flood",
+                "from:2016-05-27 flood"):
+        flt, _ = parse_search(box)
+        expected = len(store.page_articles(replace(flt, query="")))
+        ran.clear()
+        assert store.count_for_list(flt) == (expected, False), box
+        assert not [sql for sql in ran if "published" in sql], (box, ran)
+    store.close()
+
+
+@pytest.mark.parametrize("walk", [False, True])
+def test_words_within_dates_keep_what_the_dates_alone_keep(tmp_path, walk):
+    """Read from the search index's range of days without checking each match's date,
+    words with dates keep exactly the articles the dates keep: both ends, times of day
+    and undated articles (ingest writes a publication date as a whole day, or none)."""
+    from newsdesk.store.search import parse_search
+
+    store = Store(tmp_path / "e.db")
+    days = ("2016-04-30", "2016-05-01", "2016-05-01T23:59:00", "2016-06-30T08:00:00",
+            "2016-07-01", "1999-12-31", None)
+    for day in days:
+        store.add_article(title=f"Flood report {day}", body="Flood waters rose.",
+                          published=day, origin=str(day))
+    store.add_article(title="Dry report", body="No rain at all.", published="2016-05-10")
+    for box in ("from:2016-05 to:2016-06", "to:2016-06", "from:2016-06-30", "to:1999",
+                "from:2016 to:2016", "from:2016-05-01 to:2016-05-01"):
+        dates_only, _ = parse_search(box)
+        with_words, _ = parse_search(f"{box} flood")
+        expected = {r.published for r in store.page_articles(dates_only)
+                    if r.title.startswith("Flood")}
+        store._walk_memo[repr(with_words)] = walk
+        assert store.count_for_list(with_words) == (len(expected), False), box
+        for sort in SORTS:
+            got = [r.published for r in store.page_articles(with_words, sort=sort)]
+            assert sorted(got, key=str) == sorted(expected, key=str), (box, sort)
+    store.close()
