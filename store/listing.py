@@ -96,6 +96,23 @@ def _key_bounds(flt: ArticleFilter) -> tuple[str, list[int], bool]:
     return sql, args, exact
 
 
+def _seek_dates(where: str, args: list[Any], flt: ArticleFilter, sort: str
+                ) -> tuple[str, list[Any]]:
+    """A list walked down a date order, and a date filter: the filter once more, as a
+    range of that order's own index, so the walk starts at the range instead of reaching
+    it row by row (oldest first through 'from:2016-05 ... also' walked six years of a
+    million articles: 70 ms). The same articles either way: undated ones are out."""
+    if sort not in ("published", "oldest") or not (flt.date_from or flt.date_to):
+        return where, args
+    key = SORT_KEYS[sort][0][0]
+    clauses = [f"{key} >= ?" if flt.date_from else f"{key} > ''",
+               f"{key} < ?" if flt.date_to else f"{key} < '9999'"]
+    bounds = [*([flt.date_from] if flt.date_from else []),
+              *([_day_after(flt.date_to)] if flt.date_to else [])]
+    joined = " AND ".join(clauses)
+    return (f"{where} AND {joined}" if where else f" WHERE {joined}"), [*args, *bounds]
+
+
 def _article_row(r: Any) -> ArticleRow:
     """A row of `_ROW_COLUMNS` (or the page query's same columns) as an ArticleRow."""
     return ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
@@ -276,6 +293,8 @@ class ArticleListing:
             return self._rows(self._entity_page_ids(flt, after, limit, forward=True))
         walk = self._walks(flt)
         where, args = self._where(flt, walk=walk)
+        if walk:
+            where, args = _seek_dates(where, args, flt, sort)
         if after is not None:
             clause, key_args = self._after(after, sort, forward=True, walk=walk)
             where = f"{where} AND {clause}" if where else f" WHERE {clause}"
@@ -402,6 +421,8 @@ class ArticleListing:
         keys, direction = SORT_KEYS[sort]
         walk = self._walks(flt)
         where, args = self._where(flt, walk=walk)
+        if walk:
+            where, args = _seek_dates(where, args, flt, sort)
         clause, key_args = self._after(article_id, sort, forward=step > 0, walk=walk)
         where = f"{where} AND {clause}" if where else f" WHERE {clause}"
         flip = {"ASC": "DESC", "DESC": "ASC"}

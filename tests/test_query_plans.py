@@ -98,6 +98,29 @@ def test_each_order_and_filter_reads_indexes(plans_store, sort, name, with_words
             assert not any(_ORDER_WALK.match(line) for line in plan), (sql, plan)
 
 
+@pytest.mark.parametrize("sort,index", [("published", "newest"), ("oldest", "oldest")])
+@pytest.mark.parametrize("name", ["from", "to", "from-to"])
+@pytest.mark.parametrize("with_words", [False, True])
+def test_a_date_order_walked_for_a_date_filter_starts_at_the_dates(plans_store, sort, index,
+                                                                   name, with_words):
+    """Walking a date order for a filter that keeps many, the walk seeks the order's index
+    to the dates, not reads it from its first row until they come."""
+    store = plans_store
+    flt = FILTERS[name] if not with_words else replace(FILTERS[name], query="fighters")
+    store._walk_memo[repr(flt)] = True
+    first = store.page_articles(flt, sort=sort, limit=5)
+    assert first and all("2015-05-01" <= r.published <= "2015-06-30" for r in first)
+    seek = re.compile(rf"^SEARCH a USING (COVERING )?INDEX idx_articles_{index} \(<expr>[<>]")
+    for run in (lambda: store.page_articles(flt, sort=sort, limit=5),
+                lambda: store.page_articles(flt, sort=sort, limit=5, after=first[0].id),
+                lambda: store.neighbour(first[0].id, 1, flt, sort)):
+        pages = [(sql, plan) for sql, plan in _plans(store, run) if "ORDER BY" in sql]
+        if sort == "published" and with_words:
+            continue  # read newest first from the search index itself
+        assert pages and all(any(seek.match(line) for line in plan) for _, plan in pages), \
+            pages
+
+
 def test_counts_are_read_from_indexes(plans_store):
     store = plans_store
     for name, flt in FILTERS.items():
