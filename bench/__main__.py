@@ -53,8 +53,9 @@ def _p95(values: list[float]) -> float:
 
 
 def bench_machine(runs: int) -> list[dict]:
-    """How fast this machine is today, beside the figures: on one 2-core machine the same
-    commit's extraction ran at 594 docs/s one day and 175 another. Two yardsticks nothing
+    """How fast this machine is today, beside the figures: on this project's 2-core
+    machine extraction ran at 594 docs/s one week and 146-175 the next, while alternating
+    runs of that day's rules and the previous session's ran at the same speed. Two yardsticks nothing
     in newsdesk can change: importing Textual in a fresh Python (most of a cold start) and
     a plain Python loop."""
     import subprocess

@@ -338,8 +338,8 @@ class LineTable(ScrollView, can_focus=True):
                 # leaves out the Text's own style too), at a tenth of the cost: a new sort
                 # or search repaints every line
                 segments.append(Segment(cell.plain, style))
-        # segments, then one Strip: each Strip Textual makes sets up seven caches, and a
-        # Strip per cell was half the cost of drawing a page. One run per style, not one
+        # segments, then one Strip: each Strip Textual makes sets up seven caches (a Strip
+        # per cell, joined: 12.5 ms a page after a search, against 10). One run per style, not one
         # per cell: a cursor move over SSH repaints two rows, and a style code per cell
         # was two thirds of its bytes (705 B)
         line = Segment.adjust_line_length(segments, self._width, base)
