@@ -26,7 +26,7 @@ from newsdesk.store.incident_rules import (
 )
 from newsdesk.store.incident_rules import article_tolls as article_tolls
 from newsdesk.store.listing import fts_query
-from newsdesk.store.records import inserted_id, utc_now
+from newsdesk.store.records import from_json, inserted_id, to_json, utc_now
 
 if TYPE_CHECKING:
     from newsdesk.store.analyst import Action
@@ -168,7 +168,7 @@ class IncidentDesk:
         conn.execute("DELETE FROM article_profiles WHERE article_id = ?", [article_id])
         if profile is not None:
             conn.execute("INSERT INTO article_profiles (article_id, profile) VALUES (?, ?)",
-                         [article_id, json.dumps(profile)])
+                         [article_id, to_json(profile)])
 
     def _candidates(self, conn: sqlite3.Connection, profile: Mapping[str, Any]
                     ) -> list[tuple[int, dict[str, Any]]]:
@@ -199,12 +199,12 @@ class IncidentDesk:
             args += [*towns, _shift(day, -back), day]
         if days:
             parts.append(at(towns, "date IN (SELECT value FROM json_each(?))"))
-            args += [*towns, json.dumps(days)]
+            args += [*towns, to_json(days)]
         rows = conn.execute(
             f"""SELECT d.incident_id, d.profile FROM incident_details d
                 WHERE d.incident_id IN ({" UNION ".join(parts)}) ORDER BY 1""",
             args).fetchall()
-        return [(incident_id, json.loads(text)) for incident_id, text in rows]
+        return [(incident_id, from_json(text)) for incident_id, text in rows]
 
     def _place(self, conn: sqlite3.Connection, article_id: int,
                profile: Mapping[str, Any] | None) -> int | None:
@@ -228,7 +228,7 @@ class IncidentDesk:
         cached = conn.execute("SELECT sources FROM incident_details WHERE incident_id = ?",
                               [incident_id]).fetchone()
         records = None if cached is None or cached[0] is None else sorted(
-            [*(r for r in json.loads(cached[0]) if r["article_id"] != article_id), record],
+            [*(r for r in from_json(cached[0]) if r["article_id"] != article_id), record],
             key=_source_order)
         conn.execute("INSERT OR REPLACE INTO incident_articles (article_id, incident_id,"
                      " placed_by, placed_at) VALUES (?, ?, ?, ?)",
@@ -248,8 +248,8 @@ class IncidentDesk:
             f"INSERT INTO incidents ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
             [*fields.values(), now, now]))
         conn.execute("INSERT INTO incident_details (incident_id, profile, tolls, sources)"
-                     " VALUES (?, ?, ?, ?)", [incident_id, json.dumps(merged),
-                                              json.dumps(tolls), json.dumps([record])])
+                     " VALUES (?, ?, ?, ?)", [incident_id, to_json(merged),
+                                              to_json(tolls), to_json([record])])
         conn.executemany("INSERT INTO incident_places (place, incident_id, date)"
                          " VALUES (?, ?, ?)", [(place, incident_id, fields["date"])
                                                for place in sorted(_place_keys(merged))])
@@ -266,7 +266,7 @@ class IncidentDesk:
                 "SELECT id FROM incidents WHERE status = 'confirmed' OR named_by IS NOT NULL"
                 " OR chosen != '{}' OR id IN (SELECT incident_id FROM incident_articles"
                 " WHERE placed_by != ?)", [MACHINE])}
-            kept = json.dumps(sorted(held))
+            kept = to_json(sorted(held))
             conn.execute("DELETE FROM incident_articles WHERE incident_id NOT IN"
                          " (SELECT value FROM json_each(?))", [kept])
             conn.execute("DELETE FROM incident_places WHERE incident_id NOT IN"
@@ -281,7 +281,7 @@ class IncidentDesk:
             ).fetchall()
             for article_id, text in todo:
                 # {}: profiled, and it reports no incident (as ingest leaves it)
-                self._place(conn, article_id, json.loads(text) or None)
+                self._place(conn, article_id, from_json(text) or None)
             n = conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
         return {"articles": len(todo), "incidents": n, "kept": len(held)}
 
@@ -340,7 +340,7 @@ class IncidentDesk:
             [incident_id]).fetchall()
         out = []
         for article_id, title, url, published, source, profile, placed_by in rows:
-            prof = json.loads(profile) if profile else {}
+            prof = from_json(profile) if profile else {}
             out.append({"article_id": article_id, "title": title, "url": url,
                         "published": published, "source": source, "placed_by": placed_by,
                         "profile": prof, "tolls": article_tolls(prof.get("figures") or [])})
@@ -358,7 +358,7 @@ class IncidentDesk:
         if row is None:
             return
         was = dict(zip(_DERIVED, row[2:]))
-        chosen = json.loads(row[0] or "{}")
+        chosen = from_json(row[0] or "{}")
         if records is None:
             records = [_source_record(s["article_id"], s["title"], s["published"],
                                       s["source"], s["profile"])
@@ -379,8 +379,8 @@ class IncidentDesk:
         if changes:
             put("incidents", {"id": incident_id}, {**changes, "updated_at": utc_now()})
         put("incident_details", {"incident_id": incident_id},
-            {"profile": json.dumps(merged), "tolls": json.dumps(tolls),
-             "sources": json.dumps(records)})
+            {"profile": to_json(merged), "tolls": to_json(tolls),
+             "sources": to_json(records)})
         places = _place_keys(merged)
         for place in old_places - places:
             put("incident_places", {"place": place, "incident_id": incident_id}, None)

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 
 class StoreError(Exception):
@@ -23,6 +26,21 @@ def inserted_id(cur: sqlite3.Cursor) -> int:
     if cur.lastrowid is None:
         raise StoreError("the store did not report the new row's id")
     return cur.lastrowid
+
+
+def to_json(value: Any) -> str:
+    """JSON text for a TEXT column, with orjson (several times faster than the standard
+    library for the records rewritten as reports are placed)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        # an integer beyond 64 bits (an analyst's figure), which orjson neither writes nor
+        # reads back as an integer: the standard library's text, marked by a leading space
+        return " " + json.dumps(value)
+
+
+def from_json(text: str) -> Any:
+    return json.loads(text) if text[:1] == " " else orjson.loads(text)
 
 
 def utc_now() -> str:

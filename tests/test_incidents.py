@@ -274,6 +274,24 @@ def test_a_new_occurrence_is_told_by_its_event_word_not_any_new():
                     " two.", "2022-03-09")["new_occurrence"]
 
 
+def test_kind_and_cues_are_read_whatever_the_case():
+    # the patterns run on lowered text: capitals, a shouted headline and an upper-case
+    # acronym must tell what lower case tells
+    calm = _profile("Toll from ferry sinking rises to 40", "The death toll from Friday's ferry"
+                    " sinking off Lesbos rose to 40 on Sunday, the coastguard said.",
+                    "2022-03-13")
+    loud = _profile("TOLL FROM FERRY SINKING RISES TO 40", "The Death Toll From Friday's Ferry"
+                    " Sinking off Lesbos rose to 40 on Sunday, the coastguard said.",
+                    "2022-03-13")
+    for prof in (calm, loud):
+        assert (prof["kind"], prof["follow_up"], prof["refers_back"]) == \
+            ("shipwreck", True, True)
+    assert _profile("IED BLAST KILLS FOUR", "An IED killed four soldiers near Kandahar on"
+                    " Monday.", "2022-03-08")["kind"] == "explosion"
+    assert _profile("ANOTHER EXPLOSION AT THE PORT", "A blast hit Beira's port on Monday,"
+                    " killing two.", "2022-03-08")["new_occurrence"]
+
+
 def test_more_than_is_a_floor_not_an_increase():
     assert _killed("The floods killed more than 40 people in Suva on Monday.",
                    "2022-03-09") == (41, None)
@@ -450,3 +468,15 @@ def test_kept_records_are_filled_for_incidents_placed_before(tmp_path):
     assert store.keep_source_records(batch=3) == len(placed)
     assert _derived(store) == placed
     assert store.keep_source_records() == 0
+
+
+def test_records_written_as_json_read_back_whatever_they_hold():
+    from newsdesk.store.records import from_json, to_json
+
+    # an integer beyond 64 bits (a figure misread from a long number), keys that are not
+    # strings, and text beyond ASCII: what orjson refuses falls back, nothing is lost
+    for value in ({"min": 10**30, "words": "Ḩalab — “two”"}, {3: "x"},
+                  [{"lead": "Ürümqi\u2028blast"}]):
+        assert json.loads(to_json(value)) == json.loads(json.dumps(value))
+        assert from_json(to_json(value)) == json.loads(json.dumps(value))
+
