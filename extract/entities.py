@@ -188,6 +188,22 @@ def _split_titles(chunk: Chunk) -> list[Chunk]:
     return [c for c in out if c.toks and not all(t.low in PER_TITLES for t in c.toks)]
 
 
+# "Bergamo-based Atalanta", "Brazilian-born Luis Oliveira", "Communist-led CGT": the
+# hyphened word says where or what the name is from, and is not part of it; what is based,
+# listed, owned or led somewhere is a firm, a club or a body
+_MODIFIER = re.compile(r"^[A-Z][\w.]*-(?:(?P<firm>based|led|controlled|owned|listed|backed|run|"
+                       r"registered|headquartered)|born|bred)$")
+
+
+def _without_modifier(chunk: Chunk) -> Chunk:
+    # ("Iranian-backed militia" stays whole: what follows is no name)
+    found = _MODIFIER.match(chunk.toks[0].text) if len(chunk.toks) > 1 \
+        and _is_cap(chunk.toks[1].text) else None
+    if found:
+        return Chunk(chunk.toks[1:], False, cue="firm" if found["firm"] else chunk.cue)
+    return chunk
+
+
 def _name(text: str, chunk: Chunk) -> str:
     return text[chunk.start:chunk.end]
 
@@ -206,6 +222,8 @@ def _label(text: str, chunk: Chunk, gaz: frozenset[str]) -> str | None:
     if name in KNOWN_ORGS or fold(name) in KNOWN_ORGS or _MEDIA_AFTER.match(after) \
             or words[0] in ("Der", "Die", "Das") and len(words) > 1:
         return "ORG"  # "Le Matin newspaper", "Der Spiegel": a paper, not a person
+    if chunk.cue == "firm":
+        return "ORG"
     if chunk.cue == "title":
         return "PER"
     if last in EVENT_HEADS and len(words) > 1:
@@ -254,6 +272,9 @@ def _label(text: str, chunk: Chunk, gaz: frozenset[str]) -> str | None:
         return "ORG"
     if words[0] in DEMONYMS:
         return "MISC"
+    if (words[-1] in DEMONYMS or words[-1][:-1] in DEMONYMS) \
+            and all(w.lower() in COMPASS_WORDS for w in words[:-1]):
+        return "MISC"  # "South Korean", "West Indian", "North Africans"
     if prev in LOC_CUES_BEFORE and any(w in gaz for w in words):
         return "LOC"
     return "PER"
@@ -408,12 +429,15 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
     mid_caps = {_name(text, c) for c in raw if not c.sent_initial}
 
     ents: list[dict[str, Any]] = []
+    firms: set[tuple[int, int]] = set()  # told as firms ("Ohio-based KeyCorp")
     for chunk in raw:
         # a sentence-initial "The"/"In"/"According" is grammar, not a name
         while chunk.toks and chunk.sent_initial and not _is_acronym(chunk.toks[0].text) and (
                 chunk.toks[0].low in COMMON_WORDS or chunk.toks[0].text in NOT_NAMES):
             chunk.toks.pop(0)
             chunk.sent_initial = False
+        if chunk.toks:
+            chunk = _without_modifier(chunk)  # "The Communist-led CGT"
         if not chunk.toks or not any(_is_cap(t.text) for t in chunk.toks):
             continue
         name = _name(text, chunk)
@@ -450,6 +474,8 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
         elif label == "MISC" and len(chunk.toks) == 1 and _FIGURES_AFTER.match(text, chunk.end):
             label = "PER"  # "Jayasuriya 10-0-43-2", "Lewis 94 not out": a player's figures
         ents.append({"start": start, "end": chunk.end, "text": name, "label": label})
+        if chunk.cue == "firm":
+            firms.add((start, chunk.end))
     # the place a report was filed from, in capitals, and the country or state after it
     filed: list[dict[str, Any]] = []
     for m in _PLACE_DATELINE.finditer(text):
@@ -469,7 +495,7 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
              if not any(o["start"] < e["end"] and e["start"] < o["end"] for o in ents)]
     ents = _teams(text, ents)
     ents.sort(key=lambda e: e["start"])
-    _resolve_aliases(text, ents)
+    _resolve_aliases(text, ents, firms)
     return ents
 
 
@@ -544,7 +570,8 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper())
 
 
-def _resolve_aliases(text: str, ents: list[dict[str, Any]]) -> None:
+def _resolve_aliases(text: str, ents: list[dict[str, Any]],
+                     firms: set[tuple[int, int]] | None = None) -> None:
     """Give each mention the canonical name of its entity within the article."""
     canon_by_key: dict[str, str] = {}
     alias_map: dict[str, str] = {}
@@ -588,6 +615,8 @@ def _resolve_aliases(text: str, ents: list[dict[str, Any]]) -> None:
             e["canonical"] = alias_map[e["canonical"]]
     # every mention carries the label of its canonical form
     label_of = {e["text"]: e["label"] for e in ents if e["text"] == e["canonical"]}
+    # a mention told as a firm decides for all of them, wherever it stands
+    label_of |= {e["canonical"]: "ORG" for e in ents if (e["start"], e["end"]) in (firms or ())}
     for e in ents:
         if e["canonical"] in label_of:
             e["label"] = label_of[e["canonical"]]

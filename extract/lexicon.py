@@ -27,6 +27,15 @@ PER_TITLES = {
     "chief", "judge", "justice", "ambassador", "spokesman", "spokeswoman", "officer",
     "inspector", "superintendent", "coach", "manager", "director", "chairman", "ceo",
 }
+# what a person is, capitalised only at a sentence's start or in a headline ("Economist Joel
+# Naroff said", "Fullback Andre Joubert"): cut off like a title, and a cue like one
+PER_TITLES |= {
+    "economist", "analyst", "strategist", "broker", "trader", "dealer", "lawyer", "attorney",
+    "prosecutor", "activist", "dissident", "novelist", "actor", "actress",
+    "striker", "midfielder", "defender", "goalkeeper", "fullback", "winger", "batsman",
+    "bowler", "skipper", "rookie", "major-general", "lieutenant-general",
+    "lieutenant-colonel", "brigadier", "brigadier-general", "vice-president",
+}
 TITLES_KEPT = {"sheikh", "shaikh", "ayatollah", "imam", "mullah", "emir", "sultan"}
 
 # Last word of an organisation name (matched lower-case).

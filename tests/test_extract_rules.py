@@ -755,3 +755,29 @@ def test_counts_with_long_descriptions_and_lists(text, killed):
 ])
 def test_teams_papers_and_company_forms(text, name, label):
     assert (name, label) in _labels(text)
+
+
+@pytest.mark.parametrize("sentence, person", [
+    ("Economist Jane Holloway said rates would fall.", "Jane Holloway"),
+    ("Fullback Tom Reddan scored twice before the break.", "Tom Reddan"),
+    ("Lieutenant-Colonel Ian Frewer led the battalion into the valley.", "Ian Frewer"),
+    ("Brazilian-born Marta Quiroga won the race in Lisbon.", "Marta Quiroga"),
+])
+def test_a_role_or_birthplace_before_a_name_is_not_part_of_it(sentence, person):
+    found = _labels(sentence)
+    assert (person, "PER") in found
+    assert not any(text.endswith(person) and text != person for text, _ in found)
+
+
+def test_what_is_based_listed_or_led_somewhere_is_a_firm_in_every_mention():
+    found = _labels("Shares of Ohio-based Brackmore fell 3 percent on Tuesday. Analysts said"
+                    " Brackmore would cut jobs. The Communist-led Velmar union called a strike.")
+    assert ("Brackmore", "ORG") in found and ("Velmar", "ORG") in found
+    assert not any(text.endswith("-based Brackmore") for text, _ in found)
+    assert not any(text == "Brackmore" and label != "ORG" for text, label in found)
+
+
+def test_a_compass_word_and_a_nationality_are_a_nationality():
+    found = _labels("South Korean and West Indian fans cheered as North Africans danced.")
+    assert {("South Korean", "MISC"), ("West Indian", "MISC"),
+            ("North Africans", "MISC")} <= found
