@@ -212,7 +212,8 @@ _MEDIA_AFTER = compiled(r"(?:\s*\([^()\n]{1,30}\))?\s+(?:newspaper|daily|weekly|
                        r"news\s+agency|agency|tabloid|broadcaster)\b")
 
 
-def _label(text: str, chunk: Chunk, gaz: frozenset[str]) -> str | None:
+def _label(text: str, chunk: Chunk, gaz: frozenset[str],
+           ordinary: set[str] | None = None) -> str | None:
     name = _name(text, chunk)
     words = [t.text for t in chunk.toks]
     last = chunk.toks[-1].low
@@ -277,7 +278,26 @@ def _label(text: str, chunk: Chunk, gaz: frozenset[str]) -> str | None:
         return "MISC"  # "South Korean", "West Indian", "North Africans"
     if prev in LOC_CUES_BEFORE and any(w in gaz for w in words):
         return "LOC"
+    if ordinary and all(t.low in ordinary or t.low in COMMON_WORDS for t in chunk.toks) \
+            and not _person_cue(text, chunk, words, after):
+        return "MISC"
     return "PER"
+
+
+_PLAIN_WORD = compiled(r"(?<![\w.@/-])[a-z][a-z'-]+(?![\w@/]|\.\w)")
+_AGE_AFTER = compiled(r"\s*,\s*(?:aged\s+)?\d{1,3}\s*,")
+
+
+def _person_cue(text: str, chunk: Chunk, words: list[str], after: str) -> bool:
+    """Something in the text that says the name is a person's: 'said' or an age after it,
+    or its last word alone elsewhere ("Smith said")."""
+    if _SPEECH_AFTER.match(after) or _AGE_AFTER.match(after):
+        return True
+    for m in re.finditer(rf"(?<![\w.-]){re.escape(words[-1])}(?![\w-])", text):
+        if not (chunk.start <= m.start() < chunk.end) and not text[:m.start()].rstrip() \
+                .endswith(" ".join(words[:-1])):
+            return True
+    return False
 
 
 # lower-case words that can be part of a name: particles, "of"/"for"/"and" inside
@@ -426,6 +446,8 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
     gaz = places()
     raw = [c for chunk in _chunks(text, skip) for c in _split_titles(chunk)]
     lower_words = {w for w in re.findall(r"\b[a-z][a-z'-]+\b", text)}
+    # words the text uses as plain words (not inside an address: "jeffrey.hodgson@")
+    ordinary = set(_PLAIN_WORD.findall(text))
     mid_caps = {_name(text, c) for c in raw if not c.sent_initial}
 
     ents: list[dict[str, Any]] = []
@@ -462,7 +484,7 @@ def find_entities(text: str, skip: list[tuple[int, int]] | None = None) -> list[
                              "label": "MISC"})
                 chunk = rest
                 name = _name(text, chunk)
-        label = _label(text, chunk, gaz)
+        label = _label(text, chunk, gaz, ordinary)
         if label is None:
             continue
         start = chunk.start

@@ -781,3 +781,16 @@ def test_a_compass_word_and_a_nationality_are_a_nationality():
     found = _labels("South Korean and West Indian fans cheered as North Africans danced.")
     assert {("South Korean", "MISC"), ("West Indian", "MISC"),
             ("North Africans", "MISC")} <= found
+
+
+def test_a_name_made_of_the_text_s_own_plain_words_needs_a_cue_to_be_a_person():
+    found = _labels("The Air Bag Safety campaign met on Monday. New rules on the air bag in"
+                    " every car put safety first.")
+    assert ("Air Bag Safety", "PER") not in found
+    # the same kind of name, with something that says it is a person's
+    found = _labels("Rich Hill said the plan would work. The rich hill farms agreed, and Hill"
+                    " left early.")
+    assert ("Rich Hill", "PER") in found
+    # an e-mail address is not the text using a name as plain words
+    found = _labels("Prices rose on Tuesday.\n-- Mara Quell, e-mail: mara.quell@example.com")
+    assert ("Mara Quell", "PER") in found
