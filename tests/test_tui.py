@@ -235,10 +235,15 @@ async def test_the_reader_built_ahead_shows_the_first_article_opened(seeded_db, 
     monkeypatch.setattr(app_module, "WARM_AFTER_S", 0.01)
     app = NewsdeskApp(seeded_db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app._reader is not None and app._reader.is_mounted,
-                         what="the reader built ahead")
+        await wait_until(pilot, lambda: app._reader is not None and app._reader.is_mounted
+                         and app._reader._compositor.size == app.size,
+                         what="the reader built ahead, laid out and drawn off screen")
         assert isinstance(app.screen, ArticleListScreen)  # built, not shown
         assert app.store.stats()["unread"] == 31          # and nothing marked read by it
+        # drawn with the article under the cursor, then left as built: the list's cursor
+        # does not move to it on the way back, and the first article opened is shown afresh
+        assert app._reader.view.text and app._reader.article_id is None
+        assert app.last_article_id is None
         table = app.screen.query_one(ArticleTable)
         await pilot.press("down", "down")
         chosen = table.current_id

@@ -252,6 +252,26 @@ class NewsdeskApp(App[None]):
         self._reader = ReaderScreen(self.store, None)
         self.install_screen(self._reader, name="reader")
         self._get_screen("reader")  # Textual's own start of a screen pushed the first time
+        self.set_timer(0.05, self._render_reader_unseen)
+
+    def _render_reader_unseen(self) -> None:
+        """Lay out and draw the built-ahead reader once, off screen, with the article under
+        the list's cursor: the first drawing of its panels filled Textual's style and colour
+        caches, 130 of the first open's 160 ms CPU (the next open took 30). Nothing reaches
+        the terminal, and nothing is marked read."""
+        reader, screen = self._reader, self.screen
+        current = getattr(getattr(screen, "table", None), "current_id", None)
+        if reader is None or not reader.is_mounted or reader is screen or current is None \
+                or reader.article_id is not None:
+            return
+        last = self.last_article_id
+        try:
+            reader.show(current, keep_cursor=True)
+            reader._refresh_layout(self.size)
+            reader._compositor.render_update(full=True)
+        finally:
+            self.last_article_id = last
+            reader.article_id = None  # as built: the first article opened is shown afresh
 
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
     def _index_entities_worker(self) -> None:
