@@ -32,6 +32,8 @@ SORTED_SETS: dict[str, str] = {name: ", ".join(f"+{k} {d}" for k in keys)
 # counting every match of a common word costs more than it tells: past this, "10,000+"
 COUNT_CAP = 10_000
 FILTERED_SEARCH_CAP = 1_000
+# matches few enough to read in id order from the search index (ArticleListing._few_matches)
+WORDS_FIRST_CAP = 20_000
 
 
 
@@ -291,8 +293,12 @@ class ArticleListing:
             return self._rows(self._search_ids(match, flt, after, limit, forward=True))
         if self._entity_driven(flt, sort) and offset == 0:
             return self._rows(self._entity_page_ids(flt, after, limit, forward=True))
-        walk = self._walks(flt)
-        where, args = self._where(flt, walk=walk)
+        by_words = match is not None and sort == "ingested" and self._few_matches(match, flt)
+        walk = by_words or self._walks(flt)
+        if by_words and match is not None:
+            where, args = self._words_first(match, flt)
+        else:
+            where, args = self._where(flt, walk=walk)
         if walk:
             where, args = _seek_dates(where, args, flt, sort)
         if after is not None:
@@ -311,6 +317,36 @@ class ArticleListing:
             LIMIT ? OFFSET ?"""
         rows = self.conn.execute(sql, [*args, limit, offset]).fetchall()
         return [_article_row(r) for r in rows]
+
+    def _few_matches(self, match: str, flt: ArticleFilter) -> bool:
+        """Whether the words match at most WORDS_FIRST_CAP articles in the filter's dates:
+        then the newest ingested are read from the search index's ids in id order (1-4 ms
+        at 1,000,000 articles), not by walking the articles table down from its newest row,
+        which reads each row walked (115 ms through 9,302 matches in two months of ten
+        years). Many matches lie close together, and the walk finds a page in a few rows."""
+        key = repr(("words first", match, flt.date_from, flt.date_to))
+        self._walks(ArticleFilter())  # forgets guesses from before the store changed
+        few = self._walk_memo.get(key)
+        if few is None:
+            bounds, bound_args, _exact = _key_bounds(flt)
+            n = self.conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?"
+                f"{bounds} LIMIT ?)", [match, *bound_args, WORDS_FIRST_CAP + 1]).fetchone()[0]
+            few = self._walk_memo[key] = n <= WORDS_FIRST_CAP
+        return few
+
+    def _words_first(self, match: str, flt: ArticleFilter) -> tuple[str, list[Any]]:
+        """The filter with the words' ids driving the read (`a.id IN` them, in id order)
+        and every other condition checked on the rows they lead to."""
+        bounds, bound_args, exact = _key_bounds(flt)
+        rest = replace(flt, query="")
+        if exact:
+            rest = replace(rest, date_from=None, date_to=None)
+        where, args = self._where(rest, walk=True)
+        words = (f"a.id IN (SELECT rowid % {LIST_KEY_SPAN} FROM articles_fts"
+                 f" WHERE articles_fts MATCH ?{bounds})")
+        return (f"{where} AND {words}" if where else f" WHERE {words}",
+                [*args, match, *bound_args])
 
     def find_titles(self, words: str, limit: int = 40) -> list[tuple[int, str, str | None]]:
         """(id, title, published) of articles whose title holds every word, newest first."""

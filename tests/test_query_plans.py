@@ -238,3 +238,30 @@ def test_words_within_dates_keep_what_the_dates_alone_keep(tmp_path, walk):
             got = [r.published for r in store.page_articles(with_words, sort=sort)]
             assert sorted(got, key=str) == sorted(expected, key=str), (box, sort)
     store.close()
+
+
+@pytest.mark.parametrize("extra", [{}, {"unread": True}, {"tag": "seed"},
+                                   {"date_from": "2015-05-05", "date_to": "2015-05-15"},
+                                   {"date_from": "2015-05-05T12:00:00"}])
+def test_newest_ingested_with_few_matches_are_read_from_the_words_in_id_order(plans_store,
+                                                                             extra):
+    """A search sorted by ingestion is read from its matches' ids, newest first, not by
+    walking the articles table down from its newest row (which reads every row it passes:
+    115 ms for two months of a common word at 1,000,000 articles); the same rows, pages and
+    all, as the plain order of the plain filter."""
+    store = plans_store
+    flt = replace(ArticleFilter(query="fighters"), **extra)
+    store._walk_memo.clear()
+    expected = [r.id for r in store.page_articles(replace(flt, query=""), sort="ingested",
+                                                  limit=100)
+                if r.id in {x.id for x in store.page_articles(flt, limit=100)}]
+    assert expected
+    got = [r.id for r in store.page_articles(flt, sort="ingested", limit=3)]
+    while len(got) < len(expected):
+        more = store.page_articles(flt, sort="ingested", limit=3, after=got[-1])
+        assert more
+        got += [r.id for r in more]
+    assert got == expected
+    plans = _plans(store, lambda: store.page_articles(flt, sort="ingested", limit=3))
+    page = [plan for sql, plan in plans if "ORDER BY a.id DESC" in sql]
+    assert page and not any(_TABLE_SCAN.match(line) for plan in page for line in plan), page
