@@ -10,8 +10,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from newsdesk.contract import CASUALTY_KINDS, iso_day
 
 # kinds one incident is told as: a plant blast is a fire too, a boat fire a wreck
@@ -103,6 +101,8 @@ def _places_agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 def similarity(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
     """Wording overlap of two leads, 0-100 (rapidfuzz token set ratio)."""
+    from rapidfuzz import fuzz  # here: the app's start does not wait for it (9 ms)
+
     leads_a = a.get("leads") or [a.get("lead") or ""]
     leads_b = b.get("leads") or [b.get("lead") or ""]
     return max(fuzz.token_set_ratio(x.lower(), y.lower()) for x in leads_a for y in leads_b)
