@@ -291,6 +291,8 @@ class ArticleListing:
         match = fts_query(flt.query) if flt.query else None
         if match and sort == "published" and offset == 0:
             return self._rows(self._search_ids(match, flt, after, limit, forward=True))
+        if match and sort == "oldest" and offset == 0:
+            return self._rows(self._oldest_search_ids(match, flt, after, limit))
         if self._entity_driven(flt, sort) and offset == 0:
             return self._rows(self._entity_page_ids(flt, after, limit, forward=True))
         by_words = match is not None and sort == "ingested" and self._few_matches(match, flt)
@@ -386,6 +388,37 @@ class ArticleListing:
             rest = replace(rest, date_from=None, date_to=None)
         return self._keyed_ids(f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{bounds}",
                                [match, *bound_args], "rowid", rest, after, limit, forward=forward)
+
+    def _oldest_search_ids(self, match: str, flt: ArticleFilter, after: int | None,
+                           limit: int) -> list[int]:
+        """Ids of matching articles oldest first, read up the search index (whose key is
+        the day, then the id): the dated, then the undated, which the oldest order puts
+        last. Sorting the matches instead read each one's date from its row: 43 ms for 949
+        matches at 100,000 articles, 1 ms this way."""
+        bounds, bound_args, exact = _key_bounds(flt)
+        rest = replace(flt, query="")
+        if exact:
+            rest = replace(rest, date_from=None, date_to=None)
+        source = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{bounds}"
+        after_key = None
+        if after is not None:
+            row = self.conn.execute(f"SELECT {LIST_KEY.format('a')} FROM articles a"
+                                    " WHERE a.id = ?", [after]).fetchone()
+            if row is None:
+                raise StoreError(f"article {after} is not in the store")
+            after_key = row[0]
+        ids: list[int] = []
+        if after_key is None or after_key >= LIST_KEY_SPAN:
+            ids = self._keyed_ids(f"{source} AND rowid >= {LIST_KEY_SPAN}",
+                                  [match, *bound_args], "rowid", rest, after, limit,
+                                  forward=False)
+        if len(ids) < limit:
+            undated_after = after if after_key is not None and after_key < LIST_KEY_SPAN \
+                else None
+            ids += self._keyed_ids(f"{source} AND rowid < {LIST_KEY_SPAN}",
+                                   [match, *bound_args], "rowid", rest, undated_after,
+                                   limit - len(ids), forward=False)
+        return ids
 
     def _after(self, article_id: int, sort: str, *, forward: bool, walk: bool = True
                ) -> tuple[str, list[Any]]:

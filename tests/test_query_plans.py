@@ -111,12 +111,13 @@ def test_a_date_order_walked_for_a_date_filter_starts_at_the_dates(plans_store, 
     first = store.page_articles(flt, sort=sort, limit=5)
     assert first and all("2015-05-01" <= r.published <= "2015-06-30" for r in first)
     seek = re.compile(rf"^SEARCH a USING (COVERING )?INDEX idx_articles_{index} \(<expr>[<>]")
-    for run in (lambda: store.page_articles(flt, sort=sort, limit=5),
-                lambda: store.page_articles(flt, sort=sort, limit=5, after=first[0].id),
-                lambda: store.neighbour(first[0].id, 1, flt, sort)):
+    for paged, run in ((True, lambda: store.page_articles(flt, sort=sort, limit=5)),
+                       (True, lambda: store.page_articles(flt, sort=sort, limit=5,
+                                                          after=first[0].id)),
+                       (False, lambda: store.neighbour(first[0].id, 1, flt, sort))):
         pages = [(sql, plan) for sql, plan in _plans(store, run) if "ORDER BY" in sql]
-        if sort == "published" and with_words:
-            continue  # read newest first from the search index itself
+        if with_words and (paged or sort == "published"):
+            continue  # pages read in date order from the search index itself
         assert pages and all(any(seek.match(line) for line in plan) for _, plan in pages), \
             pages
 
@@ -265,3 +266,36 @@ def test_newest_ingested_with_few_matches_are_read_from_the_words_in_id_order(pl
     plans = _plans(store, lambda: store.page_articles(flt, sort="ingested", limit=3))
     page = [plan for sql, plan in plans if "ORDER BY a.id DESC" in sql]
     assert page and not any(_TABLE_SCAN.match(line) for plan in page for line in plan), page
+
+
+@pytest.mark.parametrize("box", ["", "from:2016-05", "to:2016-06", "is:unread"])
+def test_a_search_oldest_first_is_read_up_the_search_index_dated_then_undated(tmp_path, box):
+    """Oldest first, a search is read up the search index (day, then id), dated articles
+    first and undated last, as the order has them; the same rows and pages as sorting
+    the matches, which read each one's date from its row."""
+    from newsdesk.store.search import parse_search
+
+    store = Store(tmp_path / "o.db")
+    days = ["2016-06-02", None, "2016-05-01", "2015-12-31", "2016-05-01", None, "2017-01-09",
+            "2016-06-30"]
+    for i, day in enumerate(days):
+        store.add_article(title=f"Flood report {i}", body=f"Flood waters rose, report {i}.",
+                          published=day, origin=f"o{i}")
+        store.add_article(title=f"Dry report {i}", body="No rain.", published=day,
+                          origin=f"d{i}")
+    store.mark_read(1)
+    flt, _ = parse_search(f"{box} flood".strip())
+    every = store.page_articles(replace(flt, query=""), sort="oldest", limit=100)
+    expected = [r.id for r in every if r.title.startswith("Flood")]
+    assert expected
+    got = [r.id for r in store.page_articles(flt, sort="oldest", limit=2)]
+    while len(got) < len(expected):
+        more = store.page_articles(flt, sort="oldest", limit=2, after=got[-1])
+        assert more, (got, expected)
+        got += [r.id for r in more]
+    assert got == expected
+    assert not store.page_articles(flt, sort="oldest", limit=2, after=got[-1])
+    plans = _plans(store, lambda: store.page_articles(flt, sort="oldest", limit=2))
+    assert plans and not any("TEMP B-TREE FOR ORDER BY" in line for sql, plan in plans
+                             if "FROM articles a" in sql for line in plan), plans
+    store.close()
