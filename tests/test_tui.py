@@ -260,6 +260,30 @@ async def test_the_reader_built_ahead_shows_the_first_article_opened(seeded_db, 
         assert app.screen.article_id == app.store.neighbour(chosen, 1)
 
 
+async def test_the_reader_is_drawn_ahead_only_from_the_list(seeded_db, monkeypatch):
+    """Drawn off screen with the article under the list's cursor, never with a row of
+    another screen (the desk's rows are incidents): away from the list it waits."""
+    import newsdesk.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "WARM_AFTER_S", 3600)
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app._build_reader()
+        await wait_until(pilot, lambda: app._reader.is_mounted, what="the reader built")
+        await pilot.press("I")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ArticleListScreen),
+                         what="the desk")
+        app._render_reader_unseen()
+        assert app._reader.view.text == "" and not app._notifications
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ArticleListScreen),
+                         what="the list again")
+        app._render_reader_unseen()
+        assert app._reader.view.text and app._reader.article_id is None
+        assert app.store.stats()["unread"] == 31
+
+
 async def test_a_search_typed_in_one_burst_is_run_once_for_what_was_typed(seeded_db):
     app = NewsdeskApp(seeded_db)
     async with app.run_test(size=(120, 40)) as pilot:
