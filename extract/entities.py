@@ -293,9 +293,10 @@ def _person_cue(text: str, chunk: Chunk, words: list[str], after: str) -> bool:
     or its last word alone elsewhere ("Smith said")."""
     if _SPEECH_AFTER.match(after) or _AGE_AFTER.match(after):
         return True
+    given = " ".join(words[:-1])
     for m in re.finditer(rf"(?<![\w.-]){re.escape(words[-1])}(?![\w-])", text):
-        if not (chunk.start <= m.start() < chunk.end) and not text[:m.start()].rstrip() \
-                .endswith(" ".join(words[:-1])):
+        before = text[max(0, m.start() - len(given) - 8):m.start()].rstrip()
+        if not (chunk.start <= m.start() < chunk.end) and not before.endswith(given):
             return True
     return False
 

@@ -98,6 +98,16 @@ def _key_bounds(flt: ArticleFilter) -> tuple[str, list[int], bool]:
     return sql, args, exact
 
 
+def _words_and_rest(flt: ArticleFilter) -> tuple[str, list[int], ArticleFilter]:
+    """A search read from the search index: its range of that index (the filter's days),
+    and the conditions left to check on each match (no dates when the range says it all)."""
+    bounds, bound_args, exact = _key_bounds(flt)
+    rest = replace(flt, query="")
+    if exact:
+        rest = replace(rest, date_from=None, date_to=None)
+    return bounds, bound_args, rest
+
+
 def _seek_dates(where: str, args: list[Any], flt: ArticleFilter, sort: str
                 ) -> tuple[str, list[Any]]:
     """A list walked down a date order, and a date filter: the filter once more, as a
@@ -340,10 +350,7 @@ class ArticleListing:
     def _words_first(self, match: str, flt: ArticleFilter) -> tuple[str, list[Any]]:
         """The filter with the words' ids driving the read (`a.id IN` them, in id order)
         and every other condition checked on the rows they lead to."""
-        bounds, bound_args, exact = _key_bounds(flt)
-        rest = replace(flt, query="")
-        if exact:
-            rest = replace(rest, date_from=None, date_to=None)
+        bounds, bound_args, rest = _words_and_rest(flt)
         where, args = self._where(rest, walk=True)
         words = (f"a.id IN (SELECT rowid % {LIST_KEY_SPAN} FROM articles_fts"
                  f" WHERE articles_fts MATCH ?{bounds})")
@@ -382,10 +389,7 @@ class ArticleListing:
         """Ids of matching articles newest first (or oldest first backwards from `after`),
         read in the search index's own order and filtered a batch at a time: a common word
         costs no more than a rare one."""
-        bounds, bound_args, exact = _key_bounds(flt)
-        rest = replace(flt, query="")
-        if exact:
-            rest = replace(rest, date_from=None, date_to=None)
+        bounds, bound_args, rest = _words_and_rest(flt)
         return self._keyed_ids(f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{bounds}",
                                [match, *bound_args], "rowid", rest, after, limit, forward=forward)
 
@@ -395,10 +399,7 @@ class ArticleListing:
         the day, then the id): the dated, then the undated, which the oldest order puts
         last. Sorting the matches instead read each one's date from its row: 43 ms for 949
         matches at 100,000 articles, 1 ms this way."""
-        bounds, bound_args, exact = _key_bounds(flt)
-        rest = replace(flt, query="")
-        if exact:
-            rest = replace(rest, date_from=None, date_to=None)
+        bounds, bound_args, rest = _words_and_rest(flt)
         source = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{bounds}"
         after_key = None
         if after is not None:
