@@ -266,6 +266,8 @@ async def test_the_reader_is_drawn_ahead_only_from_the_list(seeded_db, monkeypat
     import newsdesk.tui.app as app_module
 
     monkeypatch.setattr(app_module, "WARM_AFTER_S", 3600)
+    # drawn only when the test says, not by the timer that follows the build on its own
+    monkeypatch.setattr(app_module, "DRAW_AHEAD_AFTER_S", 3600)
     app = NewsdeskApp(seeded_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

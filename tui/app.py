@@ -126,6 +126,8 @@ SCREEN_MOUNT_WAIT_S = 5.0
 
 # after the list has painted: a start-up is never slowed by what it does not yet need
 WARM_AFTER_S = 1.0
+# after the built-ahead reader is mounted: drawn on the next turn of the loop, not within it
+DRAW_AHEAD_AFTER_S = 0.05
 
 
 class NewsdeskApp(App[None]):
@@ -252,7 +254,7 @@ class NewsdeskApp(App[None]):
         self._reader = ReaderScreen(self.store, None)
         self.install_screen(self._reader, name="reader")
         self._get_screen("reader")  # Textual's own start of a screen pushed the first time
-        self.set_timer(0.05, self._render_reader_unseen)
+        self.set_timer(DRAW_AHEAD_AFTER_S, self._render_reader_unseen)
 
     def _render_reader_unseen(self) -> None:
         """Lay out and draw the built-ahead reader once, off screen, with the article under
