@@ -32,10 +32,32 @@ SORTED_SETS: dict[str, str] = {name: ", ".join(f"+{k} {d}" for k in keys)
 # counting every match of a common word costs more than it tells: past this, "10,000+"
 COUNT_CAP = 10_000
 FILTERED_SEARCH_CAP = 1_000
-# matches few enough to read in id order from the search index (ArticleListing._few_matches)
-WORDS_FIRST_CAP = 20_000
 
 
+
+# Ways to check a search's words on an article (`_where`): "ids" reads the matches' ids
+# from the search index (`a.id IN`: the read can start from them); "keys" reads its keys
+# into a set that each row's own key is looked up in (the keys come sorted, so the set is
+# built 2.5-6 times faster than one of ids, which come in date order); "probe" looks each
+# row's key up in the search index itself (no set: a page of a common word costs a few
+# hundred lookups, not a set of every match).
+WORD_CHECKS = {
+    "ids": ("{col}id IN (SELECT rowid % " + str(LIST_KEY_SPAN) + " FROM articles_fts"
+            " WHERE articles_fts MATCH ?{bounds})"),
+    "keys": "{key} IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{bounds})",
+    "probe": ("EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?"
+              " AND rowid = {key})"),
+}
+# What the read plans cost, in microseconds, as measured at 1,000,000 articles
+# (`_words_plan`): a match read up the search index and checked a batch at a time; an
+# article's row read; a match put into a set; a search-index lookup of one key is
+# PROBE_BASE plus PROBE_PER_SEGMENT for each b-tree the index is in (1 after an optimize,
+# 26 as a million were ingested).
+COST_BATCH, COST_ROW, COST_SET = 6.0, 3.0, 0.4
+PROBE_BASE, PROBE_PER_SEGMENT = 10.0, 12.0
+# the words' matches are counted this far for a plan; past it, on only if it decides
+WORDS_COUNT_CAP = 100_000
+REST_COUNT_CAP = 250_000
 
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)
 MIN_PREFIX = 3
@@ -125,6 +147,33 @@ def _seek_dates(where: str, args: list[Any], flt: ArticleFilter, sort: str
     return (f"{where} AND {joined}" if where else f" WHERE {joined}"), [*args, *bounds]
 
 
+# plan -> (whether the order's own index is walked, how the words are checked)
+_PLAN_READS: dict[str, tuple[bool, str]] = {
+    "index": (True, "probe"), "probe-walk": (True, "probe"), "keys-walk": (True, "keys"),
+    "sorted": (False, "ids"), "rest-probe": (False, "probe"), "rest-keys": (False, "keys"),
+}
+
+
+def _plan_costs(n_words: int, n_rest: int | None, total: int, want: int, probe: float,
+                date_order: bool) -> dict[str, float]:
+    """Each plan's cost in microseconds for `want` rows, if the words and the other
+    conditions (n_rest articles; None: there are none) keep articles independently."""
+    words = max(n_words, 1) / total
+    kept = max(n_rest, 1) / total if n_rest is not None else 1.0
+    walked = min(total, want / (words * kept))   # rows of the order's index walked
+    costs = {
+        "probe-walk": walked * COST_ROW + walked * kept * probe,
+        "keys-walk": n_words * COST_SET + walked * COST_ROW,
+        "sorted": n_words * (COST_SET + COST_ROW),
+    }
+    if date_order:
+        costs["index"] = min(n_words, want / kept) * COST_BATCH
+    if n_rest is not None:
+        costs["rest-probe"] = n_rest * (COST_ROW + probe)
+        costs["rest-keys"] = n_words * COST_SET + n_rest * COST_ROW
+    return costs
+
+
 def _article_row(r: Any) -> ArticleRow:
     """A row of `_ROW_COLUMNS` (or the page query's same columns) as an ArticleRow."""
     return ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
@@ -140,11 +189,14 @@ class ArticleListing:
     _walk_memo: dict[str, bool]
     _walk_generation: tuple[int, int] | None  # the store's state the memo was made in
 
-    def _where(self, flt: ArticleFilter, *, walk: bool = False) -> tuple[str, list[Any]]:
+    def _where(self, flt: ArticleFilter, *, walk: bool = False, words: str = "ids"
+               ) -> tuple[str, list[Any]]:
         """The filter as SQL over `articles a`. Each condition has an index to be read from
         (a range of the date index, a partial index, the search index); `walk` writes them
         so that none is used, for a list read down its order's own index instead, checking
-        each row (a filter that keeps many articles: a page is found a few rows in)."""
+        each row (a filter that keeps many articles: a page is found a few rows in).
+        `words`: how the words are checked (WORD_CHECKS): "ids" reads their articles' ids
+        from the search index, which can lead the read."""
         clauses: list[str] = []
         args: list[Any] = []
         plus = "+" if walk else ""
@@ -153,12 +205,18 @@ class ArticleListing:
         if flt.query and match is None:
             clauses.append("0")  # only punctuation typed: nothing can match
         dated = bool(flt.date_from or flt.date_to)
+        words_clause: tuple[str, list[Any]] | None = None
         if match:
             bounds, bound_args, exact = _key_bounds(flt)
-            clauses.append(f"{col}id IN (SELECT rowid % {LIST_KEY_SPAN} FROM articles_fts"
-                           f" WHERE articles_fts MATCH ?{bounds})")
-            args += [match, *bound_args]
-            dated = dated and not exact  # the words' range of the index says it all
+            words_clause = (WORD_CHECKS[words].format(col=col, key=LIST_KEY.format("a"),
+                                                      bounds=bounds),
+                            [match, *bound_args] if words != "probe" else [match])
+            if words == "ids":  # first: the words may lead
+                clauses.append(words_clause[0])
+                args += words_clause[1]
+                words_clause = None
+            # the words' range of the index says it all, if the words are read by their keys
+            dated = dated and not (exact and words != "probe")
         if flt.tag:
             clauses.append(f"{col}id IN (SELECT article_id FROM tags WHERE tag = ?)")
             args.append(flt.tag)
@@ -191,6 +249,9 @@ class ArticleListing:
             clauses.append(f"{col}id IN (SELECT article_id FROM entity_articles WHERE"
                            f" entity_id IN ({', '.join('?' for _ in ids)}))")
             args.extend(ids)
+        if words_clause:  # last: checked only on the rows the rest keeps
+            clauses.append(words_clause[0])
+            args += words_clause[1]
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
     def _walks(self, flt: ArticleFilter) -> bool:
@@ -299,17 +360,21 @@ class ArticleListing:
         if sort not in SORTS:
             raise StoreError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
         match = fts_query(flt.query) if flt.query else None
-        if match and sort == "published" and offset == 0:
-            return self._rows(self._search_ids(match, flt, after, limit, forward=True))
-        if match and sort == "oldest" and offset == 0:
+        plan = self._words_plan(match, flt, sort, offset + limit) if match else None
+        if plan == "index" and sort in ("published", "oldest") and offset == 0 and match:
+            if sort == "published":
+                return self._rows(self._search_ids(match, flt, after, limit, forward=True))
             return self._rows(self._oldest_search_ids(match, flt, after, limit))
         if self._entity_driven(flt, sort) and offset == 0:
             return self._rows(self._entity_page_ids(flt, after, limit, forward=True))
-        by_words = match is not None and sort == "ingested" and self._few_matches(match, flt)
-        walk = by_words or self._walks(flt)
-        if by_words and match is not None:
+        if plan == "sorted" and sort == "ingested" and match:
+            walk = True  # the words' ids, read in id order, lead
             where, args = self._words_first(match, flt)
+        elif plan:
+            walk, words = _PLAN_READS[plan]
+            where, args = self._where(flt, walk=walk, words=words)
         else:
+            walk = self._walks(flt)
             where, args = self._where(flt, walk=walk)
         if walk:
             where, args = _seek_dates(where, args, flt, sort)
@@ -330,22 +395,55 @@ class ArticleListing:
         rows = self.conn.execute(sql, [*args, limit, offset]).fetchall()
         return [_article_row(r) for r in rows]
 
-    def _few_matches(self, match: str, flt: ArticleFilter) -> bool:
-        """Whether the words match at most WORDS_FIRST_CAP articles in the filter's dates:
-        then the newest ingested are read from the search index's ids in id order (1-4 ms
-        at 1,000,000 articles), not by walking the articles table down from its newest row,
-        which reads each row walked (115 ms through 9,302 matches in two months of ten
-        years). Many matches lie close together, and the walk finds a page in a few rows."""
-        key = repr(("words first", match, flt.date_from, flt.date_to))
-        self._walks(ArticleFilter())  # forgets guesses from before the store changed
-        few = self._walk_memo.get(key)
-        if few is None:
-            bounds, bound_args, _exact = _key_bounds(flt)
-            n = self.conn.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?"
-                f"{bounds} LIMIT ?)", [match, *bound_args, WORDS_FIRST_CAP + 1]).fetchone()[0]
-            few = self._walk_memo[key] = n <= WORDS_FIRST_CAP
-        return few
+    def _memo(self, key: str, make: Any) -> Any:
+        """A figure about the store kept until the store changes."""
+        self._walks(ArticleFilter())  # forgets figures from before the store changed
+        if key not in self._walk_memo:
+            if len(self._walk_memo) > 64:
+                self._walk_memo.clear()
+            self._walk_memo[key] = make()
+        return self._walk_memo[key]
+
+    def _count_words(self, match: str, flt: ArticleFilter, cap: int | None) -> int:
+        """Matches of the words in the filter's dates (up to cap + 1), from the search
+        index alone."""
+        bounds, bound_args, _exact = _key_bounds(flt)
+        inner = f"SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?{bounds}"
+        if cap is None:
+            return self.conn.execute(f"SELECT count(*) FROM ({inner})",
+                                     [match, *bound_args]).fetchone()[0]
+        return self.conn.execute(f"SELECT count(*) FROM ({inner} LIMIT ?)",
+                                 [match, *bound_args, cap + 1]).fetchone()[0]
+
+    def _words_plan(self, match: str, flt: ArticleFilter, sort: str, want: int,
+                    *, counting: bool = False) -> str:
+        """How to read `want` articles of a search in a sort order (`_PLAN_READS`, or
+        "index": up the search index in its own order, for the date orders), chosen by
+        what each costs (COST_*) for this many matches, and this many articles keeping the
+        filter's other conditions: a common word sorted by title walks the title index,
+        looking a few hundred rows up in the search index (a set of all 561,122 matches of
+        "also" at a million articles took 0.2-1.2 s); "flagged" with it reads the few
+        flagged articles and looks each up (walking every match took 0.4-0.9 s at 100,000)."""
+        bounds_key = (match, flt.date_from, flt.date_to)
+        total = self._memo("articles", lambda: self.conn.execute(
+            "SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]) or 1
+        n_words = self._memo(repr(("words", bounds_key)), lambda: self._count_words(
+            match, flt, WORDS_COUNT_CAP))
+        rest = _words_and_rest(flt)[2]
+        n_rest = None if rest == ArticleFilter() else self._memo(
+            repr(("rest", rest)), lambda: self.count_articles(rest, cap=REST_COUNT_CAP))
+        probe = PROBE_BASE + PROBE_PER_SEGMENT * self._memo("segments", lambda: self.conn.execute(
+            "SELECT count(DISTINCT segid) FROM articles_fts_idx").fetchone()[0])
+        date_order = counting or sort in ("published", "oldest")
+        costs = _plan_costs(n_words, n_rest, total, want, probe, date_order)
+        best = min(costs, key=costs.__getitem__)
+        if n_words > WORDS_COUNT_CAP and best in ("keys-walk", "sorted", "rest-keys"):
+            # the capped count made a set of every match look cheaper than it may be
+            n_words = self._memo(repr(("all words", bounds_key)),
+                                 lambda: self._count_words(match, flt, None))
+            costs = _plan_costs(n_words, n_rest, total, want, probe, date_order)
+            best = min(costs, key=costs.__getitem__)
+        return best
 
     def _words_first(self, match: str, flt: ArticleFilter) -> tuple[str, list[Any]]:
         """The filter with the words' ids driving the read (`a.id IN` them, in id order)
@@ -447,8 +545,19 @@ class ArticleListing:
         other filters stops at FILTERED_SEARCH_CAP, anything else at COUNT_CAP."""
         match = fts_query(flt.query) if flt.query else None
         if match and replace(flt, query="") != ArticleFilter():
-            n = len(self._search_ids(match, flt, None, FILTERED_SEARCH_CAP + 1, forward=True))
-            return min(n, FILTERED_SEARCH_CAP), n > FILTERED_SEARCH_CAP
+            cap = FILTERED_SEARCH_CAP
+            plan = self._words_plan(match, flt, "ingested", cap + 1, counting=True)
+            if plan == "index":
+                n = len(self._search_ids(match, flt, None, cap + 1, forward=True))
+            else:
+                walk, words = _PLAN_READS[plan]
+                where, args = self._where(flt, walk=walk, words=words)
+                # a walk goes down the newest-first index, as the list does, stopping at the cap
+                n = self.conn.execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM articles a {where}"
+                    f"{' ORDER BY ' + SORTS['published'] if walk else ''} LIMIT ?)",
+                    [*args, cap + 1]).fetchone()[0]
+            return min(n, cap), n > cap
         if flt.entities and not match:
             # from the entity's own index, not by testing every article against it
             if replace(flt, entities=flt.entities[:1]) == ArticleFilter(entities=flt.entities[:1]):
@@ -482,15 +591,20 @@ class ArticleListing:
         """The article `step` places away from `article_id` in the list's order."""
         flt = flt or ArticleFilter()
         match = fts_query(flt.query) if flt.query else None
-        if match and sort == "published":
+        plan = self._words_plan(match, flt, sort, abs(step)) if match else None
+        if match and sort == "published" and plan == "index":
             ids = self._search_ids(match, flt, article_id, abs(step), forward=step > 0)
             return ids[abs(step) - 1] if len(ids) >= abs(step) else None
         if self._entity_driven(flt, sort):
             ids = self._entity_page_ids(flt, article_id, abs(step), forward=step > 0)
             return ids[abs(step) - 1] if len(ids) >= abs(step) else None
         keys, direction = SORT_KEYS[sort]
-        walk = self._walks(flt)
-        where, args = self._where(flt, walk=walk)
+        if plan:
+            walk, words = _PLAN_READS[plan]
+            where, args = self._where(flt, walk=walk, words=words)
+        else:
+            walk = self._walks(flt)
+            where, args = self._where(flt, walk=walk)
         if walk:
             where, args = _seek_dates(where, args, flt, sort)
         clause, key_args = self._after(article_id, sort, forward=step > 0, walk=walk)
