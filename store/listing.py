@@ -55,6 +55,8 @@ WORD_CHECKS = {
 # 26 as a million were ingested).
 COST_BATCH, COST_ROW, COST_SET = 6.0, 3.0, 0.4
 PROBE_BASE, PROBE_PER_SEGMENT = 10.0, 12.0
+# pieces of the search index past which `newsdesk ingest` suggests `newsdesk compact`
+SEARCH_INDEX_PIECES_HINT = 16
 # the words' matches are counted this far for a plan; past it, on only if it decides
 WORDS_COUNT_CAP = 100_000
 REST_COUNT_CAP = 250_000
@@ -155,7 +157,7 @@ _PLAN_READS: dict[str, tuple[bool, str]] = {
 
 
 def _plan_costs(n_words: int, n_rest: int | None, total: int, want: int, probe: float,
-                date_order: bool) -> dict[str, float]:
+                date_order: bool, counting: bool) -> dict[str, float]:
     """Each plan's cost in microseconds for `want` rows, if the words and the other
     conditions (n_rest articles; None: there are none) keep articles independently."""
     words = max(n_words, 1) / total
@@ -166,10 +168,12 @@ def _plan_costs(n_words: int, n_rest: int | None, total: int, want: int, probe: 
         "keys-walk": n_words * COST_SET + walked * COST_ROW,
         "sorted": n_words * (COST_SET + COST_ROW),
     }
-    if date_order:
+    if date_order or counting:
         costs["index"] = min(n_words, want / kept) * COST_BATCH
     if n_rest is not None:
-        costs["rest-probe"] = n_rest * (COST_ROW + probe)
+        # a count needs no order: it stops at `want` found, a sorted page reads them all
+        read = min(n_rest, want / words) if counting else n_rest
+        costs["rest-probe"] = read * (COST_ROW + probe)
         costs["rest-keys"] = n_words * COST_SET + n_rest * COST_ROW
     return costs
 
@@ -218,7 +222,11 @@ class ArticleListing:
             # the words' range of the index says it all, if the words are read by their keys
             dated = dated and not (exact and words != "probe")
         if flt.tag:
-            clauses.append(f"{col}id IN (SELECT article_id FROM tags WHERE tag = ?)")
+            # walked, each row is looked up: a set of every tagged article, built again for
+            # each batch of a search's matches, took 0.1 s a page with 20,000 tagged
+            clauses.append("EXISTS (SELECT 1 FROM tags t WHERE t.article_id = a.id AND"
+                           " t.tag = ?)" if walk else
+                           "a.id IN (SELECT article_id FROM tags WHERE tag = ?)")
             args.append(flt.tag)
         if flt.source:
             # as the list shows it: "al-araby" finds "al-Araby al-Jadeed (The New Arab)"; a
@@ -246,8 +254,11 @@ class ArticleListing:
             if not ids:
                 clauses.append("0")  # no such entity: nothing can match
                 continue
-            clauses.append(f"{col}id IN (SELECT article_id FROM entity_articles WHERE"
-                           f" entity_id IN ({', '.join('?' for _ in ids)}))")
+            marks = ", ".join("?" for _ in ids)
+            clauses.append(f"EXISTS (SELECT 1 FROM entity_articles e WHERE e.article_id = a.id"
+                           f" AND e.entity_id IN ({marks}))" if walk else
+                           f"a.id IN (SELECT article_id FROM entity_articles WHERE"
+                           f" entity_id IN ({marks}))")
             args.extend(ids)
         if words_clause:  # last: checked only on the rows the rest keeps
             clauses.append(words_clause[0])
@@ -404,6 +415,13 @@ class ArticleListing:
             self._walk_memo[key] = make()
         return self._walk_memo[key]
 
+    def search_index_pieces(self) -> int:
+        """How many b-trees the search index is in: each search looks a word up in each of
+        them, so a row's lookup costs about PROBE_PER_SEGMENT µs a piece (ingest adds
+        pieces, which the index merges only in part; `compact_search_index` makes one)."""
+        return self.conn.execute("SELECT count(DISTINCT segid) FROM articles_fts_idx"
+                                 ).fetchone()[0]
+
     def _count_words(self, match: str, flt: ArticleFilter, cap: int | None) -> int:
         """Matches of the words in the filter's dates (up to cap + 1), from the search
         index alone."""
@@ -432,16 +450,16 @@ class ArticleListing:
         rest = _words_and_rest(flt)[2]
         n_rest = None if rest == ArticleFilter() else self._memo(
             repr(("rest", rest)), lambda: self.count_articles(rest, cap=REST_COUNT_CAP))
-        probe = PROBE_BASE + PROBE_PER_SEGMENT * self._memo("segments", lambda: self.conn.execute(
-            "SELECT count(DISTINCT segid) FROM articles_fts_idx").fetchone()[0])
-        date_order = counting or sort in ("published", "oldest")
-        costs = _plan_costs(n_words, n_rest, total, want, probe, date_order)
+        probe = PROBE_BASE + PROBE_PER_SEGMENT * self._memo("segments",
+                                                            self.search_index_pieces)
+        date_order = sort in ("published", "oldest")
+        costs = _plan_costs(n_words, n_rest, total, want, probe, date_order, counting)
         best = min(costs, key=costs.__getitem__)
         if n_words > WORDS_COUNT_CAP and best in ("keys-walk", "sorted", "rest-keys"):
             # the capped count made a set of every match look cheaper than it may be
             n_words = self._memo(repr(("all words", bounds_key)),
                                  lambda: self._count_words(match, flt, None))
-            costs = _plan_costs(n_words, n_rest, total, want, probe, date_order)
+            costs = _plan_costs(n_words, n_rest, total, want, probe, date_order, counting)
             best = min(costs, key=costs.__getitem__)
         return best
 

@@ -490,6 +490,16 @@ class Store(ArticleListing, AnalystWork, IncidentDesk, EntityIndex, DoubleCoding
         """Table name -> column names (for tests and `newsdesk info`)."""
         return {t.name: [c.name for c in t.columns] for t in self.db.tables}
 
+    def compact_search_index(self) -> tuple[int, int]:
+        """Merge the search index into one b-tree (FTS5's optimize): a search's lookup of
+        one article then reads one piece, not one per piece ingest left (21 µs against 200
+        at 24 pieces). Rewrites the whole index: 12 s at 100,000 articles, 3 min at a
+        million. (pieces before, pieces after)"""
+        before = self.search_index_pieces()
+        with self.write() as conn:
+            conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+        return before, self.search_index_pieces()
+
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

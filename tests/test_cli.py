@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from newsdesk.cli import cli
 from newsdesk.seeds import SEED_DIR
-from newsdesk.store import Store
+from newsdesk.store import ArticleFilter, Store
 
 SEED = SEED_DIR / "000_5d3a6b7b1f57e4be.txt"
 
@@ -136,3 +136,34 @@ def test_ingest_from_stdin(tmp_path):
     empty = CliRunner().invoke(cli, ["ingest", "--db", str(db), "-"], input="")
     assert empty.exit_code == 1
     assert "failed: stdin: empty file" in empty.output
+
+
+def test_ingest_suggests_compacting_a_search_index_in_many_pieces_and_compact_makes_one(
+        tmp_path, monkeypatch):
+    """Each ingest leaves the search index in more pieces, each of which every search
+    reads; past a few, ingest says so, and `compact` merges them without losing a match."""
+    import newsdesk.store.listing as listing
+
+    db = tmp_path / "pieces.db"
+    runner = CliRunner()
+    for i in range(4):  # a piece a run: each commits on its own
+        page = tmp_path / f"a{i}.txt"
+        page.write_text(f"Flood number {i} in Samos\n\nWaters rose in Samos for day {i}.\n")
+        done = runner.invoke(cli, ["ingest", "--db", str(db), str(page)])
+        assert done.exit_code == 0, done.output
+    with Store(db) as s:
+        pieces = s.search_index_pieces()
+        found = [r.id for r in s.page_articles(ArticleFilter(query="samos"))]
+    assert pieces >= 2 and len(found) == 4
+    monkeypatch.setattr(listing, "SEARCH_INDEX_PIECES_HINT", pieces - 1)
+    page = tmp_path / "a9.txt"
+    page.write_text("Storm in Izmir\n\nWind over Izmir.\n")
+    hinted = runner.invoke(cli, ["ingest", "--db", str(db), str(page)])
+    assert "newsdesk compact" in hinted.stderr, hinted.output
+    done = runner.invoke(cli, ["compact", "--db", str(db)])
+    assert done.exit_code == 0, done.output
+    assert f"search index: {pieces + 1} pieces -> 1 (" in done.output
+    with Store(db) as s:
+        assert s.search_index_pieces() == 1
+        assert [r.id for r in s.page_articles(ArticleFilter(query="samos"))] == found
+        assert len(s.page_articles(ArticleFilter(query="izmir"))) == 1
