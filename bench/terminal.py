@@ -185,6 +185,13 @@ def measure_big_list(db: Path, words: dict[str, str], runs: int = 3) -> dict[str
             for sort in ("oldest", "title", "killed", "ingested", "published"):
                 put(f"that search sorted by {sort} (s)", term.latency(b"s"))
             term.latency(b"\x1b")  # the whole list again
+            # a common word alone: in half the store, no date order to read it by
+            term.press(b"/")
+            term.latency(words["common"].encode())
+            term.press(b"\r")
+            for sort in ("oldest", "title", "killed", "ingested", "published"):
+                put(f"the common word sorted by {sort} (s)", term.latency(b"s"))
+            term.latency(b"\x1b")
             for name in ("open the first article (builds the reader; CPU ms)",
                          "open an article (CPU ms)", "open an article (CPU ms)"):
                 before = term.cpu_s()
