@@ -281,6 +281,10 @@ async def test_the_reader_is_drawn_ahead_only_from_the_list(seeded_db, monkeypat
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ArticleListScreen),
                          what="the list again")
+        with monkeypatch.context() as m:  # the list not composed yet, on a slow start
+            m.setattr(ArticleListScreen, "table", property(lambda s: s.query_one("#nothing")))
+            app._render_reader_unseen()
+        assert app._reader.view.text == ""
         app._render_reader_unseen()
         assert app._reader.view.text and app._reader.article_id is None
         assert app.store.stats()["unread"] == 31

@@ -12,6 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.keys import _character_to_key
 from textual.screen import Screen
 from textual.widgets import Input
@@ -265,7 +266,10 @@ class NewsdeskApp(App[None]):
         if reader is None or not reader.is_mounted or reader.article_id is not None \
                 or not isinstance(screen, ArticleListScreen):
             return  # opened already, or the analyst is elsewhere (the desk, a dialog)
-        current = screen.table.current_id
+        try:
+            current = screen.table.current_id
+        except NoMatches:  # the list not yet composed (a slow start): the first open draws it
+            return
         if current is None or self.store is None or self.store.article(current) is None:
             return
         last = self.last_article_id
