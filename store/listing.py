@@ -59,7 +59,7 @@ PROBE_BASE, PROBE_PER_SEGMENT = 10.0, 12.0
 SEARCH_INDEX_PIECES_HINT = 16
 # the words' matches are counted this far for a plan; past it, on only if it decides
 WORDS_COUNT_CAP = 100_000
-REST_COUNT_CAP = 250_000
+REST_COUNT_CAP = 20_000
 
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)
 MIN_PREFIX = 3
