@@ -173,3 +173,37 @@ async def test_renaming_an_incident_someone_renamed_meanwhile_asks_first(desk_db
         await pilot.press("down", "enter")          # mine, knowingly
         await wait_until(pilot, lambda: app.screen is desk)
         assert app.store.incident(incident)["name"] == "My name"
+
+
+async def test_a_change_that_arrives_while_a_screen_is_not_composed_is_shown_once_it_is(
+        desk_db, monkeypatch):
+    """Another analyst's change reaching a screen that is mounted but has no table yet (it
+    is composing, or coming down) leaves it to read the store itself; the app goes on."""
+    from textual.css.query import NoMatches
+
+    from newsdesk.tui.screens.incidents import IncidentsScreen
+
+    app = NewsdeskApp(desk_db, analyst="ana", seed_if_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("I")
+        await wait_until(pilot, lambda: isinstance(app.screen, IncidentsScreen)
+                         and app.screen.current_id is not None, what="the desk")
+        desk, incident = app.screen, app.screen.current_id
+        table = desk.table
+
+        def not_composed(screen):
+            raise NoMatches("#incidents")
+
+        with monkeypatch.context() as m:
+            m.setattr(IncidentsScreen, "table", property(not_composed))
+            with Store(desk_db) as theirs:
+                theirs.rename_incident(incident, "Their name", "jdoe")
+            app.check_store()
+        assert app.is_running and app.screen is desk
+        with Store(desk_db) as theirs:
+            theirs.rename_incident(incident, "Their second name", "jdoe")
+        app.check_store()
+        await wait_until(pilot, lambda: any("Their second name" in str(r)
+                                            for r in table.rows), what="the new name")
+    app._render_reader_unseen()  # a draw-ahead timer that outlives the app does nothing

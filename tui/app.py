@@ -262,6 +262,8 @@ class NewsdeskApp(App[None]):
         the list's cursor: the first drawing of its panels filled Textual's style and colour
         caches, 130 of the first open's 160 ms CPU (the next open took 30). Nothing reaches
         the terminal, and nothing is marked read."""
+        if not self.screen_stack:
+            return  # the app is closing (the timer outlived it)
         reader, screen = self._reader, self.screen
         if reader is None or not reader.is_mounted or reader.article_id is not None \
                 or not isinstance(screen, ArticleListScreen):
@@ -360,7 +362,10 @@ class NewsdeskApp(App[None]):
         for screen in self.screen_stack:
             refresh = getattr(screen, "store_changed", None)
             if refresh is not None and screen.is_mounted:
-                refresh()
+                try:
+                    refresh()
+                except NoMatches:
+                    pass  # mounted but not yet composed: it reads the store as it composes
         said = arrival_words(arrived, added)
         if said:
             self.notify(said, timeout=4, markup=False)
