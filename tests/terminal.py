@@ -34,6 +34,10 @@ class Terminal:
         """`via`: a command the app runs under (an `ssh` to this machine): the app's
         settings then go in its command line, as a remote shell would receive them."""
         self.name = "nd-" + uuid.uuid4().hex[:8]
+        # a tmux server of its own: on a shared one, a session ending as the last one
+        # took the server down while another test's new session was connecting to it
+        # ("server exited unexpectedly")
+        self.socket = self.name
         home.mkdir(parents=True, exist_ok=True)
         self.env = {"NEWSDESK_DB": str(db), "NEWSDESK_CONFIG": str(home / "config.toml"),
                     "NEWSDESK_STATE": str(home / "state.json"),
@@ -46,20 +50,24 @@ class Terminal:
         app = f"env -u COLORTERM {envs} {NEWSDESK} --db {db}"
         command = " ".join([*via, shlex.quote(app)]) if via else app
         cols, rows = size
-        _tmux("new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows), command)
-        _tmux("set-option", "-t", self.name, "remain-on-exit", "on", check=False)
+        self.tmux("new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows), command)
+        self.tmux("set-option", "-t", self.name, "remain-on-exit", "on", check=False)
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        """A tmux command to this terminal's own server."""
+        return _tmux("-L", self.socket, *args, check=check)
 
     def clipboard(self) -> str:
         """What the app last copied: an OSC 52 sequence sets tmux's paste buffer."""
-        return _tmux("show-buffer", check=False).stdout
+        return self.tmux("show-buffer", check=False).stdout
 
     # -- reading -----------------------------------------------------------------
     def screen(self, *, escapes: bool = False) -> str:
         args = ["capture-pane", "-p", "-t", self.name] + (["-e"] if escapes else [])
-        return _tmux(*args, check=False).stdout
+        return self.tmux(*args, check=False).stdout
 
     def alive(self) -> bool:
-        out = _tmux("display-message", "-p", "-t", self.name, "#{pane_dead}",
+        out = self.tmux("display-message", "-p", "-t", self.name, "#{pane_dead}",
                     check=False).stdout.strip()
         return out == "0"
 
@@ -108,7 +116,7 @@ class Terminal:
                     and any(line.count("─") >= cols - 1 for line in lines)):
                 return "\n".join(lines)
             if not self.alive() or time.monotonic() > deadline:
-                size = _tmux("display-message", "-p", "-t", self.name,
+                size = self.tmux("display-message", "-p", "-t", self.name,
                              "#{window_width}x#{window_height}", check=False).stdout
                 raise AssertionError(f"never redrawn at {cols}x{rows} (window {size.strip()}):\n"
                                      + "\n".join(lines))
@@ -131,20 +139,23 @@ class Terminal:
     def keys(self, *keys: str) -> None:
         """tmux key names ("Enter", "Down", "C-r", "+"), each sent as a terminal sends it."""
         for key in keys:
-            _tmux("send-keys", "-t", self.name, key, check=False)
+            self.tmux("send-keys", "-t", self.name, key, check=False)
 
     def burst(self, *keys: str) -> None:
         """Several keys in one write, as a paste or a laggy SSH link delivers them."""
-        _tmux("send-keys", "-t", self.name, *keys, check=False)
+        self.tmux("send-keys", "-t", self.name, *keys, check=False)
 
     def type(self, text: str) -> None:
-        _tmux("send-keys", "-t", self.name, "-l", text, check=False)
+        self.tmux("send-keys", "-t", self.name, "-l", text, check=False)
 
     def resize(self, cols: int, rows: int) -> None:
-        _tmux("resize-window", "-t", self.name, "-x", str(cols), "-y", str(rows), check=False)
+        self.tmux("resize-window", "-t", self.name, "-x", str(cols), "-y", str(rows), check=False)
 
     def close(self) -> None:
-        _tmux("kill-session", "-t", self.name, check=False)
+        self.tmux("kill-server", check=False)
+        # tmux leaves its socket behind when killed
+        tmpdir = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+        (tmpdir / self.socket).unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -82,7 +82,7 @@ def test_the_desk_over_ssh(seeded_db, terminal, ssh_to_here, term_name):
     mojibake under LANG=C.UTF-8, and the copy (OSC 52) through to the analyst's terminal."""
     term = terminal(seeded_db, size=(120, 40), term=term_name, via=ssh_to_here)
     # tmux takes an application's OSC 52 into its paste buffer (set once it is running)
-    subprocess.run(["tmux", "set-option", "-s", "set-clipboard", "on"], check=True)
+    term.tmux("set-option", "-s", "set-clipboard", "on")
     shown = term.wait_for(r"31 articles  ·  sort:")
     assert not MOJIBAKE.search(shown), shown
     styled = term.screen(escapes=True)
@@ -104,7 +104,7 @@ def test_the_desk_over_ssh(seeded_db, terminal, ssh_to_here, term_name):
     line = next(ln for ln in styled.splitlines() if "Ramadi" in ln and "\x1b[" in ln)
     assert len(set(re.findall(r"\x1b\[[0-9;]*m", line))) >= 2, line
     sentinel = f"nothing copied yet {term.name}"
-    subprocess.run(["tmux", "set-buffer", "--", sentinel], check=True)
+    term.tmux("set-buffer", "--", sentinel)
     term.keys("Tab")                    # onto the first highlight
     term.keys("y")
     term.wait_for("copied")
