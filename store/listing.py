@@ -381,14 +381,8 @@ class ArticleListing:
         if plan == "sorted" and sort == "ingested" and match:
             walk = True  # the words' ids, read in id order, lead
             where, args = self._words_first(match, flt)
-        elif plan:
-            walk, words = _PLAN_READS[plan]
-            where, args = self._where(flt, walk=walk, words=words)
         else:
-            walk = self._walks(flt)
-            where, args = self._where(flt, walk=walk)
-        if walk:
-            where, args = _seek_dates(where, args, flt, sort)
+            walk, where, args = self._planned_where(flt, plan, sort)
         if after is not None:
             clause, key_args = self._after(after, sort, forward=True, walk=walk)
             where = f"{where} AND {clause}" if where else f" WHERE {clause}"
@@ -405,6 +399,20 @@ class ArticleListing:
             LIMIT ? OFFSET ?"""
         rows = self.conn.execute(sql, [*args, limit, offset]).fetchall()
         return [_article_row(r) for r in rows]
+
+    def _planned_where(self, flt: ArticleFilter, plan: str | None, sort: str
+                       ) -> tuple[bool, str, list[Any]]:
+        """(whether the order's index is walked, the filter as SQL) for a search's plan,
+        or for a list without words, by how many articles the filter keeps."""
+        if plan:
+            walk, words = _PLAN_READS[plan]
+            where, args = self._where(flt, walk=walk, words=words)
+        else:
+            walk = self._walks(flt)
+            where, args = self._where(flt, walk=walk)
+        if walk:
+            where, args = _seek_dates(where, args, flt, sort)
+        return walk, where, args
 
     def _memo(self, key: str, make: Any) -> Any:
         """A figure about the store kept until the store changes."""
@@ -617,14 +625,7 @@ class ArticleListing:
             ids = self._entity_page_ids(flt, article_id, abs(step), forward=step > 0)
             return ids[abs(step) - 1] if len(ids) >= abs(step) else None
         keys, direction = SORT_KEYS[sort]
-        if plan:
-            walk, words = _PLAN_READS[plan]
-            where, args = self._where(flt, walk=walk, words=words)
-        else:
-            walk = self._walks(flt)
-            where, args = self._where(flt, walk=walk)
-        if walk:
-            where, args = _seek_dates(where, args, flt, sort)
+        walk, where, args = self._planned_where(flt, plan, sort)
         clause, key_args = self._after(article_id, sort, forward=step > 0, walk=walk)
         where = f"{where} AND {clause}" if where else f" WHERE {clause}"
         flip = {"ASC": "DESC", "DESC": "ASC"}
