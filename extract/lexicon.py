@@ -72,6 +72,10 @@ ORG_HEADS = {
 LOC_NAME_HEADS = {"sea", "ocean", "gulf", "lake", "strait", "straits", "bay", "peninsula",
                   "coast", "canal", "basin", "plateau", "hills", "heights", "mountain",
                   "mountains", "river", "island", "islands", "desert", "valley",
+                  # land and water features that name towns too: "Chippewa Falls",
+                  # "Great Lakes", "Tunbridge Wells", "Palm Springs"
+                  "falls", "lakes", "springs", "wells", "creek", "canyon", "forest", "beach",
+                  "harbour", "harbor", "reef", "park",
                   # facilities, which CoNLL-style annotation counts as places
                   "hotel", "bridge", "avenue", "street", "road", "square", "airport",
                   "stadium", "palace", "tower", "market", "prison", "highway"}

@@ -504,6 +504,17 @@ def test_seas_facilities_and_compass_places_are_places():
         assert (place, "LOC") in found, place
 
 
+def test_towns_named_for_a_land_or_water_feature_are_places():
+    # falls, lakes, springs, wells, parks: names of towns and grounds, not surnames
+    found = _labels("Floods cut the road between Marrow Falls and Kessing Springs, and "
+                    "fans left Dunley Park early. Storms crossed the Tarrant Lakes toward "
+                    "Hollin Wells and Brayford Creek.")
+    for place in ("Marrow Falls", "Kessing Springs", "Dunley Park", "Tarrant Lakes",
+                  "Hollin Wells", "Brayford Creek"):
+        assert (place, "LOC") in found, place
+    assert not [e for e in found if e[1] == "PER"]
+
+
 def test_agencies_named_by_their_head_are_organisations():
     found = _labels("The United Nations and the Disaster and Emergency Management Presidency "
                     "counted the dead, the US Geological Survey said, as did Agence "
