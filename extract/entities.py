@@ -13,6 +13,7 @@ from newsdesk.extract.lexicon import (
     DEMONYMS,
     KNOWN_ORGS,
     LOC_CUES_BEFORE,
+    LOC_HEADS_ALSO_SURNAMES,
     LOC_NAME_HEADS,
     LOC_OPENERS,
     LOC_TRAILING_HEADS,
@@ -232,7 +233,8 @@ def _label(text: str, chunk: Chunk, gaz: frozenset[str],
     if name in RELIGIONS:
         return "MISC"
     if len(words) > 1 and (last in LOC_TRAILING_HEADS or last in LOC_NAME_HEADS
-                           or chunk.toks[0].low in LOC_OPENERS):
+                           or chunk.toks[0].low in LOC_OPENERS) \
+            and not (last in LOC_HEADS_ALSO_SURNAMES and _person_cue(text, chunk, words, after)):
         return "LOC"
     rest = words
     while len(rest) > 1 and rest[0].lower() in COMPASS_WORDS:

@@ -79,6 +79,9 @@ LOC_NAME_HEADS = {"sea", "ocean", "gulf", "lake", "strait", "straits", "bay", "p
                   # facilities, which CoNLL-style annotation counts as places
                   "hotel", "bridge", "avenue", "street", "road", "square", "airport",
                   "stadium", "palace", "tower", "market", "prison", "highway"}
+# Of those heads, the ones that are surnames too ("Frank Wells", "Ellen Park"): a place only
+# when nothing in the text says the name is a person's.
+LOC_HEADS_ALSO_SURNAMES = {"wells", "park", "forest", "beach", "lake", "hills"}
 LOC_OPENERS = {"mount", "lake", "gulf", "cape", "strait", "isle"}
 # Lower-case heads that extend a capitalised name: "Iraqi army", "Anbar council".
 ORG_TRAILING_HEADS = {"group", "council", "army", "police", "forces", "ministry", "party",

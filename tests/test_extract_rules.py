@@ -515,6 +515,12 @@ def test_towns_named_for_a_land_or_water_feature_are_places():
     assert not [e for e in found if e[1] == "PER"]
 
 
+def test_a_surname_that_is_also_a_feature_is_a_person_when_the_text_says_so():
+    found = _labels("Frank Wells said the dam would hold. Wells, an engineer, left.")
+    assert ("Frank Wells", "PER") in found
+    assert ("Frank Wells", "LOC") not in found
+
+
 def test_agencies_named_by_their_head_are_organisations():
     found = _labels("The United Nations and the Disaster and Emergency Management Presidency "
                     "counted the dead, the US Geological Survey said, as did Agence "
