@@ -419,8 +419,12 @@ def test_from_a_name_to_everything_on_it_and_its_profile(seeded_db, terminal, si
     # the whole profile, not a frame caught half painted over the reader
     profile = term.wait_for(rf"(?s)entity {group.id} · {naming} articles.*Latest articles")
     assert "Islamic State group" in profile and "also: IS, ISIS" in profile
+    term.keys("Escape")
+    term.wait_for(r"Entities \d+")          # the reader again, its highlight still marked
+    # Esc drops the mark, then goes back; the list's header ("3 articles  ·  sort") and
+    # not the profile's ("entity 5 · 3 articles"), which can linger on screen a moment
     term.keys("Escape", "Escape")
-    term.wait_for(rf"{naming} articles")
+    term.wait_for(rf"{naming} articles  ·  sort")
     # the palette, by a word of a name
     term.keys("C-p")
     term.type("Baghdadi")
