@@ -19,7 +19,7 @@ from newsdesk.extract.text import (
 )
 
 # Bump when output changes: stored spans carry the version that made them.
-VERSION = "0.3.7"
+VERSION = "0.3.8"
 
 
 def _layout_skips(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:

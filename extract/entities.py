@@ -22,6 +22,7 @@ from newsdesk.extract.lexicon import (
     ORG_HEADS,
     ORG_OPENERS,
     ORG_TRAILING_HEADS,
+    PER_ROLES,
     PER_TITLES,
     RELIGIONS,
     TITLES_KEPT,
@@ -288,12 +289,17 @@ def _label(text: str, chunk: Chunk, gaz: frozenset[str],
 
 _PLAIN_WORD = compiled(r"(?<![\w.@/-])[a-z][a-z'-]+(?![\w@/]|\.\w)")
 _AGE_AFTER = compiled(r"\s*,\s*(?:aged\s+)?\d{1,3}\s*,")
+# "Wells, a nurse,", "Park, the team's coach": up to three words ("a 34-year-old former
+# nurse") before a person's role
+_ROLE_AFTER = compiled(r"\s*,\s*(?:a|an|the)\s+(?:[\w'-]+\s+){0,3}?(?:"
+                       + "|".join(sorted(map(re.escape, PER_ROLES), key=len, reverse=True))
+                       + r")s?\b")
 
 
 def _person_cue(text: str, chunk: Chunk, words: list[str], after: str) -> bool:
     """Something in the text that says the name is a person's: 'said' or an age after it,
     or its last word alone elsewhere ("Smith said")."""
-    if _SPEECH_AFTER.match(after) or _AGE_AFTER.match(after):
+    if _SPEECH_AFTER.match(after) or _AGE_AFTER.match(after) or _ROLE_AFTER.match(after):
         return True
     given = " ".join(words[:-1])
     for m in re.finditer(rf"(?<![\w.-]){re.escape(words[-1])}(?![\w-])", text):

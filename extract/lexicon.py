@@ -36,6 +36,21 @@ PER_TITLES |= {
     "bowler", "skipper", "rookie", "major-general", "lieutenant-general",
     "lieutenant-colonel", "brigadier", "brigadier-general", "vice-president",
 }
+# what an appositive says a person is: "Kimberly Wells, a nurse," (a place's would be "a
+# city", "a resort"); the titles, and the roles a news story gives the people in it
+PER_ROLES = PER_TITLES | {
+    "nurse", "doctor", "surgeon", "teacher", "student", "pupil", "resident", "witness",
+    "survivor", "victim", "farmer", "worker", "engineer", "journalist", "reporter",
+    "photographer", "editor", "writer", "author", "poet", "singer", "musician", "artist",
+    "priest", "pastor", "rabbi", "cleric", "monk", "nun", "soldier", "policeman",
+    "policewoman", "firefighter", "pilot", "driver", "shopkeeper", "merchant", "banker",
+    "businessman", "businesswoman", "scientist", "researcher", "historian", "spokesperson",
+    "official", "diplomat", "politician", "lawmaker", "candidate", "leader", "founder",
+    "owner", "employee", "volunteer", "veteran", "refugee", "mother", "father", "widow",
+    "widower", "son", "daughter", "wife", "husband", "brother", "sister", "grandmother",
+    "grandfather", "man", "woman", "boy", "girl", "teenager", "pensioner", "retiree",
+    "player", "athlete", "runner", "boxer", "cyclist", "jockey", "champion",
+}
 TITLES_KEPT = {"sheikh", "shaikh", "ayatollah", "imam", "mullah", "emir", "sultan"}
 
 # Last word of an organisation name (matched lower-case).
@@ -78,10 +93,13 @@ LOC_NAME_HEADS = {"sea", "ocean", "gulf", "lake", "strait", "straits", "bay", "p
                   "harbour", "harbor", "reef", "park",
                   # facilities, which CoNLL-style annotation counts as places
                   "hotel", "bridge", "avenue", "street", "road", "square", "airport",
-                  "stadium", "palace", "tower", "market", "prison", "highway"}
+                  "stadium", "palace", "tower", "market", "prison", "highway", "mall",
+                  "plaza", "station", "mosque", "cathedral", "shrine", "temple", "dam",
+                  "base", "crossing", "boulevard", "castle", "cemetery"}
 # Of those heads, the ones that are surnames too ("Frank Wells", "Ellen Park"): a place only
 # when nothing in the text says the name is a person's.
-LOC_HEADS_ALSO_SURNAMES = {"wells", "park", "forest", "beach", "lake", "hills"}
+LOC_HEADS_ALSO_SURNAMES = {"wells", "park", "forest", "beach", "lake", "hills", "temple",
+                           "castle"}
 LOC_OPENERS = {"mount", "lake", "gulf", "cape", "strait", "isle"}
 # Lower-case heads that extend a capitalised name: "Iraqi army", "Anbar council".
 ORG_TRAILING_HEADS = {"group", "council", "army", "police", "forces", "ministry", "party",

@@ -521,6 +521,22 @@ def test_a_surname_that_is_also_a_feature_is_a_person_when_the_text_says_so():
     assert ("Frank Wells", "LOC") not in found
 
 
+def test_an_appositive_that_gives_a_role_makes_a_feature_named_surname_a_person():
+    found = _labels("Dana Wells, a 34-year-old nurse, and Omar Hills, the village's "
+                    "teacher, fled to Marrow Springs, a resort town.")
+    assert ("Dana Wells", "PER") in found and ("Omar Hills", "PER") in found
+    assert ("Marrow Springs", "LOC") in found  # "a resort town" is no person's role
+
+
+def test_buildings_and_works_named_by_their_head_are_places():
+    found = _labels("Shots were fired at the Verano Oaks Mall and near the Tessaly Plaza; "
+                    "crowds gathered at Kettering Station, the Dunmore Mosque, the Arrow "
+                    "Dam, Corran Air Base and the Belik Crossing.")
+    for place in ("Verano Oaks Mall", "Tessaly Plaza", "Kettering Station", "Dunmore Mosque",
+                  "Arrow Dam", "Corran Air Base", "Belik Crossing"):
+        assert (place, "LOC") in found, (place, found)
+
+
 def test_agencies_named_by_their_head_are_organisations():
     found = _labels("The United Nations and the Disaster and Emergency Management Presidency "
                     "counted the dead, the US Geological Survey said, as did Agence "
