@@ -342,6 +342,42 @@ async def test_sort_unread_and_flag(seeded_db):
         assert table.filter.unread and table.total == 30
 
 
+async def test_a_sort_or_a_search_paints_the_list_once(seeded_db, monkeypatch):
+    """Each row once per sort or search. The status line above the list is one line
+    whatever it says: laying the screen out again for it made Textual repaint every row a
+    second time, for the scrollbar (a third of the CPU of a sort); and a search set from
+    outside the box (a pivot from a name, the palette) ran twice, once more for the box's
+    change."""
+    drawn: list[int] = []
+    real = ArticleTable.render_line
+    monkeypatch.setattr(ArticleTable, "render_line",
+                        lambda self, y: drawn.append(y) or real(self, y))
+    import newsdesk.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "WARM_AFTER_S", 0.01)
+    app = NewsdeskApp(seeded_db)
+    # a screen the rows overflow, so there is a scrollbar for a search to change
+    async with app.run_test(size=(120, 14)) as pilot:
+        screen = app.screen
+        table = screen.query_one(ArticleTable)
+        # as the analyst finds it a moment after start: the reader built and drawn ahead
+        await wait_until(pilot, lambda: app._reader is not None and app._reader.is_mounted
+                         and app._reader._compositor.size == app.size, what="the reader")
+        async def search(words: str) -> None:
+            screen.search_for(words)
+
+        for step in (lambda: pilot.press("s"), lambda: pilot.press("s"),
+                     lambda: search("said"), lambda: search("people")):
+            await pilot.pause(0.1)
+            drawn.clear()
+            await step()
+            await pilot.pause(0.2)
+            assert drawn, "the list was not repainted"
+            assert len(drawn) == len(set(drawn)) == table.size.height, sorted(drawn)
+        assert table.show_vertical_scrollbar and table.total == 22
+        assert "search: people" in str(screen.query_one("#list-status", Static).render())
+
+
 async def test_flag_in_the_reader_updates_the_header(seeded_db):
     app = NewsdeskApp(seeded_db)
     async with app.run_test(size=(120, 40)) as pilot:

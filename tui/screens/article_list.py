@@ -119,7 +119,10 @@ class ArticleListScreen(Screen[None]):
         parts.extend(self.search_problems)
         if note:
             parts.append(note)
-        self.query_one("#list-status", Static).update(Text(safe_for_terminal("  ·  ".join(parts))))
+        # one line whatever it says (app.tcss): no layout, which would repaint the whole
+        # table a second time for its scrollbar after each sort or search
+        self.query_one("#list-status", Static).update(
+            Text(safe_for_terminal("  ·  ".join(parts))), layout=False)
 
     def reload(self, note: str = "") -> None:
         self.table.reload(keep_id=self.table.current_id)
@@ -182,6 +185,8 @@ class ArticleListScreen(Screen[None]):
             # and a later change says to what; searching each step made the last one wait
             # for all the others (0.4 s for a date range and a word at 100,000 articles)
             return
+        if event.value == self.search_text:
+            return  # searched already: `search_for` set the box to what it searched
         self.search_text = event.value
         self.apply_filter()
 

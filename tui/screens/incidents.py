@@ -221,8 +221,9 @@ class IncidentsScreen(Screen[None]):
         parts += self.problems
         if note:
             parts.append(note)
+        # one line (app.tcss): no layout, as the list's status (a second repaint of the desk)
         self.query_one("#incidents-status", Static).update(
-            Text(safe_for_terminal("  ·  ".join(parts))))
+            Text(safe_for_terminal("  ·  ".join(parts))), layout=False)
 
     # -- keys ------------------------------------------------------------------------
 
