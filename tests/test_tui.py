@@ -378,6 +378,48 @@ async def test_a_sort_or_a_search_paints_the_list_once(seeded_db, monkeypatch):
         assert "search: people" in str(screen.query_one("#list-status", Static).render())
 
 
+async def test_opening_an_article_paints_the_reader_once(seeded_db, monkeypatch):
+    """The reader shown again is laid out and repainted: one frame, not the layout's, then
+    the whole screen again, then the lines beside the text's scrollbar (half the CPU of an
+    open). A text that has just grown a scrollbar is laid out once more, for the
+    narrower text: here each article is opened twice, and the second is counted."""
+    from textual._styles_cache import StylesCache
+
+    import newsdesk.tui.app as app_module
+
+    drawn: list[int] = []  # the lines of the text painted (a frame: each line once)
+    real = StylesCache.render_widget
+
+    def render_widget(self, widget, crop):
+        if isinstance(widget, ArticleView):
+            drawn.extend(range(crop.y, crop.bottom))
+        return real(self, widget, crop)
+
+    monkeypatch.setattr(StylesCache, "render_widget", render_widget)
+    monkeypatch.setattr(app_module, "WARM_AFTER_S", 0.01)
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app._reader is not None and app._reader.is_mounted
+                         and app._reader._compositor.size == app.size, what="the reader")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        scrolled, frames = [], []
+        for _ in range(8):
+            await pilot.press("escape", "down", "enter", "escape")
+            await pilot.pause(0.2)
+            drawn.clear()
+            await pilot.press("enter")  # the same article again: its scrollbars as they were
+            await pilot.pause(0.3)
+            view = app.screen.query_one(ArticleView)
+            scrolled.append(view.show_vertical_scrollbar)
+            assert drawn and set(drawn) == set(range(view.size.height)), sorted(drawn)
+            frames.append(len(drawn) / view.size.height)
+        # once each; twice at most where a list beside the text grows a scrollbar of its own
+        # as it is drawn, and is laid out again (before: twice or three times each)
+        assert max(frames) <= 2 and frames.count(1) >= 6, frames
+        assert any(scrolled) and not all(scrolled)  # texts longer and shorter than the screen
+
+
 async def test_flag_in_the_reader_updates_the_header(seeded_db):
     app = NewsdeskApp(seeded_db)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -10,7 +10,6 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from newsdesk.extract.text import safe_for_terminal
@@ -18,6 +17,7 @@ from newsdesk.store import SORTS, ArticleFilter, Store
 from newsdesk.store.entities import LABEL_NAMES
 from newsdesk.store.search import TOKEN_HELP, parse_search
 from newsdesk.tui.focus import focus_now
+from newsdesk.tui.screens.one_frame import OneFrameScreen
 from newsdesk.tui.widgets.article_table import ArticleTable
 from newsdesk.tui.widgets.key_bar import KeyBar
 from newsdesk.tui.widgets.line_table import SEEK_PAGES
@@ -25,7 +25,7 @@ from newsdesk.tui.widgets.line_table import SEEK_PAGES
 SORT_CYCLE = list(SORTS)
 
 
-class ArticleListScreen(Screen[None]):
+class ArticleListScreen(OneFrameScreen):
     BINDINGS = [
         # The keys that move focus between the list and the search box are priority
         # bindings: they act when the app reads them, so the keys typed right after them

@@ -6,7 +6,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from newsdesk.contract import CASUALTY_KINDS, ENTITY_LABELS, range_words
@@ -24,6 +24,7 @@ from newsdesk.tui.screens.forms import (
     range_check,
     save_unless_changed,
 )
+from newsdesk.tui.screens.one_frame import OneFrameScreen
 from newsdesk.tui.screens.span_details import SpanDetailsScreen
 from newsdesk.tui.widgets.article_view import LAYERS, ArticleView
 from newsdesk.tui.widgets.found_panels import FoundPanels
@@ -32,7 +33,7 @@ from newsdesk.tui.widgets.key_bar import KeyBar
 LAYER_NAMES = {"entity": "entities", "casualty": "figures", "quote": "quotes", "date": "dates"}
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(OneFrameScreen):
     # side by side from 120 columns; below that the panels go under the text as tabs
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
