@@ -420,6 +420,65 @@ async def test_opening_an_article_paints_the_reader_once(seeded_db, monkeypatch)
         assert any(scrolled) and not all(scrolled)  # texts longer and shorter than the screen
 
 
+async def test_the_text_is_drawn_a_paragraph_at_a_time_as_textarea_would(seeded_db, monkeypatch):
+    """Each paragraph is styled and wrapped once for all its lines (TextArea did it once per
+    line), and every line comes out as TextArea's own: plain, with the cursor inside a
+    wrapped paragraph, unfocused, with selections over one and several paragraphs, with a
+    layer hidden, scrolled."""
+    from textual.widgets import TextArea
+
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.screen.query_one(ArticleView)
+        wrapped = view.wrapped_document
+
+        def same_as_textarea(state: str) -> None:
+            for y in range(view.size.height):
+                ours, theirs = view._render_line(y), TextArea._render_line(view, y)
+                assert list(ours) == list(theirs) and ours.cell_length == theirs.cell_length, \
+                    (state, y)
+
+        styled: list[int] = []
+        get_line = view.get_line
+        monkeypatch.setattr(view, "get_line", lambda row: styled.append(row) or get_line(row))
+        view._sections.clear()
+        for y in range(view.size.height):
+            view._render_line(y)
+        rows = {wrapped._offset_to_line_info[y][0] for y in range(view.size.height)
+                if y < wrapped.height}
+        assert any(len(wrapped.get_offsets(row)) > 1 for row in rows)  # paragraphs that wrap
+        assert sorted(styled) == sorted(rows)  # each once, not once per line
+        monkeypatch.undo()
+
+        same_as_textarea("opened")
+        for _ in range(25):
+            await pilot.press("w")  # into the first wrapped paragraph
+        await pilot.pause()
+        assert view.selection.end[1] > 0
+        same_as_textarea("cursor inside a paragraph")
+        await pilot.press("W", "W", "W")
+        await pilot.pause()
+        same_as_textarea("words selected")
+        await pilot.press("greater_than_sign", "greater_than_sign", "greater_than_sign",
+                          "greater_than_sign", "greater_than_sign")
+        await pilot.pause()
+        top, bottom = sorted(view.selection)
+        assert bottom[0] > top[0]  # over more than one paragraph
+        same_as_textarea("sentences selected")
+        await pilot.press("escape")
+        app.screen.set_focus(None)
+        await pilot.pause()
+        same_as_textarea("unfocused")
+        view.set_layers({"entity"})
+        same_as_textarea("one layer")
+        view.scroll_to(y=view.max_scroll_y, animate=False)
+        await pilot.pause()
+        assert view.scroll_offset.y > 0
+        same_as_textarea("scrolled")
+
+
 async def test_flag_in_the_reader_updates_the_header(seeded_db):
     app = NewsdeskApp(seeded_db)
     async with app.run_test(size=(120, 40)) as pilot:

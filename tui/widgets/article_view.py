@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.strip import Strip
 from textual.widgets import TextArea
+from textual.widgets._text_area import build_byte_to_codepoint_dict
 from textual.widgets.text_area import Selection, TextAreaTheme
 
 from newsdesk.extract.text import safe_for_terminal, sentence_spans
@@ -120,6 +121,11 @@ class ArticleView(TextArea):
         super().__init__("", read_only=True, soft_wrap=True, show_line_numbers=False,
                          tab_behavior="focus", theme="css", **kwargs)
         self.cursor_blink = False
+        # a reader has no use for a code editor's bracket matching, which styles a line by
+        # where the cursor is on another one (and so defeats the paragraph cache below)
+        self.match_cursor_bracket = False
+        # paragraph -> its wrapped lines drawn, for the state it was drawn in
+        self._sections: dict[tuple, list[Strip]] = {}
         # the cursor is a block, without a band along its line: a move then repaints its
         # two cells, not two lines (a line down was 464 bytes over SSH with the band)
         self.highlight_cursor_line = False
@@ -166,6 +172,86 @@ class ArticleView(TextArea):
         # highlighting: a line down over SSH repaints two lines
         return super().render_line(y).simplify()
 
+    def _render_line(self, y: int) -> Strip:
+        """One wrapped line of a paragraph, from the paragraph drawn whole once.
+
+        TextArea styles a screen line by styling its whole paragraph (highlights,
+        selection, cursor), then cutting it at every wrap and keeping one piece: a
+        paragraph on eight lines was styled and cut eight times, a third of the CPU of
+        opening an article. Here the pieces are kept, for as long as what styles the
+        paragraph is unchanged. The same strips as TextArea's (tests/test_tui.py)."""
+        theme = self._theme
+        wrapped = self.wrapped_document
+        y_offset = y + self.scroll_offset.y
+        info = (wrapped._offset_to_line_info[y_offset]
+                if 0 <= y_offset < len(wrapped._offset_to_line_info) else None)
+        if info is None or theme is None or self.show_line_numbers or self.soft_wrap is False \
+                or self.highlight_cursor_line or self.suggestion:
+            return super()._render_line(y)
+        row, section = info
+        if "\t" in self.document[row]:
+            return super()._render_line(y)  # tabs: TextArea's own widths per piece
+        selection = self.selection
+        top, bottom = sorted(selection)
+        selected = (top, bottom) if top != bottom and top[0] <= row <= bottom[0] else None
+        cursor = selection.end[1] if selection.end[0] == row and self._draw_cursor else None
+        width = self.scrollable_content_region.size.width - self.gutter_width
+        key = (row, width, selected, cursor, self.theme)
+        strips = self._sections.get(key)
+        if strips is None:
+            if len(self._sections) > 4096:
+                self._sections.clear()
+            strips = self._sections[key] = self._paragraph_strips(row, selected, cursor, width)
+        return strips[section] if section < len(strips) else super()._render_line(y)
+
+    def notify_style_update(self) -> None:
+        if hasattr(self, "_sections"):  # also called from TextArea.__init__
+            self._sections.clear()  # a new theme: other colours
+        super().notify_style_update()
+
+    def _rewrap_and_refresh_virtual_size(self) -> None:
+        if hasattr(self, "_sections"):
+            self._sections.clear()  # wrapped at other places
+        super()._rewrap_and_refresh_virtual_size()
+
+    def _paragraph_strips(self, row: int, selected: tuple | None, cursor: int | None,
+                          width: int) -> list[Strip]:
+        theme = self._theme
+        assert theme is not None
+        line = self.get_line(row)
+        length = len(line)
+        line.set_length(length + 1)  # a cell at the end for the cursor
+        if selected and theme.selection_style:
+            (top_row, top_column), (bottom_row, bottom_column) = selected
+            if length == 0 and row != self.selection.end[0]:
+                line.plain = "▌"  # an empty line in the selection is shown as in it
+                line.stylize(Style(color=theme.selection_style.bgcolor))
+            else:
+                start = top_column if row == top_row else 0
+                end = bottom_column if row == bottom_row else length
+                line.stylize(theme.selection_style, start, end)
+        marks = self._highlights.get(row) if self._highlights else None
+        if marks:
+            to_codepoint = build_byte_to_codepoint_dict(line.plain.encode("utf-8"))
+            style_of = theme.syntax_styles.get
+            for start, end, name in marks:
+                style = style_of(name)
+                if style is not None:
+                    line.stylize(style, to_codepoint.get(start, 0),
+                                 to_codepoint.get(end) if end else None)
+        if cursor is not None and theme.cursor_style:
+            line.stylize(theme.cursor_style, cursor, cursor + 1)
+        offsets = self.wrapped_document.get_offsets(row)
+        pieces = line.divide(offsets) if offsets else [line]
+        console = self.app.console
+        base = theme.base_style if theme.base_style is not None else self.rich_style
+        strips = []
+        for piece in pieces:
+            piece.end = ""
+            strip = Strip(piece.render(console), cell_length=piece.cell_len)
+            strips.append(strip.extend_cell_length(width, theme.base_style).apply_style(base))
+        return strips
+
     def set_layers(self, layers: set[str]) -> None:
         self.shown_layers = set(layers)
         self._build_highlight_map()
@@ -186,6 +272,8 @@ class ArticleView(TextArea):
 
     def _build_highlight_map(self) -> None:
         self._line_cache.clear()
+        if hasattr(self, "_sections"):  # TextArea.__init__ builds it before ours has run
+            self._sections.clear()
         highlights = self._highlights
         highlights.clear()
         if not hasattr(self, "_line_starts"):
