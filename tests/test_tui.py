@@ -316,6 +316,52 @@ async def test_a_search_typed_in_one_burst_is_run_once_for_what_was_typed(seeded
         assert searched[-1] == "Ramadi compound" and table.total == 1
 
 
+@pytest.mark.parametrize("where", ["list", "desk"])
+async def test_typing_a_search_lays_nothing_out_and_the_box_follows_its_cursor(
+        seeded_db, monkeypatch, where):
+    """Input asked for a layout of the whole screen on every change of its text (at a
+    million articles, a layout and repaint of the list for the box alone, 17-19 ms of a
+    search's 80); the search boxes, sized by CSS, ask for none while typed in, still
+    scroll to keep the cursor in view, and are still laid out when shown or hidden."""
+    from textual.screen import Screen
+
+    from newsdesk.tui.widgets.search_box import SearchBox
+
+    layouts: list[str] = []
+    real = Screen._refresh_layout
+
+    def counting(self, size=None, scroll=False):
+        layouts.append(type(self).__name__)
+        return real(self, size, scroll)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counting)
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        if where == "desk":
+            await pilot.press("I")
+            await wait_until(pilot, lambda: type(app.screen).__name__ == "IncidentsScreen",
+                             what="the desk")
+        await pilot.press("slash")
+        await pilot.pause()
+        box = app.screen.query_one(SearchBox)
+        assert box.has_focus and box.region.width > 10  # shown: laid out into the top line
+        layouts.clear()
+        query = " " * 120  # longer than the box, and no search: the rows stay as they are
+        for character in query:
+            box.insert_text_at_cursor(character)
+        await pilot.pause()
+        await pilot.pause()
+        assert box.value == query
+        assert layouts == []
+        assert box.scroll_x == box.max_scroll_x > 0  # the cursor, at the end, in view
+        await pilot.press("home")
+        await pilot.pause()
+        assert box.scroll_x == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert layouts and not box.display  # hidden again: laid out
+
+
 async def test_hostile_search_does_not_crash(seeded_db):
     app = NewsdeskApp(seeded_db)
     async with app.run_test(size=(120, 40)) as pilot:

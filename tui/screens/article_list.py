@@ -21,6 +21,7 @@ from newsdesk.tui.screens.one_frame import OneFrameScreen
 from newsdesk.tui.widgets.article_table import ArticleTable
 from newsdesk.tui.widgets.key_bar import KeyBar
 from newsdesk.tui.widgets.line_table import SEEK_PAGES
+from newsdesk.tui.widgets.search_box import SearchBox
 
 SORT_CYCLE = list(SORTS)
 
@@ -67,7 +68,7 @@ class ArticleListScreen(OneFrameScreen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="list-top"):
             yield Static(id="list-status")
-            yield Input(placeholder=f"words, or {TOKEN_HELP}", id="search",
+            yield SearchBox(placeholder=f"words, or {TOKEN_HELP}", id="search",
                         # selected here and now by action_search: a Focus event comes
                         # after the letters of a burst, and selecting then lost them
                         select_on_focus=False)

@@ -31,6 +31,7 @@ from newsdesk.tui.focus import focus_now
 from newsdesk.tui.screens.forms import Field, FormDialog, save_unless_changed
 from newsdesk.tui.widgets.key_bar import KeyBar
 from newsdesk.tui.widgets.line_table import Column, LineTable
+from newsdesk.tui.widgets.search_box import SearchBox
 
 # rows fetched at a time: the next page comes as the cursor nears the end
 PAGE_ROWS = 100
@@ -157,7 +158,7 @@ class IncidentsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="list-top"):
             yield Static(id="incidents-status")
-            yield Input(placeholder=f"words, or {INCIDENT_SEARCH_HELP}", id="incident-search",
+            yield SearchBox(placeholder=f"words, or {INCIDENT_SEARCH_HELP}", id="incident-search",
                         select_on_focus=False)  # as the article list's search box
         yield IncidentsTable(self.store, self.marked, id="incidents")
         yield KeyBar()
