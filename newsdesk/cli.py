@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from newsdesk import __version__
+from newsdesk import __version__, instant
 from newsdesk.config import ConfigError, default_db_path, load_config, resolve_analyst
 from newsdesk.contract import EXPORT_FORMATS
 
@@ -59,10 +59,13 @@ def cli(ctx: click.Context, db: Path | None, analyst: str | None) -> None:
     try:
         ctx.obj["config"] = load_config()
     except ConfigError as exc:
+        instant.release()  # the error line on the terminal's own screen, not under a frame
         raise click.ClickException(str(exc)) from exc
     ctx.obj["analyst"] = resolve_analyst(analyst, ctx.obj["config"])
     if ctx.invoked_subcommand is None:
         ctx.invoke(tui)
+    elif ctx.invoked_subcommand != "tui":
+        instant.release()
 
 
 @cli.command()
@@ -77,15 +80,36 @@ def tui(ctx: click.Context, db: Path | None) -> None:
     from newsdesk.tui.app import NewsdeskApp  # Textual loads only here
 
     path = db or ctx.obj["db"]
-    store = _open_store(path)  # fail with one line before the screen switches
+    try:
+        store = _open_store(path)  # fail with one line before the screen switches
+    except click.ClickException:
+        instant.release()
+        raise
     store.close()
-    app = NewsdeskApp(db_path=path, analyst=ctx.obj["analyst"], config=ctx.obj["config"])
+    driver = None
+    held = instant.held
+    if held is not None and os.path.abspath(held.db) == os.path.abspath(path):
+        from newsdesk.tui.driver import continuing_driver
+
+        # the keyboard held (and the last frame up): Textual goes on from there
+        driver = continuing_driver(held.attrs, held.painted)
+    else:
+        instant.release()
+    app = NewsdeskApp(db_path=path, analyst=ctx.obj["analyst"], config=ctx.obj["config"],
+                      driver_class=driver)
     # Textual sizes the screen with shutil.get_terminal_size, which believes COLUMNS and
     # LINES over the terminal: a shell or tmux server that exported them would pin the
     # app at that size through every resize.
     os.environ.pop("COLUMNS", None)
     os.environ.pop("LINES", None)
-    app.run()
+    if instant.held is not None:
+        instant.held.handed_over = True
+    try:
+        app.run()
+    finally:
+        instant.release()
+    if app.quit_frame is not None:
+        instant.save(path, *app.quit_frame)  # the store closed: its files as they are now
     if app.return_code:
         sys.exit(app.return_code)
 

@@ -103,3 +103,9 @@ def test_an_app_started_with_the_collector_on_leaves_it_alone():
     frozen = gc.get_freeze_count()
     assert gc.isenabled() and settle_collector() is False
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_the_last_frame_is_shown_before_the_cli_or_textual_loads():
+    # newsdesk.instant runs first at every start: what it loads delays the frame
+    loaded = _loaded_after_import("newsdesk.instant")
+    assert not loaded & {"click", "textual", "rich", "sqlite3", "sqlite_utils"}, loaded

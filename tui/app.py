@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.driver import Driver
 from textual.keys import _character_to_key
 from textual.screen import Screen
 from textual.widgets import Input
@@ -130,6 +131,8 @@ SCREEN_MOUNT_WAIT_S = 5.0
 WARM_AFTER_S = 1.0
 # after the built-ahead reader is mounted: drawn on the next turn of the loop, not within it
 DRAW_AHEAD_AFTER_S = 0.05
+# the name of the list drawn at a quit for the next start (newsdesk.instant)
+NEXT_START_SCREEN = "next-start-list"
 # the collector back on by then, warmed or not (a start that never draws the reader ahead)
 COLLECTOR_BACK_AFTER_S = 3.0
 
@@ -171,6 +174,12 @@ class NewsdeskApp(App[None]):
         text field that has focus; anything else goes the usual way. A key read while a
         dialog it opened is still being built waits for it (a moment; never for ever).
         """
+        if isinstance(event, events.Key) and self._early_keys is not None \
+                and not event.is_forwarded:
+            # typed before the list was up (over the last frame newsdesk.instant showed,
+            # or while Textual loaded): kept for the list, not lost on an empty screen
+            self._early_keys.append(event)
+            return
         if isinstance(event, events.Key) and event.key.startswith("alt+") \
                 and not event.is_forwarded:
             # A terminal sends Alt+key as Esc then the key, so Esc and a key that arrive
@@ -198,6 +207,12 @@ class NewsdeskApp(App[None]):
                 return
         await super().on_event(event)
 
+    async def _keys_to_the_list(self) -> None:
+        await self._built(self.screen)
+        while self._early_keys:
+            await self.on_event(self._early_keys.pop(0))
+        self._early_keys = None  # from now on each key as it comes
+
     async def _built(self, screen: Screen) -> None:
         """Wait until the screen and every widget in it have mounted (a widget's on_mount can
         set its state: a key handled before it would be undone)."""
@@ -210,8 +225,11 @@ class NewsdeskApp(App[None]):
             await asyncio.wait_for(mounted(), SCREEN_MOUNT_WAIT_S)
 
     def __init__(self, db_path: Path, *, analyst: str = "analyst", config: Config | None = None,
-                 seed_if_empty: bool = True) -> None:
-        super().__init__()
+                 seed_if_empty: bool = True, driver_class: type[Driver] | None = None) -> None:
+        super().__init__(driver_class=driver_class)
+        # at a quit: the list as the next start will first draw it, and the terminal size
+        # it was drawn for (the CLI keeps it for newsdesk.instant)
+        self.quit_frame: tuple[tuple[int, int], str] | None = None
         self.db_path = Path(db_path)
         self.analyst = analyst
         self.config = config or Config()
@@ -221,6 +239,7 @@ class NewsdeskApp(App[None]):
         self.last_article_id: int | None = None
         self._reader = None
         self._keys_ready_for: Screen | None = None  # the last screen found fully built
+        self._early_keys: list[events.Key] | None = []  # read before the list was up
         self.ui_state = load_state()
         stored = self.ui_state.get("layers")
         self.layers: set[str] = ({k for k in stored if k in LAYERS} if isinstance(stored, list)
@@ -234,6 +253,7 @@ class NewsdeskApp(App[None]):
         self.store = Store(self.db_path)
         self.store.place_lookup = _geonames_id
         self.push_screen(ArticleListScreen(self.store))
+        self.call_later(self._keys_to_the_list)
         # other analysts' work on this store shows within LIVE_CHECK_S (no server: SQLite
         # says when another connection has committed)
         self._live_version = self.store.data_version()
@@ -546,6 +566,33 @@ class NewsdeskApp(App[None]):
             rows.append((where, key, binding.tooltip or binding.description or binding.action,
                          binding.id or ""))
         self.push_screen(HelpScreen(rows))
+
+    async def action_quit(self) -> None:
+        if not self.is_headless and self.quit_frame is None \
+                and not self.is_screen_installed(NEXT_START_SCREEN):  # a second q: drawn
+            try:
+                self.quit_frame = await self.next_start_frame()
+            except Exception:  # noqa: BLE001 - only a faster next start lost
+                self.quit_frame = None
+        self.exit()
+
+    async def next_start_frame(self) -> tuple[tuple[int, int], str] | None:
+        """The list drawn as a start would first draw it (a list of its own, off screen:
+        the analyst's has its search, order and cursor), as the terminal would be sent it."""
+        if self.store is None:
+            return None
+        screen = ArticleListScreen(self.store)
+        self.install_screen(screen, name=NEXT_START_SCREEN)
+        self._get_screen(NEXT_START_SCREEN)  # composed and mounted as a pushed screen is
+        await self._built(screen)
+        # laid out as a screen shown is: once, then again for the scrollbars the first
+        # found it needs (and what they were told of the rows)
+        for _ in range(2):
+            await asyncio.sleep(0)
+            screen._refresh_layout(self.size)
+        update = screen._compositor.render_update(full=True)
+        frame = update.render_segments(self.console) if update is not None else ""
+        return (self.size.width, self.size.height), frame
 
     def on_unmount(self) -> None:
         if self.store is not None:

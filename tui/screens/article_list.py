@@ -27,6 +27,7 @@ SORT_CYCLE = list(SORTS)
 
 
 class ArticleListScreen(OneFrameScreen):
+    _reported_ready = False  # bench/'s ready file: written once, by the first list
     BINDINGS = [
         # The keys that move focus between the list and the search box are priority
         # bindings: they act when the app reads them, so the keys typed right after them
@@ -84,7 +85,8 @@ class ArticleListScreen(OneFrameScreen):
         focus_now(self.table)
         self.update_status()
         ready = os.environ.get("NEWSDESK_READY_FILE")
-        if ready:
+        if ready and not ArticleListScreen._reported_ready:
+            ArticleListScreen._reported_ready = True  # the start's list, not one drawn at a quit
             # bench/: "the list is on screen" as the user sees it, after the first paint
             self.call_after_refresh(self._report_ready, ready)
 
@@ -93,8 +95,11 @@ class ArticleListScreen(OneFrameScreen):
         import resource
         import time
 
+        # newsdesk.instant: the keyboard held, and the last frame up, before Textual loaded
+        held_at, shown_at = (os.environ.get(f"NEWSDESK_{k}_AT") for k in ("HELD", "SHOWN"))
         Path(path).write_text(json.dumps({
-            "painted_at": time.time(),
+            "painted_at": time.time(), "shown_at": float(shown_at) if shown_at else None,
+            "held_at": float(held_at) if held_at else None,
             "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
             "rows_loaded": self.table.row_count, "total": self.table.total}), encoding="utf-8")
 
