@@ -525,6 +525,66 @@ async def test_the_text_is_drawn_a_paragraph_at_a_time_as_textarea_would(seeded_
         same_as_textarea("scrolled")
 
 
+async def test_the_article_under_a_resting_cursor_is_drawn_ahead_and_opened_as_drawn(
+        seeded_db, monkeypatch):
+    """The list's cursor at rest: the reader draws that article off screen (nothing marked
+    read); Enter then shows those very lines, none drawn again. Changed meanwhile (here its
+    text, by another analyst's connection), it is filled and drawn afresh."""
+    from functools import partial
+
+    from textual._styles_cache import StylesCache
+
+    import newsdesk.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "WARM_AFTER_S", 0.01)
+    drawn: list[str] = []
+    real = StylesCache.render_line
+
+    def render_line(self, styles, y, size, content_size, padding, base, background,
+                    content_line, *rest):
+        drawn.append(type(content_line.__self__).__name__)
+        return real(self, styles, y, size, content_size, padding, base, background,
+                    content_line, *rest)
+
+    monkeypatch.setattr(StylesCache, "render_line", render_line)
+    def drawn_ahead(article_id: int) -> bool:
+        ahead = app._reader._drawn_ahead if app._reader is not None else None
+        return ahead is not None and ahead[0] == article_id
+
+    app = NewsdeskApp(seeded_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app._reader is not None and app._reader.is_mounted
+                         and app._reader._drawn_ahead is not None, what="the reader drawn ahead")
+        table = app.screen.query_one(ArticleTable)
+        for chosen_row in (2, 4):
+            await pilot.press(*["down"] * (chosen_row - table.cursor_row))
+            chosen = table.current_id
+            await wait_until(pilot, partial(drawn_ahead, chosen), what="drawn ahead")
+            await pilot.pause(0.3)  # its scrollbars laid out on the next turn
+            assert app.store.article(chosen)["read_at"] is None  # drawn, not read
+            drawn.clear()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is app._reader and app.screen.article_id == chosen
+            assert app.screen.view.text == app.store.article(chosen)["body"]
+            assert app.store.article(chosen)["read_at"] is not None
+            assert not {"ArticleView", "PanelList"} & set(drawn), drawn
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("down")
+        chosen = table.current_id
+        await wait_until(pilot, partial(drawn_ahead, chosen), what="drawn ahead")
+        with Store(seeded_db) as other:
+            other.conn.execute("UPDATE articles SET body = 'Rewritten meanwhile.' WHERE id = ?",
+                               (chosen,))
+            other.conn.commit()
+        drawn.clear()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.view.text == "Rewritten meanwhile."
+        assert "ArticleView" in drawn
+
+
 async def test_flag_in_the_reader_updates_the_header(seeded_db):
     app = NewsdeskApp(seeded_db)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -17,6 +17,7 @@ from textual.css.query import NoMatches
 from textual.driver import Driver
 from textual.keys import _character_to_key
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input
 
 from newsdesk.config import Config, export_dir, load_state, save_state
@@ -26,6 +27,7 @@ from newsdesk.tui.layers import LAYERS
 from newsdesk.tui.messages import ArticlesChanged, IngestProgress
 from newsdesk.tui.screens.article_list import ArticleListScreen
 from newsdesk.tui.screens.help import HelpScreen
+from newsdesk.tui.widgets.article_table import ArticleTable
 
 
 class GoToArticle(Provider):
@@ -131,6 +133,9 @@ SCREEN_MOUNT_WAIT_S = 5.0
 WARM_AFTER_S = 1.0
 # after the built-ahead reader is mounted: drawn on the next turn of the loop, not within it
 DRAW_AHEAD_AFTER_S = 0.05
+# the list's cursor at rest this long: the reader is drawn ahead with its article (a key
+# held down, or tapped, moves on sooner and draws nothing)
+READER_AHEAD_AFTER_S = 0.2
 # the name of the list drawn at a quit for the next start (newsdesk.instant)
 NEXT_START_SCREEN = "next-start-list"
 # the collector back on by then, warmed or not (a start that never draws the reader ahead)
@@ -240,6 +245,7 @@ class NewsdeskApp(App[None]):
         self._reader = None
         self._keys_ready_for: Screen | None = None  # the last screen found fully built
         self._early_keys: list[events.Key] | None = []  # read before the list was up
+        self._ahead_timer: Timer | None = None
         self.ui_state = load_state()
         stored = self.ui_state.get("layers")
         self.layers: set[str] = ({k for k in stored if k in LAYERS} if isinstance(stored, list)
@@ -295,34 +301,60 @@ class NewsdeskApp(App[None]):
         self._get_screen("reader")  # Textual's own start of a screen pushed the first time
         self.set_timer(DRAW_AHEAD_AFTER_S, self._render_reader_unseen)
 
+    def on_article_table_cursor_rests(self, message: ArticleTable.CursorRests) -> None:
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+        self._ahead_timer = self.set_timer(READER_AHEAD_AFTER_S, self._render_reader_unseen)
+
     def _render_reader_unseen(self) -> None:
-        """Lay out and draw the built-ahead reader once, off screen, with the article under
-        the list's cursor: the first drawing of its panels filled Textual's style and colour
-        caches, 130 of the first open's 160 ms CPU (the next open took 30). Nothing reaches
-        the terminal, and nothing is marked read."""
+        """Lay out and draw the reader off screen with the article under the list's
+        cursor, once the cursor has rested there: opening it then shows the lines drawn
+        (an open was 40-90 ms CPU, most of it drawing the text and panels). The first
+        drawing, after start-up, also fills Textual's style and colour caches (130 of the
+        first open's 160 ms CPU). Nothing reaches the terminal, and nothing is marked read."""
         if not self.screen_stack:
             return  # the app is closing (the timer outlived it)
         reader, screen = self._reader, self.screen
-        if reader is None or not reader.is_mounted or reader.article_id is not None \
+        if reader is None or not reader.is_mounted or reader in self.screen_stack \
                 or not isinstance(screen, ArticleListScreen):
-            return  # opened already, or the analyst is elsewhere (the desk, a dialog)
+            return  # on screen (or under a dialog), or the analyst is elsewhere (the desk)
         try:
             current = screen.table.current_id
         except NoMatches:  # the list not yet composed (a slow start): the first open draws it
             return
-        if current is None or self.store is None or self.store.article(current) is None:
+        if current is None or self.store is None or self.store.article(current) is None \
+                or (reader._drawn_ahead is not None and reader._drawn_ahead[0] == current):
             return
         last = self.last_article_id
         try:
-            reader.show(current, keep_cursor=True)
-            reader._refresh_layout(self.size)
-            reader._compositor.render_update(full=True)
+            if reader._styled_with != reader._style_inputs():
+                # CSS added since it was styled (a widget class first mounted): restyled
+                # now, not on the Enter that shows it (which would draw it all again)
+                reader.update_node_styles(animate=False)
+                reader._styled_with = reader._style_inputs()
+            reader.show(current, ahead=True)
+            self._lay_out_reader_unseen()
+            # a scrollbar the reader shows for the first time is a widget of its own,
+            # started on a later turn of the loop: laid out and drawn then, not on Enter
+            self.set_timer(DRAW_AHEAD_AFTER_S, self._lay_out_reader_unseen)
         except Exception:  # noqa: BLE001 - only a warm-up: the first open draws it anyway
             pass
         finally:
             self.last_article_id = last
             reader.article_id = None  # as built: the first article opened is shown afresh
             settle_collector()  # what the reader built and cached stays too
+
+    def _lay_out_reader_unseen(self) -> None:
+        reader = self._reader
+        if reader is None or not reader.is_mounted or reader in self.screen_stack \
+                or not self.screen_stack:
+            return
+        try:
+            for _ in range(2):  # once, then again for the scrollbars the first found it needs
+                reader._refresh_layout(self.size)
+            reader._compositor.render_update(full=True)
+        except Exception:  # noqa: BLE001 - only drawn ahead: opening it draws it anyway
+            pass
 
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
     def _index_entities_worker(self) -> None:

@@ -113,6 +113,7 @@ class ReaderScreen(OneFrameScreen):
         self.list_filter = list_filter or ArticleFilter()
         self.sort = sort
         self._styled_with: tuple[str, object] | None = None
+        self._drawn_ahead: tuple | None = None  # what show(ahead=True) last drew, off screen
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-header")
@@ -165,24 +166,35 @@ class ReaderScreen(OneFrameScreen):
         if self.focused is None:
             focus_now(self.view)
 
-    def show(self, article_id: int, *, keep_cursor: bool = False) -> None:
+    def show(self, article_id: int, *, keep_cursor: bool = False, ahead: bool = False) -> None:
+        """The article, as opened (cursor at the top, marked read), or `keep_cursor` as it
+        was (a correction, another analyst's change), or drawn `ahead` of being opened: as
+        opened, off screen, nothing marked. Opened after it was drawn ahead with the same
+        text, marks and events, its text and panels are not filled again: the lines drawn
+        ahead are the ones shown."""
         article = self.store.article(article_id)
         if article is None:
             self.notify(f"article {article_id} is no longer in the store", severity="error")
             return
         self.article_id = article_id
         self.article = article
-        self.app.last_article_id = article_id
-        if not keep_cursor:
+        if not ahead:
+            self.app.last_article_id = article_id
+        if not keep_cursor and not ahead:
             self.store.mark_read(article_id)
         annotations = self.store.annotations(article_id)
         spans = self.store.corrected_spans(article_id, annotations)
         notes = [n for n in annotations if n["action"] == "note"]
+        events = self._events_seen(article_id)
+        drawn = (article_id, article["body"], article["headings"], spans, notes, events,
+                 frozenset(self.view.shown_layers))
+        drawn_ahead, self._drawn_ahead = self._drawn_ahead, (drawn if ahead else None)
         self._show_header(article)
+        if drawn_ahead == drawn and not keep_cursor:
+            return
         self.view.show_article(article["body"], spans, article["headings"],
                                keep_cursor=keep_cursor)
-        self.panels.show(article["body"], spans, notes, self._events_seen(article_id),
-                         article_id)
+        self.panels.show(article["body"], spans, notes, events, article_id)
 
     def store_changed(self) -> None:
         """Another analyst's tags, notes, corrections or events on this article: shown,

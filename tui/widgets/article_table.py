@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual.message import Message
 
 from newsdesk.store import PAGE_SIZE, ArticleFilter, ArticleRow, Store
 from newsdesk.tui.render import plain
@@ -28,6 +29,20 @@ class ArticleTable(LineTable):
         @property
         def article_id(self) -> int:
             return self.row_id
+
+    class CursorRests(Message):
+        """The cursor is on another article, or the rows were read again: the app draws the
+        reader ahead once the cursor has stayed there a moment."""
+
+    def move_cursor(self, row: int) -> None:
+        before = self.current_id
+        super().move_cursor(row)
+        if self.current_id != before:
+            self.post_message(self.CursorRests())
+
+    def reload(self, *args, **kwargs) -> None:
+        super().reload(*args, **kwargs)
+        self.post_message(self.CursorRests())
 
     def __init__(self, store: Store, **kwargs) -> None:
         super().__init__(**kwargs)
